@@ -1,1 +1,34 @@
-export const x: number = 1;
+import 'reflect-metadata';
+import { AppConfig } from './config/app-config';
+import { ConfigError, parseConfig } from './config/parse-config';
+import { readEnvironment } from './config/read-environment';
+import { createApp } from './create-app';
+import { SuperadminBootstrapService } from './organizations/superadmin-bootstrap.service';
+import { SWAGGER_PATH } from './swagger';
+
+function loadConfigOrExit(): AppConfig {
+  try {
+    return parseConfig(readEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  const url = config.publicUrl ?? `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
+  const generated = app.get(SuperadminBootstrapService).takeGeneratedCredentials();
+  if (generated) {
+    // Printed straight to the console, once, and never through the logger.
+    process.stdout.write(
+      `\nFirst start: created superadmin ${generated.email} with password ${generated.password}\n` +
+        `It will not be shown again. Log in at ${url}/${SWAGGER_PATH}\n\n`,
+    );
+  }
+}
+
+void main();

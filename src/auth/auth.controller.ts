@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { AuthUser } from '../common/auth/auth-user';
+import { Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
+import { NotFoundError } from '../common/errors/domain-error';
+import { ErrorResponse } from '../common/errors/error-response';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { AuthService } from './auth.service';
+import { LoginDto } from './dto/login.dto';
+import { LoginResponse } from './dto/login.response';
+import { MeResponse } from './dto/me.response';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly organizations: OrganizationsService,
+  ) {}
+
+  @Post('auth/login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiUnauthorizedResponse({ description: 'Wrong email or password (same answer for both)', type: ErrorResponse })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this IP or for this account; see Retry-After', type: ErrorResponse })
+  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResponse> {
+    return this.auth.login(dto.email, dto.password, ip);
+  }
+
+  @Get('me')
+  @Auth('superadmin', 'admin', 'agent')
+  @ApiOperation({ summary: 'Who the token belongs to' })
+  async me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
+    const organization = user.organizationId ? await this.organizations.findById(user.organizationId) : null;
+    if (user.organizationId && !organization) throw new NotFoundError('Organization');
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      organization: organization ? { id: organization.id, name: organization.name } : null,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, ErrorKind, TooManyRequestsError } from './domain-error';
+import type { ErrorResponse } from './error-response';
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  validation: HttpStatus.BAD_REQUEST,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  'too-many-requests': HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+function reasonPhrase(status: number): string {
+  const name = HttpStatus[status] as string | undefined;
+  return name ? name.toLowerCase().replace(/(^|_)(\w)/g, (_, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase()) : 'Error';
+}
+
+function messageOf(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/** Maps every thrown thing to the one ErrorResponse shape, with the request id. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request & { id?: string | number }>();
+    const response = context.getResponse<Response>();
+    const body = this.toResponse(exception, String(request.id ?? ''));
+    if (exception instanceof TooManyRequestsError) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toResponse(exception: unknown, requestId: string): ErrorResponse {
+    if (exception instanceof DomainError) {
+      const statusCode = STATUS_BY_KIND[exception.kind];
+      return {
+        statusCode,
+        error: reasonPhrase(statusCode),
+        message: exception.message,
+        code: exception.code,
+        requestId,
+        ...(exception.details === undefined ? {} : { details: exception.details }),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      return {
+        statusCode,
+        error: reasonPhrase(statusCode),
+        message: messageOf(exception),
+        code: CODE_BY_STATUS[statusCode] ?? 'HTTP_ERROR',
+        requestId,
+      };
+    }
+    this.logger.error({ err: exception, requestId }, 'Unhandled error');
+    return {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on our side; the request id helps the operator find it in the logs',
+      code: 'INTERNAL',
+      requestId,
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Returns the secret stored in `dataDir/name`, creating it (random, owner-only file) on first use.
+ * `created` lets the caller warn once that production should set the secret explicitly.
+ */
+export function loadOrCreateSecret(dataDir: string, name: string, bytes = 32): { value: string; created: boolean } {
+  const file = join(dataDir, name);
+  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), created: false };
+  mkdirSync(dataDir, { recursive: true });
+  const value = randomBytes(bytes).toString('base64url');
+  writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  return { value, created: true };
+}

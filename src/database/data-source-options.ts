@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { MIGRATIONS } from './migration-list';
+
+export const SQLITE_FILE_NAME = 'helpdesk.sqlite';
+
+/**
+ * PostgreSQL when DATABASE_URL is set, otherwise the embedded SQLite file in DATA_DIR. The schema
+ * always comes from migrations, run at start; `synchronize` stays off.
+ */
+export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (config.databaseUrl) {
+    return { ...common, type: 'postgres', url: config.databaseUrl, migrationsTransactionMode: 'each' };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: join(config.dataDir, SQLITE_FILE_NAME),
+    enableWAL: true,
+    // Wait for a concurrent writer (e.g. a CLI next to the server) instead of failing at once.
+    timeout: 10_000,
+  };
+}

@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { USER_ROLES, UserRole } from '../user-role';
+import type { User } from '../user.entity';
+
+export class UserResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'agent@acme.example' })
+  email!: string;
+
+  @ApiProperty({ example: 'Ada Agent' })
+  name!: string;
+
+  @ApiProperty({ enum: USER_ROLES, example: 'agent' })
+  role!: UserRole;
+
+  @ApiProperty({ example: false })
+  disabled!: boolean;
+
+  @ApiProperty()
+  createdAt!: Date;
+
+  static from(user: User): UserResponse {
+    const { id, email, name, role, disabled, createdAt } = user;
+    return { id, email, name, role, disabled, createdAt };
+  }
+}

@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { UserRole } from './user-role';
+
+@Entity('users')
+export class User {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'organization_id', type: 'uuid', nullable: true })
+  organizationId!: string | null;
+
+  @Column({ type: String, length: 320 })
+  email!: string;
+
+  @Column({ type: String, length: 200 })
+  name!: string;
+
+  @Column({ name: 'password_hash', type: String, length: 200 })
+  passwordHash!: string;
+
+  @Column({ type: String, length: 20 })
+  role!: UserRole;
+
+  @Column({ type: Boolean, default: false })
+  disabled!: boolean;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, Repository } from 'typeorm';
+import type { TenantRole, UserRole } from './user-role';
+import { User } from './user.entity';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: UserRole;
+}
+
+/** The only place that touches the users table. Tenant methods take the organization id first. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  /** Login looks users up across tenants: an email address is unique on the platform. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: email.toLowerCase() });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findInOrganization(organizationId: string, id: string): Promise<User | null> {
+    return this.users.findOneBy({ organizationId, id });
+  }
+
+  listInOrganization(organizationId: string): Promise<User[]> {
+    return this.users.find({ where: { organizationId }, order: { createdAt: 'ASC', email: 'ASC' } });
+  }
+
+  countActiveAdmins(organizationId: string): Promise<number> {
+    return this.users.countBy({ organizationId, role: 'admin', disabled: false });
+  }
+
+  existsSuperadmin(): Promise<boolean> {
+    return this.users.existsBy({ role: 'superadmin' });
+  }
+
+  /** `manager` lets an organization and its first admin commit together. */
+  insert(organizationId: string | null, user: NewUser, manager?: EntityManager): Promise<User> {
+    const repository = manager ? manager.getRepository(User) : this.users;
+    return repository.save(
+      repository.create({ ...user, id: randomUUID(), email: user.email.toLowerCase(), organizationId, disabled: false }),
+    );
+  }
+
+  async update(organizationId: string, id: string, patch: { role?: TenantRole; disabled?: boolean }): Promise<void> {
+    await this.users.update({ organizationId, id }, patch);
+  }
+}

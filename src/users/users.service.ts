@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError } from '../common/errors/domain-error';
+import { isUniqueViolation } from '../database/unique-violation';
+import { PasswordHasher } from './password-hasher';
+import type { TenantRole, UserRole } from './user-role';
+import type { User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  name: string;
+  role: UserRole;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** `manager` lets a caller (e.g. organization creation) commit the user in its own transaction. */
+  async create(organizationId: string | null, account: NewAccount, manager?: EntityManager): Promise<User> {
+    if (await this.users.findByEmail(account.email)) throw this.emailTaken();
+    const passwordHash = await this.hasher.hash(account.password);
+    try {
+      return await this.users.insert(organizationId, { ...account, passwordHash }, manager);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw this.emailTaken();
+      throw error;
+    }
+  }
+
+  list(organizationId: string): Promise<User[]> {
+    return this.users.listInOrganization(organizationId);
+  }
+
+  async get(organizationId: string, id: string): Promise<User> {
+    const user = await this.users.findInOrganization(organizationId, id);
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+
+  /** Refuses a change that would leave the organization without an active admin. */
+  async update(organizationId: string, id: string, patch: { role?: TenantRole; disabled?: boolean }): Promise<User> {
+    const user = await this.get(organizationId, id);
+    const losesAdmin = user.role === 'admin' && !user.disabled && (patch.role === 'agent' || patch.disabled === true);
+    if (losesAdmin && (await this.users.countActiveAdmins(organizationId)) <= 1) {
+      throw new ConflictError('LAST_ADMIN', 'An organization must keep at least one active admin');
+    }
+    await this.users.update(organizationId, id, patch);
+    return this.get(organizationId, id);
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email);
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  existsSuperadmin(): Promise<boolean> {
+    return this.users.existsSuperadmin();
+  }
+
+  private emailTaken(): ConflictError {
+    return new ConflictError('EMAIL_TAKEN', 'A user with this email address already exists');
+  }
+}

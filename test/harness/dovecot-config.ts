@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+
+export interface DovecotConfigParams {
+  dir: string;
+  imapPort: number;
+  imapsPort: number;
+  certPath: string;
+  keyPath: string;
+  usersPath: string;
+  /** Owner of the mail files. Dovecot refuses to touch mail as uid 0, so root runs use `nobody`. */
+  mailUid: number;
+  mailGid: number;
+  /** Set when not root: Dovecot's own service users (dovecot, dovenull) are then out of reach. */
+  unprivilegedUser?: string;
+}
+
+/** Paths inside the instance directory that the config and the harness agree on. */
+export function dovecotPaths(dir: string) {
+  return {
+    config: join(dir, 'dovecot.conf'),
+    baseDir: join(dir, 'run'),
+    stateDir: join(dir, 'state'),
+    mailRoot: join(dir, 'mail'),
+    log: join(dir, 'dovecot.log'),
+  };
+}
+
+/**
+ * A self-contained config: nothing from /etc/dovecot is included, so the system's Dovecot (if any) and
+ * parallel test instances never share a socket, a port or a file.
+ */
+export function renderDovecotConfig(params: DovecotConfigParams): string {
+  const paths = dovecotPaths(params.dir);
+  const unprivileged = params.unprivilegedUser
+    ? [
+        `default_internal_user = ${params.unprivilegedUser}`,
+        `default_login_user = ${params.unprivilegedUser}`,
+        // chroot needs root
+        'service imap-login {\n  chroot =\n}',
+      ]
+    : [];
+  return [
+    `base_dir = ${paths.baseDir}`,
+    `state_dir = ${paths.stateDir}`,
+    `instance_name = helpdesk-test-${params.imapPort}`,
+    `log_path = ${paths.log}`,
+    'protocols = imap',
+    'listen = 127.0.0.1',
+    // TLS is offered (STARTTLS on the plain port, implicit on the imaps port) but never required.
+    'ssl = yes',
+    `ssl_cert = <${params.certPath}`,
+    `ssl_key = <${params.keyPath}`,
+    'ssl_dh = </usr/share/dovecot/dh.pem',
+    'disable_plaintext_auth = no',
+    'auth_mechanisms = plain login',
+    // Wrong-password tests would otherwise wait the default 2 s each.
+    'auth_failure_delay = 0',
+    'mail_location = maildir:~/Maildir',
+    'mail_fsync = never',
+    'passdb {',
+    '  driver = passwd-file',
+    `  args = scheme=PLAIN ${params.usersPath}`,
+    '}',
+    'userdb {',
+    '  driver = static',
+    `  args = uid=${params.mailUid} gid=${params.mailGid} home=${paths.mailRoot}/%u`,
+    '}',
+    'service imap-login {',
+    `  inet_listener imap {\n    address = 127.0.0.1\n    port = ${params.imapPort}\n  }`,
+    `  inet_listener imaps {\n    address = 127.0.0.1\n    port = ${params.imapsPort}\n    ssl = yes\n  }`,
+    '}',
+    ...unprivileged,
+    '',
+  ].join('\n');
+}

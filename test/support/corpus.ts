@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Access to the shared email test corpus (see shared/corpus/README.md).
+ *
+ * The corpus lives beside the repository clone, not inside it, so a missing folder
+ * must fail loudly: a spec that silently skips real mail would pass while testing nothing.
+ */
+
+/** One row of the corpus INDEX.tsv. Paths are relative to the corpus folder. */
+export interface CorpusEntry {
+  path: string;
+  source: string;
+  /** Heuristic tags such as `auto_bounce` or `malformed`; hints, not ground truth. */
+  categories: string[];
+  /** Upstream expected-result or companion files for this message. */
+  expectedFiles: string[];
+}
+
+export function corpusDir(): string {
+  const dir = process.env.CORPUS_DIR
+    ? path.resolve(process.env.CORPUS_DIR)
+    : path.resolve(__dirname, '../../../shared/corpus');
+  if (!existsSync(path.join(dir, 'INDEX.tsv'))) {
+    throw new Error(
+      `Email test corpus is missing: no INDEX.tsv in ${dir}. ` +
+        'Place shared/corpus beside the repository clone or set CORPUS_DIR.',
+    );
+  }
+  return dir;
+}
+
+function splitList(cell: string | undefined, separator: string): string[] {
+  return (cell ?? '')
+    .split(separator)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+let cachedEntries: CorpusEntry[] | undefined;
+
+/** Every row of INDEX.tsv (header skipped), in file order. */
+export function listCorpus(): CorpusEntry[] {
+  if (!cachedEntries) {
+    const index = readFileSync(path.join(corpusDir(), 'INDEX.tsv'), 'utf8');
+    cachedEntries = index
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.trim().length > 0)
+      .map((line) => {
+        const [entryPath, source, categories, expected] = line.split('\t');
+        return {
+          path: entryPath,
+          source,
+          categories: splitList(categories, ','),
+          expectedFiles: splitList(expected, ';'),
+        };
+      });
+  }
+  return cachedEntries;
+}
+
+/**
+ * The full RFC 5322 messages of the corpus: everything except the reply-stripping bodies that
+ * are bare text or HTML (the talon `.eml` replies are real messages and are included).
+ */
+export function listCorpusMessages(): CorpusEntry[] {
+  return listCorpus().filter(
+    (entry) => !(entry.path.startsWith('reply-stripping/') && /\.(txt|html)$/.test(entry.path)),
+  );
+}
+
+/** Reads a corpus file as raw bytes; line endings and 8-bit bytes are exactly as stored. */
+export function readCorpusFile(relativePath: string): Buffer {
+  return readFileSync(path.join(corpusDir(), relativePath));
+}
+
+/** Reads a corpus file as UTF-8 text (for expected-result files and reply-stripping bodies). */
+export function readCorpusText(relativePath: string): string {
+  return readCorpusFile(relativePath).toString('utf8');
+}
+
+/** Whether a corpus file exists (some expectations are optional, e.g. talon `_reply_text`). */
+export function corpusFileExists(relativePath: string): boolean {
+  return existsSync(path.join(corpusDir(), relativePath));
+}
