@@ -11,7 +11,11 @@ export const API_PREFIX = 'api/v1';
 
 /** Builds the fully configured application; main.ts and the e2e tests share it. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    // Shutdown must not wait for idle keep-alive clients.
+    forceCloseConnections: true,
+  });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');

@@ -17,5 +17,7 @@ export function columnTypes(queryRunner: QueryRunner) {
     json: normalize('simple-json'),
     /** What @CreateDateColumn/@UpdateDateColumn expect as the column default. */
     now: driver.mappedDataTypes.createDateDefault,
+    /** A boolean column's `false` default, spelled as each driver normalizes it. */
+    false: driver.options.type === 'postgres' ? 'false' : '0',
   };
 }

@@ -1,11 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { UserRole } from './user-role';
 
 @Entity('users')
+@Index('UQ_users_email', ['email'], { unique: true })
+@Index('IDX_users_organization', ['organizationId'])
 export class User {
   @PrimaryColumn('uuid')
   id!: string;
 
+  // By entity name, so the users module does not import the organizations module's entity.
+  @ForeignKey('Organization', { name: 'FK_users_organization', onDelete: 'CASCADE' })
   @Column({ name: 'organization_id', type: 'uuid', nullable: true })
   organizationId!: string | null;
 

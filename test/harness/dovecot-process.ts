@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 const DOVECOT_BINARY = '/usr/sbin/dovecot';
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
+const INSTALL_LOCK = '/tmp/helpdesk-dovecot-install.lock';
 
 /** Process groups of every Dovecot we started; killed if the test process exits without closing them. */
 const runningGroups = new Set<number>();
@@ -30,9 +31,17 @@ export function ensureDovecotInstalled(): string {
         'Install it with: sudo apt-get install -y dovecot-imapd',
     );
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update'], { stdio: 'ignore', env });
-  execFileSync('apt-get', ['install', '-y', 'dovecot-imapd'], { stdio: 'ignore', env });
+  // Spec files start in parallel; the lock lets the first one install while the others wait, then re-check.
+  const install = `test -x ${DOVECOT_BINARY} || { apt-get update && apt-get install -y dovecot-imapd; }`;
+  try {
+    execFileSync('flock', [INSTALL_LOCK, 'sh', '-c', install], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`Installing dovecot-imapd failed: ${stderr || String(err)}`);
+  }
   if (!existsSync(DOVECOT_BINARY)) throw new Error(`apt-get installed dovecot-imapd but ${DOVECOT_BINARY} is missing`);
   return DOVECOT_BINARY;
 }
@@ -101,18 +110,33 @@ export class DovecotProcess {
     );
   }
 
+  /** Suspends every Dovecot process: the kernel still accepts connections, but nothing ever answers. */
+  freeze(): void {
+    if (this.child?.pid !== undefined) killGroup(this.child.pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    if (this.child?.pid !== undefined) killGroup(this.child.pid, 'SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.pid === undefined) return;
     this.child = null;
     const group = child.pid;
-    const exited =
-      child.exitCode !== null || child.signalCode !== null
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    killGroup(group, 'SIGTERM');
-    const timer = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
-    await Promise.race([exited, timer]);
+    // Keep the event loop alive until the master is reaped (start() unref'd it).
+    child.ref();
+    let exited = child.exitCode !== null || child.signalCode !== null;
+    child.once('exit', () => (exited = true));
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (!exited && Date.now() < deadline) {
+      // Repeated, because the master may fork a login process after the first signal (e.g. for a
+      // connection that queued up while the server was frozen) and then waits for it to exit.
+      killGroup(group, 'SIGTERM');
+      // A frozen server (see freeze()) only acts on the SIGTERM once it runs again.
+      killGroup(group, 'SIGCONT');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     // The master is gone and its listeners with it; kill stragglers still finishing a session.
     killGroup(group, 'SIGKILL');
     runningGroups.delete(group);

@@ -17,8 +17,8 @@ function withTimeout<T extends (name: string, options: { timeout?: number }, fn:
 function each(run: (name: string, fn: Body, timeout?: number) => unknown) {
   return (table: Table) => (name: string, fn: (...args: unknown[]) => unknown, timeout?: number) => {
     table.forEach((row, index) => {
-      const args = Array.isArray(row) ? row : [row];
-      const title = name.replace(/%[sdpj#]/g, (token) => (token === '%#' ? String(index) : String(args.shift() ?? ''))).replace('$name', String((row as { name?: unknown })?.name));
+      const args = Array.isArray(row) ? [...row] : [row];
+      const title = name.replace(/%[sdpj#]/g, (token) => (token === '%#' ? String(index) : token === '%j' ? JSON.stringify(args.shift()) : String(args.shift() ?? ''))).replace('$name', String((row as { name?: unknown })?.name));
       run(title, () => fn(...(Array.isArray(row) ? row : [row])), timeout);
     });
   };

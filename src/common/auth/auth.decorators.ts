@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { UserRole } from '../../users/user-role';
 import { ErrorResponse } from '../errors/error-response';
 import type { AuthUser, TenantUser } from './auth-user';
@@ -8,7 +8,7 @@ export const IS_PUBLIC = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';
 
 /** Opts a route out of authentication. Everything else needs a bearer token (deny by default). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
 
 /**
  * Declares which roles may call a route, together with its Swagger security entry and error
@@ -17,6 +17,8 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Auth = (...roles: [UserRole, ...UserRole[]]) =>
   applyDecorators(
     SetMetadata(REQUIRED_ROLES, roles),
+    // Machine-readable in the OpenAPI document, so the route-table test and API clients can see it.
+    ApiExtension('x-roles', roles),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing, expired or invalid token, or a disabled user', type: ErrorResponse }),
     ApiForbiddenResponse({ description: `Allowed roles: ${roles.join(', ')}`, type: ErrorResponse }),

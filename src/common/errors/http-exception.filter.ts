@@ -38,6 +38,12 @@ function messageOf(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
+/** Keeps structured bodies such as the health check's per-indicator report. */
+function detailsOf(exception: HttpException): { details?: unknown } {
+  const body = exception.getResponse();
+  return typeof body === 'object' && body !== null && 'status' in body ? { details: body } : {};
+}
+
 /** Maps every thrown thing to the one ErrorResponse shape, with the request id. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -74,6 +80,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         message: messageOf(exception),
         code: CODE_BY_STATUS[statusCode] ?? 'HTTP_ERROR',
         requestId,
+        ...detailsOf(exception),
       };
     }
     this.logger.error({ err: exception, requestId }, 'Unhandled error');

@@ -4,24 +4,17 @@
  * and blocked need someone to change the settings; protocol is anything else.
  */
 export type MailFailureReason =
-  | 'dns'
-  | 'refused'
-  | 'timeout'
-  | 'tls'
-  | 'certificate'
-  | 'auth'
-  | 'folder'
-  | 'protocol'
-  | 'blocked';
+  'dns' | 'refused' | 'timeout' | 'tls' | 'certificate' | 'auth' | 'folder' | 'protocol' | 'blocked';
 
 /**
  * Where the failure happened, when the caller knows. It settles ambiguous errors: a reset during the TLS
- * handshake means the port speaks something else, a reset later means the server went away.
+ * handshake means the port speaks something else, a reset later means the server went away; a NO while
+ * opening a folder means the folder cannot be used, whatever the server's wording.
  */
-export type MailStage = 'connect' | 'tls' | 'auth' | 'folder' | 'command' | 'send';
+export type MailStage = 'connect' | 'tls' | 'folder' | 'command';
 
 /** Plain-language advice shown next to the error; keyed by reason so every error carries one. */
-export const MAIL_FAILURE_HINTS: Readonly<Record<MailFailureReason, string>> = {
+const MAIL_FAILURE_HINTS: Readonly<Record<MailFailureReason, string>> = {
   dns: 'The server name could not be resolved. Check it for typos.',
   refused:
     'Nothing accepted the connection on this host and port, or the server closed it. ' +
@@ -74,7 +67,7 @@ const CERTIFICATE_CODES = [
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ];
 const TIMEOUT_CODES = ['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT'];
-const TLS_CODES = ['EPROTO', 'ETLS', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG'];
+const TLS_CODES = ['EPROTO', 'ETLS', 'EREQUIRETLS'];
 // A connection that was there and is gone: for the caller it is the same as one that was never accepted.
 const DROPPED_CODES = [
   'ECONNREFUSED',
@@ -89,6 +82,8 @@ const DROPPED_CODES = [
   'ClosedAfterConnectTLS',
 ];
 
+const ENCRYPTION_REQUIRED_HINT =
+  'The server only accepts the password over an encrypted connection. Choose STARTTLS or TLS as the security setting.';
 const GREETING_TIMEOUT_HINT =
   'The server accepted the connection but never greeted us: this port probably expects TLS from the start ' +
   '(IMAP 993, SMTP 465). Choose TLS as the security setting.';
@@ -99,6 +94,8 @@ interface ErrorFacts {
   codes: Set<string>;
   responseCode?: number;
   serverResponseCode?: string;
+  /** 'NO' or 'BAD' when an IMAP command was refused. */
+  responseStatus?: string;
   authenticationFailed: boolean;
   mailboxMissing: boolean;
   tlsFailed: boolean;
@@ -125,6 +122,7 @@ function readFacts(err: unknown): ErrorFacts {
     codes,
     responseCode: typeof record.responseCode === 'number' ? record.responseCode : undefined,
     serverResponseCode: typeof record.serverResponseCode === 'string' ? record.serverResponseCode : undefined,
+    responseStatus: typeof record.responseStatus === 'string' ? record.responseStatus : undefined,
     authenticationFailed: record.authenticationFailed === true,
     mailboxMissing: record.mailboxMissing === true,
     tlsFailed: record.tlsFailed === true,
@@ -135,10 +133,16 @@ function hasAny(codes: Set<string>, list: string[]): boolean {
   return list.some((code) => codes.has(code));
 }
 
+/** SMTP 538 (RFC 4954) and IMAP PRIVACYREQUIRED: the login was refused only because it was not encrypted. */
+function encryptionRequired(facts: ErrorFacts): boolean {
+  return facts.responseCode === 538 || facts.serverResponseCode === 'PRIVACYREQUIRED';
+}
+
 function reasonOf(facts: ErrorFacts, stage: MailStage | undefined): MailFailureReason {
   const { codes, text } = facts;
   if (hasAny(codes, DNS_CODES)) return 'dns';
   if (hasAny(codes, CERTIFICATE_CODES) || /certificate/i.test(text)) return 'certificate';
+  if (encryptionRequired(facts)) return 'tls';
   if (
     facts.authenticationFailed ||
     facts.serverResponseCode === 'AUTHENTICATIONFAILED' ||
@@ -147,11 +151,19 @@ function reasonOf(facts: ErrorFacts, stage: MailStage | undefined): MailFailureR
   ) {
     return 'auth';
   }
-  if (facts.mailboxMissing || facts.serverResponseCode === 'NONEXISTENT') return 'folder';
+  if (
+    facts.mailboxMissing ||
+    facts.serverResponseCode === 'NONEXISTENT' ||
+    (stage === 'folder' && facts.responseStatus === 'NO')
+  ) {
+    return 'folder';
+  }
   if (codes.has('ECONNREFUSED')) return 'refused';
   if (hasAny(codes, TIMEOUT_CODES)) return 'timeout';
   if (
     hasAny(codes, TLS_CODES) ||
+    // OpenSSL's own failures: ERR_SSL_WRONG_VERSION_NUMBER, ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION, ...
+    [...codes].some((code) => code.startsWith('ERR_SSL_')) ||
     facts.tlsFailed ||
     /wrong version number|packet length too long|STARTTLS/i.test(text) ||
     (stage === 'tls' && hasAny(codes, DROPPED_CODES))
@@ -170,6 +182,10 @@ export function classifyMailError(err: unknown, stage?: MailStage): MailConnecti
   if (err instanceof MailConnectionError) return err;
   const facts = readFacts(err);
   const reason = reasonOf(facts, stage);
-  const hint = facts.codes.has('GREETING_TIMEOUT') ? GREETING_TIMEOUT_HINT : undefined;
+  const hint = facts.codes.has('GREETING_TIMEOUT')
+    ? GREETING_TIMEOUT_HINT
+    : encryptionRequired(facts)
+      ? ENCRYPTION_REQUIRED_HINT
+      : undefined;
   return new MailConnectionError(reason, facts.text, { hint, cause: err });
 }

@@ -59,12 +59,19 @@ function ipType(address: string): 'ipv4' | 'ipv6' {
 function withEmbeddedIpv4(address: string): string[] {
   if (ipType(address) === 'ipv4' || !nat64.check(address, 'ipv6')) return [address];
   if (address.includes('.')) return [address, address.slice(address.lastIndexOf(':') + 1)];
-  const [high, low] = address.split(':').slice(-2).map((group) => parseInt(group || '0', 16));
+  const [high, low] = address
+    .split(':')
+    .slice(-2)
+    .map((group) => parseInt(group || '0', 16));
   return [address, [high >> 8, high & 255, low >> 8, low & 255].join('.')];
 }
 
 function normalizeHost(host: string): string {
-  return host.trim().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return host
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /** The addresses the policy allows explicitly; names are compared by the caller. */

@@ -28,7 +28,7 @@ export class OrganizationsAndUsers1764000000000 implements MigrationInterface {
           { name: 'name', type: t.varchar, length: '200' },
           { name: 'password_hash', type: t.varchar, length: '200' },
           { name: 'role', type: t.varchar, length: '20' },
-          { name: 'disabled', type: t.boolean, default: false },
+          { name: 'disabled', type: t.boolean, default: t.false },
           { name: 'created_at', type: t.timestamp, default: t.now },
           { name: 'updated_at', type: t.timestamp, default: t.now },
         ],

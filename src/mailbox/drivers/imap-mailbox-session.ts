@@ -1,0 +1,137 @@
+import type { ImapFlow, SearchObject } from 'imapflow';
+import { MailConnectionError } from '../../common/net/mail-connection-error';
+import { disconnectImap, imapCall } from './imap-client';
+import type { FetchedMessage, FolderState, MailboxSession, MessageRef } from './mailbox-driver';
+import { toUidSet } from './uid-set';
+
+/** UIDs per FETCH command: keeps command lines short without a round trip per message. */
+const FETCH_BATCH = 200;
+
+function connectionLost(): MailConnectionError {
+  return new MailConnectionError('refused', 'The IMAP connection was closed by the server or after an earlier failure');
+}
+
+/** imapflow-backed MailboxSession over one connection with the folder selected read-write. */
+export class ImapMailboxSession implements MailboxSession {
+  private closed = false;
+  /** True while a fetchSources iteration is open: imapflow cannot run other commands until it ends. */
+  private fetching = false;
+
+  constructor(
+    private readonly client: ImapFlow,
+    private readonly folder: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async folderState(): Promise<FolderState> {
+    this.assertReady();
+    await this.refresh();
+    const status = await this.call(
+      this.client.status(this.folder, { uidNext: true, uidValidity: true, messages: true }),
+      'Reading folder status',
+    );
+    if (!status || status.uidValidity === undefined || status.uidNext === undefined) {
+      throw new MailConnectionError('protocol', `The server did not report the status of ${this.folder}`);
+    }
+    return { uidValidity: status.uidValidity.toString(), uidNext: status.uidNext, exists: status.messages ?? 0 };
+  }
+
+  searchUidsSince(date: Date): Promise<number[]> {
+    return this.search({ since: date }, 'Searching by date');
+  }
+
+  async listUids(fromUidExclusive: number, limit: number): Promise<MessageRef[]> {
+    if (limit <= 0) return [];
+    // SEARCH first, then FETCH just the page: a FETCH of N:* on a big folder would return everything.
+    // "N:*" always matches the highest UID, even when it is below N, hence the filter.
+    const found = await this.search({ uid: `${fromUidExclusive + 1}:*` }, 'Listing new messages');
+    const page = found.filter((uid) => uid > fromUidExclusive).slice(0, limit);
+    if (page.length === 0) return [];
+    const messages = await this.call(
+      this.client.fetchAll(toUidSet(page), { uid: true, size: true }, { uid: true }),
+      'Reading message sizes',
+    );
+    return messages.map((message) => ({ uid: message.uid, size: message.size ?? 0 })).sort((a, b) => a.uid - b.uid);
+  }
+
+  async *fetchSources(uids: number[]): AsyncGenerator<FetchedMessage> {
+    this.assertReady();
+    const sorted = [...new Set(uids)].sort((a, b) => a - b);
+    this.fetching = true;
+    try {
+      for (let start = 0; start < sorted.length; start += FETCH_BATCH) {
+        yield* this.fetchBatch(sorted.slice(start, start + FETCH_BATCH));
+      }
+    } finally {
+      this.fetching = false;
+    }
+  }
+
+  findByHeader(name: string, value: string): Promise<number[]> {
+    return this.search({ header: { [name]: value } }, `Searching by ${name}`);
+  }
+
+  async markSeen(uids: number[]): Promise<void> {
+    if (uids.length === 0) return;
+    this.assertReady();
+    const stored = await this.call(
+      this.client.messageFlagsAdd(toUidSet(uids), ['\\Seen'], { uid: true }),
+      'Marking messages as seen',
+    );
+    if (!stored) throw new MailConnectionError('protocol', 'The server refused to mark the messages as seen');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await disconnectImap(this.client, this.timeoutMs);
+  }
+
+  private async *fetchBatch(uids: number[]): AsyncGenerator<FetchedMessage> {
+    // source: true is BODY.PEEK[], which leaves \Seen alone (BODY[] would set it).
+    const messages = this.client.fetch(toUidSet(uids), { uid: true, size: true, source: true }, { uid: true });
+    try {
+      while (true) {
+        // Bounded per message rather than per batch, so a slow but steady download is not cut off.
+        const next = await this.call(messages.next(), 'Downloading messages');
+        if (next.done) return;
+        const { uid, size, source } = next.value;
+        if (source) yield { uid, size: size ?? source.length, source };
+      }
+    } finally {
+      // Ends imapflow's iteration when the caller stops early; not awaited, since after a timeout the
+      // generator may never settle (the connection is already closed by then).
+      messages.return(undefined).catch(() => undefined);
+    }
+  }
+
+  private async search(query: SearchObject, what: string): Promise<number[]> {
+    this.assertReady();
+    await this.refresh();
+    const result = await this.call(this.client.search(query, { uid: true }), what);
+    // imapflow answers undefined instead of failing when the connection dropped (no mailbox selected).
+    if (result === undefined) throw connectionLost();
+    if (result === false) throw new MailConnectionError('protocol', `${what}: the server rejected the search`);
+    return [...result].sort((a, b) => a - b);
+  }
+
+  /**
+   * Dovecot only tells a session about new mail in its selected folder on NOOP (or IDLE): SEARCH misses
+   * it and STATUS repeats the session's old numbers until then.
+   */
+  private async refresh(): Promise<void> {
+    await this.call(this.client.noop(), 'Checking for new mail');
+  }
+
+  private call<T>(work: Promise<T>, what: string): Promise<T> {
+    return imapCall(this.client, work, this.timeoutMs, what);
+  }
+
+  private assertReady(): void {
+    if (this.fetching) {
+      // imapflow would queue the command behind the open FETCH, which waits for this caller: a deadlock.
+      throw new Error('Finish or break the fetchSources() iteration before using the session again');
+    }
+    if (this.closed || !this.client.usable) throw connectionLost();
+  }
+}

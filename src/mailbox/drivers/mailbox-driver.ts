@@ -1,0 +1,52 @@
+import type { MailConnectOptions } from '../../common/net/mail-connect-options';
+import type { ImapConnectionSettings } from './imap-settings';
+
+export interface ConnectionTestResult {
+  /** The folder as the server names it. */
+  folder: string;
+  messages: number;
+  /** IMAP UIDVALIDITY; a string because it is a 32-bit unsigned number kept as bigint by imapflow. */
+  uidValidity: string;
+}
+
+export interface FolderState {
+  uidValidity: string;
+  uidNext: number;
+  exists: number;
+}
+
+export interface MessageRef {
+  uid: number;
+  size: number;
+}
+
+export interface FetchedMessage extends MessageRef {
+  source: Buffer;
+}
+
+/**
+ * One open connection with the folder selected. Calls run one at a time; while a `fetchSources`
+ * iteration is open, finish or break it before calling anything else. Every call either settles
+ * within the step timeout or throws a MailConnectionError.
+ */
+export interface MailboxSession {
+  /** Fresh from the server (STATUS), not what was seen when the folder was opened. */
+  folderState(): Promise<FolderState>;
+  /** UIDs with an internal date on or after the UTC calendar day of `date` (IMAP SINCE has day precision). */
+  searchUidsSince(date: Date): Promise<number[]>;
+  /** The next `limit` messages above `fromUidExclusive`, ascending. */
+  listUids(fromUidExclusive: number, limit: number): Promise<MessageRef[]>;
+  /** Full raw messages, ascending by UID; reading them does not mark them \Seen. Vanished UIDs are skipped. */
+  fetchSources(uids: number[]): AsyncIterable<FetchedMessage>;
+  /** UIDs whose header `name` contains `value` (IMAP HEADER search: substring, case-insensitive). */
+  findByHeader(name: string, value: string): Promise<number[]>;
+  markSeen(uids: number[]): Promise<void>;
+  /** Logs out; safe to call twice and after a failure. */
+  close(): Promise<void>;
+}
+
+export interface MailboxDriver {
+  /** Connects, logs in, opens the folder read-only and logs out. */
+  testConnection(settings: ImapConnectionSettings, options: MailConnectOptions): Promise<ConnectionTestResult>;
+  openSession(settings: ImapConnectionSettings, options: MailConnectOptions): Promise<MailboxSession>;
+}

@@ -1,0 +1,14 @@
+import type { MailSecurity } from '../../common/net/mail-connect-options';
+
+/**
+ * A tenant's outgoing server. `security` is followed strictly: 'none' never upgrades even when the
+ * server offers STARTTLS, 'starttls' fails rather than send in clear text, 'tls' is TLS from the first byte.
+ */
+export interface SmtpConnectionSettings {
+  host: string;
+  port: number;
+  security: MailSecurity;
+  /** null sends without AUTH (e.g. a relay that trusts our address). */
+  auth: { user: string; pass: string } | null;
+  verifyCertificate: boolean;
+}

@@ -1,0 +1,58 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The compiled entry point; `npm test` compiles it before running the specs. */
+export const MAIN_JS = join(__dirname, '..', '..', 'src', 'main.js');
+
+export interface SpawnedApp {
+  child: ChildProcess;
+  output(): string;
+  stderr(): string;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the real service as a child process with exactly the given environment (plus PATH). */
+export function spawnApp(env: Record<string, string | undefined>): SpawnedApp {
+  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build:test first`);
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: { PATH: process.env.PATH, ...env },
+    cwd: join(__dirname, '..', '..', '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForOutput: (pattern, timeoutMs = 20_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          const match = stdout.match(pattern);
+          if (match) {
+            clearInterval(poll);
+            resolve(match);
+          } else if (child.exitCode !== null || Date.now() - started > timeoutMs) {
+            clearInterval(poll);
+            reject(new Error(`Did not see ${pattern} (exit ${child.exitCode}). stdout:\n${stdout}\nstderr:\n${stderr}`));
+          }
+        }, 25);
+      }),
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      // A process that ignores SIGTERM must not hang the suite; the test then sees a non-zero exit.
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(force);
+      return code;
+    },
+  };
+}
