@@ -19,10 +19,18 @@ describe('auth (HTTP, real database)', () => {
   };
 
   it('logs in with the right password and the token identifies the user', async () => {
-    const response = await testApp.http().post('/api/v1/auth/login').send({ email: tenant.admin.email, password: tenant.admin.password }).expect(200);
+    const response = await testApp
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: tenant.admin.email, password: tenant.admin.password })
+      .expect(200);
     expect(response.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600 });
     const whoami = await me(response.body.accessToken).expect(200);
-    expect(whoami.body).toMatchObject({ email: tenant.admin.email, role: 'admin', organization: { id: tenant.organizationId } });
+    expect(whoami.body).toMatchObject({
+      email: tenant.admin.email,
+      role: 'admin',
+      organization: { id: tenant.organizationId },
+    });
   });
 
   it('accepts the email in any letter case', async () => {
@@ -30,8 +38,16 @@ describe('auth (HTTP, real database)', () => {
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {
-    const wrong = await testApp.http().post('/api/v1/auth/login').send({ email: SUPERADMIN.email, password: 'not-the-password' }).expect(401);
-    const unknown = await testApp.http().post('/api/v1/auth/login').send({ email: 'nobody@nowhere.test', password: 'not-the-password' }).expect(401);
+    const wrong = await testApp
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: SUPERADMIN.email, password: 'not-the-password' })
+      .expect(401);
+    const unknown = await testApp
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'nobody@nowhere.test', password: 'not-the-password' })
+      .expect(401);
     const strip = (body: Record<string, unknown>) => ({ ...body, requestId: undefined });
     expect(strip(wrong.body)).toEqual(strip(unknown.body));
     expect(wrong.body.message).toBe('Wrong email or password');
@@ -40,9 +56,17 @@ describe('auth (HTTP, real database)', () => {
   it('rate-limits failed logins per account with 429 and Retry-After, even for the right password', async () => {
     const agent = await tenant.addUser('agent');
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      await testApp.http().post('/api/v1/auth/login').send({ email: agent.email, password: 'guess-guess-guess' }).expect(401);
+      await testApp
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: agent.email, password: 'guess-guess-guess' })
+        .expect(401);
     }
-    const limited = await testApp.http().post('/api/v1/auth/login').send({ email: agent.email, password: agent.password }).expect(429);
+    const limited = await testApp
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: agent.email, password: agent.password })
+      .expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
   });
@@ -51,7 +75,9 @@ describe('auth (HTTP, real database)', () => {
     await me().expect(401);
     await me('not-a-jwt').expect(401);
     const [header, payload, signature] = tenant.admin.token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'someone-else' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'someone-else' }),
+    ).toString('base64url');
     await me(`${header}.${forged}.${signature}`).expect(401);
     await me(`${header}.${payload}.${signature.slice(0, -4)}AAAA`).expect(401);
     const jwt = new JwtService({ secret: testApp.app.get<string>(JWT_SECRET) });
@@ -65,7 +91,12 @@ describe('auth (HTTP, real database)', () => {
   it("stops a disabled user's existing token and refuses their login", async () => {
     const agent = await tenant.addUser('agent');
     await me(agent.token).expect(200);
-    await testApp.http().patch(`/api/v1/users/${agent.id}`).auth(tenant.admin.token, { type: 'bearer' }).send({ disabled: true }).expect(200);
+    await testApp
+      .http()
+      .patch(`/api/v1/users/${agent.id}`)
+      .auth(tenant.admin.token, { type: 'bearer' })
+      .send({ disabled: true })
+      .expect(200);
     await me(agent.token).expect(401);
     await testApp.http().post('/api/v1/auth/login').send({ email: agent.email, password: agent.password }).expect(401);
   });
@@ -80,9 +111,17 @@ describe('auth rate limit per IP', () => {
 
   it('limits one IP guessing across many accounts', async () => {
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      await testApp.http().post('/api/v1/auth/login').send({ email: `user${attempt}@spray.test`, password: 'guess-guess-guess' }).expect(401);
+      await testApp
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: `user${attempt}@spray.test`, password: 'guess-guess-guess' })
+        .expect(401);
     }
-    const limited = await testApp.http().post('/api/v1/auth/login').send({ email: SUPERADMIN.email, password: SUPERADMIN.password }).expect(429);
+    const limited = await testApp
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: SUPERADMIN.email, password: SUPERADMIN.password })
+      .expect(429);
     expect(limited.headers['retry-after']).toBeDefined();
   });
 });

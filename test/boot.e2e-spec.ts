@@ -22,9 +22,18 @@ describe('boot', () => {
 
   it.each([
     [{ PORT: 'abc' }, 'Invalid configuration: PORT must be an integer from 0 to 65535 (got "abc")'],
-    [{ DATABASE_URL: 'mysql://localhost/x' }, 'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL'],
-    [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
-    [{ SUPERADMIN_EMAIL: 'root@x.test' }, 'Invalid configuration: SUPERADMIN_PASSWORD must be set when SUPERADMIN_EMAIL is set'],
+    [
+      { DATABASE_URL: 'mysql://localhost/x' },
+      'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ],
+    [
+      { SUPERADMIN_EMAIL: 'root@x.test' },
+      'Invalid configuration: SUPERADMIN_PASSWORD must be set when SUPERADMIN_EMAIL is set',
+    ],
   ])('stops on a bad value with one clear line: %j', async (bad, message) => {
     const app = spawnApp({ DATA_DIR: dataDir, ...bad });
     expect(await app.exited).toBe(1);
@@ -32,9 +41,18 @@ describe('boot', () => {
   });
 
   it('prints a generated superadmin password once, on the first start only, and it works', async () => {
-    const env = { DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', PASSWORD_HASH_COST: '4' };
+    const env = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_FORMAT: 'json',
+      PASSWORD_HASH_COST: '4',
+    };
     const first = spawnApp(env);
-    const [, email, password, baseUrl] = await first.waitForOutput(/created superadmin (\S+) with password (\S+)\n.*Log in at (http:\/\/\S+)\/docs/);
+    const [, email, password, baseUrl] = await first.waitForOutput(
+      /created superadmin (\S+) with password (\S+)\n.*Log in at (http:\/\/\S+)\/docs/,
+    );
     expect(email).toBe('admin@localhost');
     const login = await request(baseUrl).post('/api/v1/auth/login').send({ email, password }).expect(200);
     const token = login.body.accessToken as string;

@@ -32,7 +32,10 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password (same answer for both)', type: ErrorResponse })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this IP or for this account; see Retry-After', type: ErrorResponse })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many attempts from this IP or for this account; see Retry-After',
+    type: ErrorResponse,
+  })
   login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResponse> {
     return this.auth.login(dto.email, dto.password, ip);
   }

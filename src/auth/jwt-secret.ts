@@ -12,7 +12,9 @@ export const jwtSecretProvider: Provider = {
     if (config.jwtSecret) return config.jwtSecret;
     const { value, created } = loadOrCreateSecret(config.dataDir, 'jwt-secret');
     if (created) {
-      new Logger('Auth').warn(`JWT_SECRET is not set: generated one into ${config.dataDir}/jwt-secret; set it explicitly when running several instances`);
+      new Logger('Auth').warn(
+        `JWT_SECRET is not set: generated one into ${config.dataDir}/jwt-secret; set it explicitly when running several instances`,
+      );
     }
     return value;
   },

@@ -71,7 +71,8 @@ function superadmin(env: Env): AppConfig['superadmin'] {
 
 function jwtSecret(env: Env): string | null {
   const value = raw(env, 'JWT_SECRET');
-  if (value !== undefined && value.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
+  if (value !== undefined && value.length < 32)
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
   return value ?? null;
 }
 

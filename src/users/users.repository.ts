@@ -46,7 +46,13 @@ export class UsersRepository {
   insert(organizationId: string | null, user: NewUser, manager?: EntityManager): Promise<User> {
     const repository = manager ? manager.getRepository(User) : this.users;
     return repository.save(
-      repository.create({ ...user, id: randomUUID(), email: user.email.toLowerCase(), organizationId, disabled: false }),
+      repository.create({
+        ...user,
+        id: randomUUID(),
+        email: user.email.toLowerCase(),
+        organizationId,
+        disabled: false,
+      }),
     );
   }
 

@@ -18,7 +18,11 @@ function each(run: (name: string, fn: Body, timeout?: number) => unknown) {
   return (table: Table) => (name: string, fn: (...args: unknown[]) => unknown, timeout?: number) => {
     table.forEach((row, index) => {
       const args = Array.isArray(row) ? [...row] : [row];
-      const title = name.replace(/%[sdpj#]/g, (token) => (token === '%#' ? String(index) : token === '%j' ? JSON.stringify(args.shift()) : String(args.shift() ?? ''))).replace('$name', String((row as { name?: unknown })?.name));
+      const title = name
+        .replace(/%[sdpj#]/g, (token) =>
+          token === '%#' ? String(index) : token === '%j' ? JSON.stringify(args.shift()) : String(args.shift() ?? ''),
+        )
+        .replace('$name', String((row as { name?: unknown })?.name));
       run(title, () => fn(...(Array.isArray(row) ? row : [row])), timeout);
     });
   };
@@ -48,4 +52,8 @@ globals.afterAll = hook(nodeTest.after as never);
 globals.beforeEach = hook(nodeTest.beforeEach as never);
 globals.afterEach = hook(nodeTest.afterEach as never);
 globals.expect = expect;
-globals.jest = { fn: mocker.fn.bind(mocker), spyOn: mocker.spyOn.bind(mocker), restoreAllMocks: () => mocker.restoreAllMocks() };
+globals.jest = {
+  fn: mocker.fn.bind(mocker),
+  spyOn: mocker.spyOn.bind(mocker),
+  restoreAllMocks: () => mocker.restoreAllMocks(),
+};

@@ -42,7 +42,9 @@ export function spawnApp(env: Record<string, string | undefined>): SpawnedApp {
             resolve(match);
           } else if (child.exitCode !== null || Date.now() - started > timeoutMs) {
             clearInterval(poll);
-            reject(new Error(`Did not see ${pattern} (exit ${child.exitCode}). stdout:\n${stdout}\nstderr:\n${stderr}`));
+            reject(
+              new Error(`Did not see ${pattern} (exit ${child.exitCode}). stdout:\n${stdout}\nstderr:\n${stderr}`),
+            );
           }
         }, 25);
       }),

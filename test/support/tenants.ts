@@ -27,11 +27,15 @@ export function superadminToken(testApp: TestApp): Promise<string> {
 }
 
 /** One line to get an organization with a logged-in admin. */
-export async function createTenant(testApp: TestApp, name = `Org ${randomBytes(3).toString('hex')}`): Promise<TestTenant> {
+export async function createTenant(
+  testApp: TestApp,
+  name = `Org ${randomBytes(3).toString('hex')}`,
+): Promise<TestTenant> {
   const root = await superadminToken(testApp);
   const slug = randomBytes(4).toString('hex');
   const adminAccount = { email: `admin-${slug}@tenant.test`, password: `admin-password-${slug}`, name: 'Tenant Admin' };
-  const created = await testApp.http()
+  const created = await testApp
+    .http()
     .post('/api/v1/organizations')
     .auth(root, { type: 'bearer' })
     .send({ name, admin: adminAccount })
@@ -39,15 +43,30 @@ export async function createTenant(testApp: TestApp, name = `Org ${randomBytes(3
   const organizationId = (created.body as { id: string }).id;
   const adminToken = await login(testApp, adminAccount.email, adminAccount.password);
   const me = await testApp.http().get('/api/v1/me').auth(adminToken, { type: 'bearer' }).expect(200);
-  const admin = { id: (me.body as { id: string }).id, email: adminAccount.email, password: adminAccount.password, token: adminToken };
+  const admin = {
+    id: (me.body as { id: string }).id,
+    email: adminAccount.email,
+    password: adminAccount.password,
+    token: adminToken,
+  };
   return {
     organizationId,
     name,
     admin,
     addUser: async (role) => {
       const userSlug = randomBytes(4).toString('hex');
-      const account = { email: `${role}-${userSlug}@tenant.test`, password: `${role}-password-${userSlug}`, name: `${role} ${userSlug}`, role };
-      const response = await testApp.http().post('/api/v1/users').auth(adminToken, { type: 'bearer' }).send(account).expect(201);
+      const account = {
+        email: `${role}-${userSlug}@tenant.test`,
+        password: `${role}-password-${userSlug}`,
+        name: `${role} ${userSlug}`,
+        role,
+      };
+      const response = await testApp
+        .http()
+        .post('/api/v1/users')
+        .auth(adminToken, { type: 'bearer' })
+        .send(account)
+        .expect(201);
       const token = await login(testApp, account.email, account.password);
       return { id: (response.body as { id: string }).id, email: account.email, password: account.password, token };
     },

@@ -20,7 +20,10 @@ export const Auth = (...roles: [UserRole, ...UserRole[]]) =>
     // Machine-readable in the OpenAPI document, so the route-table test and API clients can see it.
     ApiExtension('x-roles', roles),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'Missing, expired or invalid token, or a disabled user', type: ErrorResponse }),
+    ApiUnauthorizedResponse({
+      description: 'Missing, expired or invalid token, or a disabled user',
+      type: ErrorResponse,
+    }),
     ApiForbiddenResponse({ description: `Allowed roles: ${roles.join(', ')}`, type: ErrorResponse }),
   );
 

@@ -3,13 +3,7 @@
  * its kind to an HTTP status, so services never import HTTP exceptions.
  */
 export type ErrorKind =
-  | 'validation'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'too-many-requests'
-  | 'unavailable';
+  'validation' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-many-requests' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

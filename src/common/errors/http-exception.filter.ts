@@ -27,7 +27,9 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 function reasonPhrase(status: number): string {
   const name = HttpStatus[status] as string | undefined;
-  return name ? name.toLowerCase().replace(/(^|_)(\w)/g, (_, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase()) : 'Error';
+  return name
+    ? name.toLowerCase().replace(/(^|_)(\w)/g, (_, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase())
+    : 'Error';
 }
 
 function messageOf(exception: HttpException): string {

@@ -8,7 +8,10 @@ export class UpdateUserDto {
   @IsIn(TENANT_ROLES)
   role?: TenantRole;
 
-  @ApiPropertyOptional({ example: true, description: 'A disabled user cannot log in and their tokens stop working at once' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'A disabled user cannot log in and their tokens stop working at once',
+  })
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;

@@ -1,0 +1,56 @@
+// ESLint flat config: typescript-eslint's recommended rules on src/, libs/, test/ and scripts/,
+// with Prettier owning formatting.
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: { parserOptions: { sourceType: 'module' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      // Mail parsing legitimately matches control characters.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['scripts/**/*.js', 'bench/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
+  },
+  {
+    // Layering: libs/ is framework-free; protocol libraries live only in their driver folders.
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', '**/src/**'] }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/mailbox/drivers/**', 'src/mailer/drivers/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['imapflow', 'nodemailer', 'smtp-server'] }] },
+  },
+  {
+    files: ['src/mailbox/drivers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['nodemailer'] }] },
+  },
+  {
+    files: ['src/mailer/drivers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['imapflow'] }] },
+  },
+);
