@@ -18,10 +18,23 @@ export interface CorpusEntry {
   expectedFiles: string[];
 }
 
+/**
+ * The repository root: the nearest folder above this file with a package.json. Specs run compiled
+ * from dist/test/support as well as from source, so a fixed number of `..` would be wrong in one.
+ */
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
+  return dir;
+}
+
+/** The corpus folder: CORPUS_DIR, else `shared/corpus` beside the repository clone. */
 export function corpusDir(): string {
   const dir = process.env.CORPUS_DIR
     ? path.resolve(process.env.CORPUS_DIR)
-    : path.resolve(__dirname, '../../../shared/corpus');
+    : path.resolve(repositoryRoot(), '../shared/corpus');
   if (!existsSync(path.join(dir, 'INDEX.tsv'))) {
     throw new Error(
       `Email test corpus is missing: no INDEX.tsv in ${dir}. ` +

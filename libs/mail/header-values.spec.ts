@@ -1,0 +1,19 @@
+import { buildHeaderRecord, decodeEncodedWords } from './header-values';
+
+describe('buildHeaderRecord', () => {
+  it('unfolds, decodes encoded words and keeps repeated headers in order', async () => {
+    const headers = await buildHeaderRecord([
+      { key: 'received', line: 'Received: from a\r\n\tby b' },
+      { key: 'received', line: 'Received: from c' },
+      { key: 'subject', line: 'Subject: =?ISO-2022-JP?B?GyRCJV4lXyVgJWElYhsoQg==?=' },
+      { key: 'auto-submitted', line: 'Auto-Submitted: auto-replied' },
+    ]);
+    expect(headers['received']).toEqual(['from a\tby b', 'from c']);
+    expect(headers['subject']).toEqual(['マミムメモ']);
+    expect(headers['auto-submitted']).toEqual(['auto-replied']);
+  });
+
+  it('keeps a value that is not a valid encoded word as it is', async () => {
+    expect(await decodeEncodedWords('price =? unknown')).toBe('price =? unknown');
+  });
+});

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type ParsedMail } from 'mailparser';
+import { GeneratedFilenames, filenameFromContentId, sanitizeFilename } from './attachment-filename';
+import { collectCharsetHints, headerBlockEnd, repairHeaderBytes, repairRawParameter } from './charset-repair';
+import { computeContentHash } from './content-hash';
+import { buildHeaderRecord, decodeEncodedWords } from './header-values';
+import { htmlToPlainText } from './html';
+import { normaliseMessageId, parseMessageIdList } from './message-id';
+import { isUuencoded, uudecode } from './uudecode';
+import type { MailAddress, MailAttachment, ParsedMessage } from './parsed-message';
+
+/** Raised only when mailparser cannot read the message at all (see `parseMessage`). */
+export class MessageParseError extends Error {
+  readonly code = 'MESSAGE_UNPARSEABLE';
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`Cannot parse message: ${reason}`, options);
+    this.name = 'MessageParseError';
+  }
+}
+
+const PARSER_OPTIONS = {
+  skipImageLinks: true,
+  keepCidLinks: true,
+  // We derive text from HTML ourselves (one converter for the whole app) and never need textAsHtml.
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  // Delivery reports stay machine-readable attachments instead of being glued into the body text.
+  keepDeliveryStatus: true,
+  // Checksums are computed on the final content (after our uudecoding), not by the parser.
+  checksumAlgo: false,
+} as const;
+
+function toAddresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
+  const flatten = (entries: EmailAddress[]): EmailAddress[] =>
+    entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
+  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return objects
+    .flatMap((object) => flatten(object.value))
+    .map((entry) => ({ address: (entry.address ?? '').trim().toLowerCase(), name: (entry.name ?? '').trim() }))
+    .filter((entry) => entry.address.length > 0);
+}
+
+function headerAddresses(mail: ParsedMail, name: string): MailAddress[] {
+  const value = mail.headers.get(name);
+  const isAddressObject = (item: unknown): item is AddressObject =>
+    typeof item === 'object' && item !== null && Array.isArray((item as AddressObject).value);
+  return isAddressObject(value) ? toAddresses(value) : [];
+}
+
+function parseDateHeader(value: string | undefined): Date | null {
+  if (!value) {
+    return null;
+  }
+  const date = new Date(value.replace(/\([^()]*\)/g, ' ').trim());
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** `cid:` targets referenced by the HTML, lower-cased and URL-decoded (RFC 2392). */
+function referencedContentIds(html: string | null): Set<string> {
+  const ids = new Set<string>();
+  for (const match of (html ?? '').matchAll(/cid:([^"'\s)>]+)/gi)) {
+    let id = match[1];
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      // keep the literal text of a malformed escape
+    }
+    ids.add(id.toLowerCase());
+  }
+  return ids;
+}
+
+/** The Subject of an attached message, to name it after what it is ("Re: Offer.eml"). */
+async function embeddedSubject(content: Buffer): Promise<string | null> {
+  const header = content.subarray(0, headerBlockEnd(content));
+  const repaired = repairHeaderBytes(Buffer.concat([header, Buffer.from('\r\n\r\n')]), collectCharsetHints(content));
+  try {
+    return (await simpleParser(repaired, { skipTextToHtml: true })).subject?.trim() || null;
+  } catch {
+    // A broken attached message must not fail the outer one; it just gets a generated name.
+    return null;
+  }
+}
+
+async function toAttachments(
+  mail: ParsedMail,
+  html: string | null,
+  raw: Buffer,
+  hints: string[],
+): Promise<MailAttachment[]> {
+  const generated = new GeneratedFilenames();
+  const shownInHtml = referencedContentIds(html);
+  const attachments: MailAttachment[] = [];
+  for (const part of mail.attachments) {
+    const contentType = part.contentType.toLowerCase();
+    const contentId = normaliseContentId(part);
+    const content = isUuencoded(part.headers.get('content-transfer-encoding')) ? uudecode(part.content) : part.content;
+    attachments.push({
+      filename: await attachmentFilename(part, contentType, contentId, raw, hints, generated),
+      contentType,
+      size: content.length,
+      contentId,
+      inline: contentId !== null && shownInHtml.has(contentId.toLowerCase()),
+      content,
+      checksum: createHash('sha256').update(content).digest('hex'),
+    });
+  }
+  return attachments;
+}
+
+function normaliseContentId(part: Attachment): string | null {
+  const id = (part.cid ?? part.contentId ?? '').replace(/^<|>$/g, '').trim();
+  return id.length > 0 ? id : null;
+}
+
+async function attachmentFilename(
+  part: Attachment,
+  contentType: string,
+  contentId: string | null,
+  raw: Buffer,
+  hints: string[],
+  generated: GeneratedFilenames,
+): Promise<string> {
+  const given = sanitizeFilename(repairRawParameter(part.filename ?? '', raw, hints));
+  if (given) {
+    return given;
+  }
+  const fromContentId = filenameFromContentId(contentId);
+  if (fromContentId) {
+    return fromContentId;
+  }
+  const isMessage = contentType === 'message/rfc822' || contentType === 'message/global';
+  const subject = isMessage && part.content.length > 0 ? await embeddedSubject(part.content) : null;
+  return generated.next(contentType, subject ?? (await describedAs(part)));
+}
+
+/** A short Content-Description ("Delivery report", "Undelivered Message") names a part well. */
+async function describedAs(part: Attachment): Promise<string | undefined> {
+  const description = part.headers.get('content-description');
+  if (typeof description !== 'string') {
+    return undefined;
+  }
+  const name = (await decodeEncodedWords(description)).trim();
+  return name.length > 0 && name.length <= 80 ? name : undefined;
+}
+
+/** The first mailbox with an address in From, else Sender, else Reply-To. */
+function senderOf(mail: ParsedMail): MailAddress | null {
+  return toAddresses(mail.from)[0] ?? headerAddresses(mail, 'sender')[0] ?? toAddresses(mail.replyTo)[0] ?? null;
+}
+
+function bodyText(mail: ParsedMail, html: string | null): string | null {
+  const text = mail.text ?? null;
+  if (text !== null && text.trim().length > 0) {
+    return text;
+  }
+  // An empty text/plain alternative next to real HTML (some webmailers) is not the body.
+  return html !== null && html.trim().length > 0 ? htmlToPlainText(html) : text;
+}
+
+async function runParser(raw: Buffer): Promise<ParsedMail> {
+  try {
+    return await simpleParser(raw, PARSER_OPTIONS);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new MessageParseError(reason, { cause: error });
+  }
+}
+
+/**
+ * Parses a raw RFC 5322 message. Never throws for mail that mailparser can read at all, however
+ * broken; throws `MessageParseError` only when mailparser itself gives up (for example a header
+ * block over 1 MB or more than 1000 MIME parts).
+ */
+export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+  const hints = collectCharsetHints(raw);
+  const mail = await runParser(repairHeaderBytes(raw, hints));
+  const headers = await buildHeaderRecord(mail.headerLines);
+  const html = typeof mail.html === 'string' ? mail.html : null;
+  return {
+    messageId: normaliseMessageId(headers['message-id']?.[0]),
+    inReplyTo: parseMessageIdList(headers['in-reply-to']?.join(' ')),
+    references: parseMessageIdList(headers['references']?.join(' ')),
+    subject: (mail.subject ?? '').replace(/[\r\n]+/g, '').replace(/\t/g, ' '),
+    from: senderOf(mail),
+    replyTo: toAddresses(mail.replyTo),
+    to: toAddresses(mail.to),
+    cc: toAddresses(mail.cc),
+    date: parseDateHeader(headers['date']?.[0]),
+    headers,
+    text: bodyText(mail, html),
+    html,
+    attachments: await toAttachments(mail, html, raw, hints),
+    contentHash: computeContentHash(raw),
+  };
+}
