@@ -13,7 +13,7 @@ export interface DeliveryStatusRecipient {
   action: string;
 }
 
-const EMAIL = /[^\s<>;:"'(),\[\]]+@[^\s<>;:"'(),\[\]]+\.[a-z0-9-]{2,}/i;
+const EMAIL = /[^\s<>;:"'(),[\]]+@[^\s<>;:"'(),[\]]+\.[a-z0-9-]{2,}/i;
 
 function cleanAddress(text: string): string | null {
   const match = EMAIL.exec(text);
