@@ -7,6 +7,9 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { SettingsModule } from './settings/settings.module';
+import { SyncModule } from './sync/sync.module';
+import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -23,6 +26,9 @@ export class AppModule {
         AuthModule,
         OrganizationsModule,
         UsersModule,
+        SettingsModule,
+        TicketsModule,
+        SyncModule,
       ],
     };
   }

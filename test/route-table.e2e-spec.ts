@@ -14,6 +14,18 @@ const EXPECTED: RouteEntry[] = [
   { method: 'GET', path: '/api/v1/users', access: 'admin' },
   { method: 'POST', path: '/api/v1/users', access: 'admin' },
   { method: 'PATCH', path: '/api/v1/users/{id}', access: 'admin' },
+  { method: 'GET', path: '/api/v1/settings/email', access: 'admin' },
+  { method: 'PUT', path: '/api/v1/settings/email/incoming', access: 'admin' },
+  { method: 'POST', path: '/api/v1/settings/email/incoming/test', access: 'admin' },
+  { method: 'PUT', path: '/api/v1/settings/email/outgoing', access: 'admin' },
+  { method: 'POST', path: '/api/v1/settings/email/outgoing/test', access: 'admin' },
+  { method: 'POST', path: '/api/v1/settings/email/verify', access: 'admin' },
+  { method: 'GET', path: '/api/v1/tickets', access: 'admin,agent' },
+  { method: 'POST', path: '/api/v1/tickets', access: 'admin,agent' },
+  { method: 'GET', path: '/api/v1/tickets/{id}', access: 'admin,agent' },
+  { method: 'PATCH', path: '/api/v1/tickets/{id}', access: 'admin,agent' },
+  { method: 'POST', path: '/api/v1/tickets/{id}/comments', access: 'admin,agent' },
+  { method: 'GET', path: '/api/v1/tickets/{id}/attachments/{attachmentId}', access: 'admin,agent' },
   { method: 'GET', path: '/health', access: 'public' },
 ];
 
@@ -35,7 +47,9 @@ describe('route table: every route declares who may call it', () => {
 
   const sortKey = (route: RouteEntry) => `${route.path} ${route.method}`;
   const call = (route: RouteEntry, token?: string) => {
-    const request = testApp.http()[route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](concretePath(route.path));
+    const request = testApp
+      .http()
+      [route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](concretePath(route.path));
     return token ? request.set('Authorization', `Bearer ${token}`).send({}) : request.send({});
   };
 
@@ -56,7 +70,11 @@ describe('route table: every route declares who may call it', () => {
       const allowed = route.access.split(',');
       for (const role of Object.keys(tokens).filter((r) => !allowed.includes(r))) {
         const response = await call(route, tokens[role]);
-        expect({ route: sortKey(route), role, status: response.status }).toEqual({ route: sortKey(route), role, status: 403 });
+        expect({ route: sortKey(route), role, status: response.status }).toEqual({
+          route: sortKey(route),
+          role,
+          status: 403,
+        });
       }
     }
   });

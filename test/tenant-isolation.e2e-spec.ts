@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { TicketsService } from '../src/tickets/tickets.service';
 import { readRouteTable } from './support/route-table';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTenant, TestTenant } from './support/tenants';
+
+/** One id, or one per path parameter by name (e.g. `{ id, attachmentId }`). */
+type Ids = string | Record<string, string>;
 
 /**
  * Every id-taking route, called with another organization's token, answers 404 exactly like a
@@ -9,25 +14,92 @@ import { createTenant, TestTenant } from './support/tenants';
 interface IsolationCase {
   method: 'get' | 'patch' | 'put' | 'post' | 'delete';
   path: string;
-  createInVictim: (victim: TestTenant) => Promise<string>;
+  createInVictim: (victim: TestTenant) => Promise<Ids>;
   body: Record<string, unknown>;
   /** Reads the resource back as its owner, to prove nothing changed. */
-  readAsOwner: (victim: TestTenant, id: string) => Promise<unknown>;
+  readAsOwner: (victim: TestTenant, ids: Ids) => Promise<unknown>;
 }
+
+const fill = (path: string, ids: Ids) =>
+  path.replace(/\{([^}]+)\}/g, (_, name: string) => (typeof ids === 'string' ? ids : ids[name]));
 
 describe('tenant isolation', () => {
   let testApp: TestApp;
   let victim: TestTenant;
   let attacker: TestTenant;
 
+  const victimTicket = async (tenant: TestTenant) =>
+    testApp.app.get(TicketsService).createTicketFromEmail(tenant.organizationId, {
+      subject: 'Victim ticket',
+      from: { address: 'victim@customer.test', name: 'Victim' },
+      cc: [],
+      messageId: `<${randomUUID()}@customer.test>`,
+      text: 'secret',
+      html: null,
+      fullText: 'secret',
+      attachments: [
+        {
+          filename: 'secret.txt',
+          contentType: 'text/plain',
+          content: Buffer.from('secret'),
+          contentId: null,
+          inline: false,
+        },
+      ],
+      receivedAt: new Date(),
+    });
+  const readAs = (tenant: TestTenant, path: string) =>
+    testApp
+      .http()
+      .get(path)
+      .auth(tenant.admin.token, { type: 'bearer' })
+      .expect(200)
+      .then((response) => ({ body: response.body, text: response.text }));
+
   const cases: IsolationCase[] = [
+    {
+      method: 'get',
+      path: '/api/v1/tickets/{id}',
+      createInVictim: async (tenant) => (await victimTicket(tenant)).ticketId,
+      body: {},
+      readAsOwner: (tenant, ids) => readAs(tenant, fill('/api/v1/tickets/{id}', ids)),
+    },
+    {
+      method: 'patch',
+      path: '/api/v1/tickets/{id}',
+      createInVictim: async (tenant) => (await victimTicket(tenant)).ticketId,
+      body: { status: 'closed', priority: 'urgent', assigneeId: null },
+      readAsOwner: (tenant, ids) => readAs(tenant, fill('/api/v1/tickets/{id}', ids)),
+    },
+    {
+      method: 'post',
+      path: '/api/v1/tickets/{id}/comments',
+      createInVictim: async (tenant) => (await victimTicket(tenant)).ticketId,
+      body: { body: 'written by another organization' },
+      readAsOwner: (tenant, ids) => readAs(tenant, fill('/api/v1/tickets/{id}', ids)),
+    },
+    {
+      method: 'get',
+      path: '/api/v1/tickets/{id}/attachments/{attachmentId}',
+      createInVictim: async (tenant) => {
+        const { ticketId } = await victimTicket(tenant);
+        const ticket = await readAs(tenant, `/api/v1/tickets/${ticketId}`);
+        return { id: ticketId, attachmentId: ticket.body.comments[0].attachments[0].id as string };
+      },
+      body: {},
+      readAsOwner: (tenant, ids) => readAs(tenant, fill('/api/v1/tickets/{id}/attachments/{attachmentId}', ids)),
+    },
     {
       method: 'patch',
       path: '/api/v1/users/{id}',
       createInVictim: async (tenant) => (await tenant.addUser('agent')).id,
       body: { role: 'admin', disabled: true },
       readAsOwner: async (tenant, id) => {
-        const response = await testApp.http().get('/api/v1/users').auth(tenant.admin.token, { type: 'bearer' }).expect(200);
+        const response = await testApp
+          .http()
+          .get('/api/v1/users')
+          .auth(tenant.admin.token, { type: 'bearer' })
+          .expect(200);
         return (response.body as { id: string }[]).find((user) => user.id === id);
       },
     },
@@ -42,16 +114,24 @@ describe('tenant isolation', () => {
 
   it('covers every id-taking route of the API', async () => {
     const idRoutes = (await readRouteTable(testApp)).filter((route) => route.path.includes('{'));
-    expect(idRoutes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(cases.map((c) => `${c.method.toUpperCase()} ${c.path}`).sort());
+    expect(idRoutes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      cases.map((c) => `${c.method.toUpperCase()} ${c.path}`).sort(),
+    );
   });
 
   for (const testCase of cases) {
     it(`${testCase.method.toUpperCase()} ${testCase.path}: another organization gets 404 and changes nothing`, async () => {
       const id = await testCase.createInVictim(victim);
       const before = await testCase.readAsOwner(victim, id);
-      const url = testCase.path.replace(/\{[^}]+\}/, id);
-      const foreign = await testApp.http()[testCase.method](url).auth(attacker.admin.token, { type: 'bearer' }).send(testCase.body);
-      const missing = await testApp.http()[testCase.method](testCase.path.replace(/\{[^}]+\}/, '11111111-1111-4111-8111-111111111111'))
+      const url = fill(testCase.path, id);
+      const foreign = await testApp
+        .http()
+        [testCase.method](url)
+        .auth(attacker.admin.token, { type: 'bearer' })
+        .send(testCase.body);
+      const missing = await testApp
+        .http()
+        [testCase.method](fill(testCase.path, '11111111-1111-4111-8111-111111111111'))
         .auth(attacker.admin.token, { type: 'bearer' })
         .send(testCase.body);
       expect(foreign.status).toBe(404);
@@ -61,7 +141,11 @@ describe('tenant isolation', () => {
   }
 
   it('lists only the callers own users', async () => {
-    const response = await testApp.http().get('/api/v1/users').auth(attacker.admin.token, { type: 'bearer' }).expect(200);
+    const response = await testApp
+      .http()
+      .get('/api/v1/users')
+      .auth(attacker.admin.token, { type: 'bearer' })
+      .expect(200);
     expect((response.body as { email: string }[]).map((u) => u.email)).toEqual([attacker.admin.email]);
   });
 });

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config';
+import { MESSAGE_ID_SECRET, messageIdSecretProvider } from './message-id-secret';
 
 /**
  * Makes the already-validated AppConfig injectable everywhere. The config is parsed before the
@@ -13,8 +14,8 @@ export class AppConfigModule {
     return {
       module: AppConfigModule,
       imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ...config })] })],
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
+      providers: [{ provide: AppConfig, useValue: config }, messageIdSecretProvider],
+      exports: [AppConfig, MESSAGE_ID_SECRET],
     };
   }
 }

@@ -1,3 +1,5 @@
+import type { MailConnectOptions } from '../common/net/mail-connect-options';
+
 /** The typed process configuration, built once at boot by `parseConfig` and injected as `AppConfig`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type LogFormat = 'json' | 'pretty' | 'auto';
@@ -17,11 +19,35 @@ export abstract class AppConfig {
   abstract readonly jwtSecret: string | null;
   abstract readonly jwtExpiresInSeconds: number;
   abstract readonly trustProxy: boolean;
+  /** Signs the Message-IDs of mail we send; null means "generate one into dataDir". */
+  abstract readonly messageIdSecret: string | null;
+  abstract readonly sync: {
+    /** Lowest interval the API accepts (the product says 60; tests lower it). */
+    minIntervalSeconds: number;
+    /** Messages listed and fetched per round trip. */
+    batchSize: number;
+    /** Over this RFC822.SIZE the body is not downloaded; the ticket notes it. */
+    maxMessageBytes: number;
+    /** A run stops after this long; the next run goes on from the watermark. */
+    runBudgetSeconds: number;
+    /** Longest back-off after repeated failures. */
+    maxBackoffSeconds: number;
+    /** How long POST /sync/now waits for the run before answering 202. */
+    nowWaitSeconds: number;
+  };
   /** bcrypt cost factor; lower only in tests. */
   abstract readonly passwordHashCost: number;
   abstract readonly loginRateLimit: {
     windowSeconds: number;
     maxPerIp: number;
     maxPerAccount: number;
+  };
+  /** 32-byte AES key for secrets stored in the database; null means "generate one into dataDir on first start". */
+  abstract readonly encryptionKey: Buffer | null;
+  abstract readonly mail: {
+    /** Step timeout and outbound host policy for every IMAP and SMTP connection made for a tenant. */
+    connect: MailConnectOptions;
+    /** How long the settings round-trip check waits for its probe message to arrive. */
+    verifyTimeoutMs: number;
   };
 }

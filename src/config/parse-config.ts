@@ -1,5 +1,8 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { decodeEncryptionKey } from '../common/crypto/encryption-key';
 import type { AppConfig, LogFormat, LogLevel } from './app-config';
+import { isHostName } from './host-name';
 
 /** Thrown when an environment variable is missing or wrong; its message names the variable. */
 export class ConfigError extends Error {
@@ -76,11 +79,53 @@ function jwtSecret(env: Env): string | null {
   return value ?? null;
 }
 
+function messageIdSecret(env: Env): string | null {
+  const value = raw(env, 'MESSAGE_ID_SECRET');
+  if (value !== undefined && value.length < 32) {
+    throw new ConfigError('MESSAGE_ID_SECRET', 'must be at least 32 characters long');
+  }
+  return value ?? null;
+}
+
 function publicUrl(env: Env): string | null {
   const value = raw(env, 'PUBLIC_URL');
   if (value === undefined) return null;
   if (!/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError('PUBLIC_URL', 'must be an http(s) URL');
   return value.replace(/\/+$/, '');
+}
+
+function encryptionKey(env: Env): Buffer | null {
+  const value = raw(env, 'ENCRYPTION_KEY');
+  if (value === undefined) return null;
+  try {
+    return decodeEncryptionKey(value);
+  } catch (err) {
+    throw new ConfigError('ENCRYPTION_KEY', (err as Error).message);
+  }
+}
+
+function isAllowedHostEntry(entry: string): boolean {
+  const [network, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0) return false;
+  if (prefix === undefined) return isIP(network) !== 0 || isHostName(network);
+  const max = isIP(network) === 4 ? 32 : isIP(network) === 6 ? 128 : -1;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= max;
+}
+
+/** Host names, addresses and CIDRs that mail settings may point at even when they are private. */
+function allowedHosts(env: Env): string[] {
+  const entries = (raw(env, 'MAIL_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const invalid = entries.find((entry) => !isAllowedHostEntry(entry));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      'MAIL_ALLOWED_HOSTS',
+      `must list host names, addresses or CIDRs (e.g. mail.internal,10.1.0.0/16), separated by commas (got "${invalid}")`,
+    );
+  }
+  return entries;
 }
 
 /**
@@ -103,10 +148,32 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
     jwtExpiresInSeconds: integer(env, 'JWT_EXPIRES_IN_SECONDS', 3600, 60, 31 * 24 * 3600),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     passwordHashCost: integer(env, 'PASSWORD_HASH_COST', 12, 4, 15),
+    messageIdSecret: messageIdSecret(env),
+    sync: {
+      minIntervalSeconds: integer(env, 'SYNC_MIN_INTERVAL_SECONDS', 60, 1, 86400),
+      batchSize: integer(env, 'SYNC_BATCH_SIZE', 200, 1, 5000),
+      maxMessageBytes: integer(env, 'SYNC_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      runBudgetSeconds: integer(env, 'SYNC_RUN_BUDGET_SECONDS', 600, 1, 86400),
+      maxBackoffSeconds: integer(env, 'SYNC_MAX_BACKOFF_SECONDS', 3600, 1, 86400),
+      nowWaitSeconds: integer(env, 'SYNC_NOW_WAIT_SECONDS', 25, 0, 600),
+    },
     loginRateLimit: {
       windowSeconds: integer(env, 'LOGIN_RATE_WINDOW_SECONDS', 900, 1, 86400),
       maxPerIp: integer(env, 'LOGIN_MAX_ATTEMPTS_PER_IP', 30, 1, 100000),
       maxPerAccount: integer(env, 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1, 100000),
+    },
+    encryptionKey: encryptionKey(env),
+    mail: {
+      connect: {
+        timeoutMs: integer(env, 'MAIL_CONNECT_TIMEOUT_MS', 15_000, 100, 300_000),
+        policy: {
+          // On by default only when development is asked for explicitly: an unset NODE_ENV also means
+          // development, and a forgotten NODE_ENV must not open the server's own network to tenants.
+          allowPrivate: boolean(env, 'MAIL_ALLOW_PRIVATE_HOSTS', raw(env, 'NODE_ENV') === 'development'),
+          allowedHosts: allowedHosts(env),
+        },
+      },
+      verifyTimeoutMs: integer(env, 'MAIL_VERIFY_TIMEOUT_MS', 30_000, 1_000, 600_000),
     },
   };
 }

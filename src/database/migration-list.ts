@@ -1,4 +1,12 @@
 import { OrganizationsAndUsers1764000000000 } from './migrations/1764000000000-organizations-and-users';
+import { EmailSettings1764000001000 } from './migrations/1764000001000-email-settings';
+import { Tickets1764000002000 } from './migrations/1764000002000-tickets';
+import { Sync1764000003000 } from './migrations/1764000003000-sync';
 
 /** Every migration, oldest first. Both dialects run the same list. */
-export const MIGRATIONS = [OrganizationsAndUsers1764000000000];
+export const MIGRATIONS = [
+  OrganizationsAndUsers1764000000000,
+  EmailSettings1764000001000,
+  Tickets1764000002000,
+  Sync1764000003000,
+];

@@ -1,7 +1,7 @@
 import type { ImapFlow, SearchObject } from 'imapflow';
 import { MailConnectionError } from '../../common/net/mail-connection-error';
 import { disconnectImap, imapCall } from './imap-client';
-import type { FetchedMessage, FolderState, MailboxSession, MessageRef } from './mailbox-driver';
+import type { FetchedHeaders, FetchedMessage, FolderState, MailboxSession, MessageRef } from './mailbox-driver';
 import { toUidSet } from './uid-set';
 
 /** UIDs per FETCH command: keeps command lines short without a round trip per message. */
@@ -65,6 +65,18 @@ export class ImapMailboxSession implements MailboxSession {
     } finally {
       this.fetching = false;
     }
+  }
+
+  async fetchHeaders(uids: number[]): Promise<FetchedHeaders[]> {
+    if (uids.length === 0) return [];
+    this.assertReady();
+    const messages = await this.call(
+      this.client.fetchAll(toUidSet(uids), { uid: true, size: true, headers: true }, { uid: true }),
+      'Reading message headers',
+    );
+    return messages
+      .map((message) => ({ uid: message.uid, size: message.size ?? 0, headers: message.headers ?? Buffer.alloc(0) }))
+      .sort((a, b) => a.uid - b.uid);
   }
 
   findByHeader(name: string, value: string): Promise<number[]> {

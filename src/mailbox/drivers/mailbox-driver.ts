@@ -24,6 +24,11 @@ export interface FetchedMessage extends MessageRef {
   source: Buffer;
 }
 
+export interface FetchedHeaders extends MessageRef {
+  /** The raw header block, ending with its blank line. */
+  headers: Buffer;
+}
+
 /**
  * One open connection with the folder selected. Calls run one at a time; while a `fetchSources`
  * iteration is open, finish or break it before calling anything else. Every call either settles
@@ -38,6 +43,8 @@ export interface MailboxSession {
   listUids(fromUidExclusive: number, limit: number): Promise<MessageRef[]>;
   /** Full raw messages, ascending by UID; reading them does not mark them \Seen. Vanished UIDs are skipped. */
   fetchSources(uids: number[]): AsyncIterable<FetchedMessage>;
+  /** Just the header blocks (BODY.PEEK[HEADER]), for messages too large to download whole. */
+  fetchHeaders(uids: number[]): Promise<FetchedHeaders[]>;
   /** UIDs whose header `name` contains `value` (IMAP HEADER search: substring, case-insensitive). */
   findByHeader(name: string, value: string): Promise<number[]>;
   markSeen(uids: number[]): Promise<void>;

@@ -1,0 +1,63 @@
+/**
+ * The one map of domain events: each name is a fact in the past tense, each payload carries the
+ * organization id. Emit through DomainEventPublisher, listen with `@OnEvent(name)` and type the
+ * payload from this map, e.g. `onCreated(event: DomainEventMap['ticket.created'])`.
+ */
+
+export type TicketEventSource = 'email' | 'api';
+
+/** A ticket exists, with its first comment. Emitted after its transaction committed. */
+export interface TicketCreatedEvent {
+  organizationId: string;
+  ticketId: string;
+  ticketNumber: number;
+  /** The first comment (the message that opened the ticket). */
+  commentId: string;
+  source: TicketEventSource;
+  /** Set when the ticket follows up a closed one (a reply to a closed ticket). */
+  linkedTicketId: string | null;
+}
+
+/** A comment was added to an existing ticket. Emitted after its transaction committed. */
+export interface TicketCommentedEvent {
+  organizationId: string;
+  ticketId: string;
+  ticketNumber: number;
+  commentId: string;
+  source: TicketEventSource;
+  kind: 'requester' | 'agent' | 'system';
+  /** Internal notes (and system notes) go to no one outside. */
+  internal: boolean;
+  /** The requester's reply moved a resolved ticket back to open. */
+  reopened: boolean;
+}
+
+/** An agent changed a ticket's status, priority or assignee. Emitted after its transaction committed. */
+export interface TicketUpdatedEvent {
+  organizationId: string;
+  ticketId: string;
+  ticketNumber: number;
+  /** The agent who made the change. */
+  actorUserId: string;
+  /** Only what actually changed. */
+  changes: {
+    status?: { from: string; to: string };
+    priority?: { from: string; to: string };
+    assigneeId?: { from: string | null; to: string | null };
+  };
+}
+
+/** An organization saved its incoming or outgoing email settings: connections built from the old ones are stale. */
+export interface EmailSettingsChangedEvent {
+  organizationId: string;
+  section: 'incoming' | 'outgoing';
+}
+
+export interface DomainEventMap {
+  'ticket.created': TicketCreatedEvent;
+  'ticket.commented': TicketCommentedEvent;
+  'ticket.updated': TicketUpdatedEvent;
+  'settings.email.changed': EmailSettingsChangedEvent;
+}
+
+export type DomainEventName = keyof DomainEventMap;

@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type AfterCommitHook = () => void | Promise<void>;
+
+/** The hooks of each open transaction, by its EntityManager (shared by every runner instance). */
+const HOOKS = new WeakMap<EntityManager, AfterCommitHook[]>();
+const CURRENT = new AsyncLocalStorage<EntityManager>();
+/** SQLite: the tail of the transaction queue, per data source (so every runner instance shares it). */
+const QUEUES = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
+ * Opens database transactions for work that spans modules (e.g. Sync: ticket + ledger + watermark),
+ * and runs what must only happen once the data is committed (domain events) right after COMMIT.
+ *
+ * - `run(work)`: a new transaction. Services that accept an optional `manager` join it when given
+ *   the manager that `work` receives; their `afterCommit` hooks run after this COMMIT, in order,
+ *   and are dropped on ROLLBACK.
+ * - `join(manager, work)`: what such a service does: inside the caller's transaction as a
+ *   SAVEPOINT (a failure, e.g. a duplicate, undoes only this part and leaves the caller's
+ *   transaction usable), or in a transaction of its own when `manager` is undefined.
+ * - SQLite: TypeORM shares one connection for the whole process, so concurrent transactions would
+ *   nest into each other. Transactions opened here are therefore queued one at a time.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (CURRENT.getStore()) {
+      throw new Error('TransactionRunner.run was called inside a transaction: pass its manager to join it instead');
+    }
+    const hooks: AfterCommitHook[] = [];
+    const transaction = () =>
+      this.dataSource.transaction((manager) => {
+        HOOKS.set(manager, hooks);
+        return CURRENT.run(manager, () => work(manager)).finally(() => HOOKS.delete(manager));
+      });
+    const result = await (this.serialized() ? this.enqueue(transaction) : transaction());
+    await this.runHooks(hooks);
+    return result;
+  }
+
+  /** Runs `work` in the caller's transaction (as a savepoint) or, without one, in a new transaction. */
+  async join<T>(manager: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!manager) return this.run(work);
+    const hooks = HOOKS.get(manager);
+    if (!hooks) {
+      throw new Error('This manager does not belong to a transaction opened by TransactionRunner.run');
+    }
+    const mark = hooks.length;
+    try {
+      return await manager.transaction((savepoint) => work(savepoint));
+    } catch (error) {
+      hooks.length = mark;
+      throw error;
+    }
+  }
+
+  /** Registers `hook` to run after the transaction of `manager` commits. */
+  afterCommit(manager: EntityManager, hook: AfterCommitHook): void {
+    const hooks = HOOKS.get(manager);
+    if (!hooks) {
+      throw new Error('afterCommit needs a transaction opened by TransactionRunner.run');
+    }
+    hooks.push(hook);
+  }
+
+  private serialized(): boolean {
+    return this.dataSource.options.type !== 'postgres';
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = (QUEUES.get(this.dataSource) ?? Promise.resolve()).then(task, task);
+    QUEUES.set(
+      this.dataSource,
+      result.catch(() => undefined),
+    );
+    return result;
+  }
+
+  /** The data is committed: a failing hook is logged, never turned into a failure of the work. */
+  private async runHooks(hooks: AfterCommitHook[]): Promise<void> {
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (error) {
+        this.logger.error({ err: error }, 'An after-commit hook failed');
+      }
+    }
+  }
+}

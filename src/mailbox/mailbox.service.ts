@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MailConnectOptions } from '../common/net/mail-connect-options';
+import { AppConfig } from '../config/app-config';
+import type { ImapConnectionSettings } from './drivers/imap-settings';
+import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './drivers/mailbox-driver';
+
+/** Injection token of the MailboxDriver (IMAP in production; a test can swap it). */
+export const MAILBOX_DRIVER = Symbol('MailboxDriver');
+
+/**
+ * A tenant's mailbox, reached through the driver with the process-wide step timeout and outbound host
+ * policy applied, so no caller can forget either. Failures are MailConnectionErrors.
+ */
+@Injectable()
+export class MailboxService {
+  private readonly options: MailConnectOptions;
+
+  constructor(
+    @Inject(MAILBOX_DRIVER) private readonly driver: MailboxDriver,
+    config: AppConfig,
+  ) {
+    this.options = config.mail.connect;
+  }
+
+  /** Connects, logs in, opens the folder read-only and logs out. */
+  testConnection(settings: ImapConnectionSettings): Promise<ConnectionTestResult> {
+    return this.driver.testConnection(settings, this.options);
+  }
+
+  /** An open session with the folder selected read-write; the caller closes it. */
+  openSession(settings: ImapConnectionSettings): Promise<MailboxSession> {
+    return this.driver.openSession(settings, this.options);
+  }
+}

@@ -1,0 +1,125 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import type { FieldError } from '../../common/errors/domain-error';
+import type { MailSecurity } from '../../common/net/mail-connect-options';
+import { SMTP_AUTHENTICATIONS, type SmtpAuthentication } from '../outgoing-email-settings.entity';
+import { IsMailHost, IsSingleLine, MAIL_SECURITIES } from './mail-validators';
+
+/** The outgoing (SMTP) server. */
+export class OutgoingSettingsDto {
+  @ApiProperty({ example: 'smtp.example.com', description: 'Server name or IP address, without scheme or port' })
+  @IsMailHost()
+  host!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 465,
+    minimum: 1,
+    maximum: 65535,
+    description: 'Usually 465 with tls, 587 with starttls',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port!: number;
+
+  @ApiProperty({ enum: MAIL_SECURITIES, example: 'tls' })
+  @IsIn(MAIL_SECURITIES)
+  security!: MailSecurity;
+
+  @ApiPropertyOptional({
+    enum: SMTP_AUTHENTICATIONS,
+    default: 'login',
+    example: 'login',
+    description: 'login: authenticate (AUTH); none: send anonymously, e.g. through a relay that trusts this server',
+  })
+  @IsOptional()
+  @IsIn(SMTP_AUTHENTICATIONS)
+  authentication?: SmtpAuthentication;
+
+  @ApiPropertyOptional({
+    default: true,
+    example: true,
+    description: 'Log in with the incoming username and password (with authentication "login")',
+  })
+  @IsOptional()
+  @IsBoolean()
+  useIncomingCredentials?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'mailer@example.com',
+    description: 'Only, and then required, when useIncomingCredentials is false',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 320)
+  @IsSingleLine()
+  username?: string;
+
+  @ApiPropertyOptional({
+    example: 'smtp-password-123',
+    description:
+      'Only when useIncomingCredentials is false. Stored encrypted and never returned; may be omitted to keep the stored one while host and username stay the same.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  password?: string;
+
+  @ApiPropertyOptional({
+    example: 'support@example.com',
+    description: "Sender address. Defaults to the incoming settings' address (or username, when that is an address).",
+  })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  fromAddress?: string;
+
+  @ApiPropertyOptional({ example: 'Example Support', description: 'Sender display name' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsSingleLine()
+  fromName?: string;
+
+  @ApiPropertyOptional({ example: true, default: true })
+  @IsOptional()
+  @IsBoolean()
+  verifyCertificate?: boolean;
+}
+
+/** Which credentials an outgoing setting logs in with. */
+export type OutgoingLogin = 'incoming' | 'own' | 'none';
+
+export function outgoingLogin(dto: OutgoingSettingsDto): OutgoingLogin {
+  if ((dto.authentication ?? 'login') === 'none') return 'none';
+  return (dto.useIncomingCredentials ?? true) ? 'incoming' : 'own';
+}
+
+/**
+ * The rules that span fields: own username and password belong only to `useIncomingCredentials: false`
+ * (with authentication "login"), and there the username is required. Unused values are refused rather than
+ * silently dropped.
+ */
+export function outgoingCredentialErrors(dto: OutgoingSettingsDto): FieldError[] {
+  const login = outgoingLogin(dto);
+  const errors: FieldError[] = [];
+  if (login === 'none' && dto.useIncomingCredentials === true) {
+    errors.push({
+      field: 'useIncomingCredentials',
+      messages: ['useIncomingCredentials cannot be true when authentication is "none"'],
+    });
+  }
+  for (const field of ['username', 'password'] as const) {
+    if (login !== 'own' && dto[field] !== undefined && dto[field] !== null) {
+      errors.push({
+        field,
+        messages: [`${field} is only used when authentication is "login" and useIncomingCredentials is false`],
+      });
+    }
+  }
+  if (login === 'own' && (dto.username === undefined || dto.username === null)) {
+    errors.push({ field: 'username', messages: ['username is required when useIncomingCredentials is false'] });
+  }
+  return errors;
+}

@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import { isEmail } from 'class-validator';
+import { SecretBox } from '../common/crypto/secret-box';
+import { secretContext, type SecretColumn } from '../common/crypto/secret-column';
+import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../common/errors/domain-error';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { MailConnectionError } from '../common/net/mail-connection-error';
+import { checkOutboundHost } from '../common/net/outbound-policy';
+import { withTimeout } from '../common/net/with-timeout';
+import { AppConfig } from '../config/app-config';
+import type { ImapConnectionSettings } from '../mailbox/drivers/imap-settings';
+import type { SmtpConnectionSettings } from '../mailer/drivers/smtp-settings';
+import {
+  EmailSettingsResponse,
+  IncomingSettingsResponse,
+  OutgoingSettingsResponse,
+} from './dto/email-settings.response';
+import type { IncomingSettingsDto } from './dto/incoming-settings.dto';
+import { outgoingCredentialErrors, outgoingLogin, type OutgoingSettingsDto } from './dto/outgoing-settings.dto';
+import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from './email-settings-secrets';
+import { MailHostBlockedError } from './email-settings.errors';
+import { EmailSettingsRepository } from './email-settings.repository';
+import type { IncomingEmailSettings } from './incoming-email-settings.entity';
+import type { OutgoingEmailSettings } from './outgoing-email-settings.entity';
+
+/** What the mailer needs to send as an organization: the server and the sender. */
+export interface OutgoingConnection {
+  settings: SmtpConnectionSettings;
+  from: { address: string; name?: string };
+}
+
+const DEFAULT_FOLDER = 'INBOX';
+
+function passwordRequired(): FieldError {
+  return {
+    field: 'password',
+    messages: ['password is required for new settings and whenever host or username change'],
+  };
+}
+
+/** A stored password may be reused only for the same account: never sent to a host it was not entered for. */
+function sameAccount(
+  stored: { host: string; username: string | null },
+  next: { host: string; username?: string },
+): boolean {
+  return stored.host.toLowerCase() === next.host.toLowerCase() && stored.username === next.username;
+}
+
+/**
+ * An organization's email settings: saved and read through here only. Passwords are sealed before they
+ * reach the repository and opened only to build a connection; no response ever carries them.
+ */
+@Injectable()
+export class EmailSettingsService {
+  constructor(
+    private readonly repository: EmailSettingsRepository,
+    private readonly secrets: SecretBox,
+    private readonly config: AppConfig,
+    private readonly events: DomainEventPublisher,
+  ) {}
+
+  async get(organizationId: string): Promise<EmailSettingsResponse> {
+    const [incoming, outgoing] = await Promise.all([
+      this.repository.findIncoming(organizationId),
+      this.repository.findOutgoing(organizationId),
+    ]);
+    return {
+      incoming: incoming ? IncomingSettingsResponse.from(incoming) : null,
+      outgoing: outgoing ? OutgoingSettingsResponse.from(outgoing) : null,
+    };
+  }
+
+  async saveIncoming(organizationId: string, dto: IncomingSettingsDto): Promise<IncomingSettingsResponse> {
+    const stored = await this.repository.findIncoming(organizationId);
+    const kept = stored && sameAccount(stored, dto) ? stored.passwordSealed : null;
+    const passwordSealed = this.passwordToStore(organizationId, INCOMING_PASSWORD, dto.password, kept);
+    if (!passwordSealed) throw new ValidationFailedError([passwordRequired()]);
+    await this.assertHostAllowed(dto.host);
+    const saved = await this.repository.saveIncoming(organizationId, {
+      host: dto.host,
+      port: dto.port,
+      security: dto.security,
+      username: dto.username,
+      passwordSealed,
+      folder: dto.folder ?? DEFAULT_FOLDER,
+      verifyCertificate: dto.verifyCertificate ?? true,
+      address: (dto.address ?? (isEmail(dto.username) ? dto.username : null))?.toLowerCase() ?? null,
+    });
+    this.events.publish('settings.email.changed', { organizationId, section: 'incoming' });
+    return IncomingSettingsResponse.from(saved);
+  }
+
+  async saveOutgoing(organizationId: string, dto: OutgoingSettingsDto): Promise<OutgoingSettingsResponse> {
+    const [incoming, stored] = await Promise.all([
+      this.repository.findIncoming(organizationId),
+      this.repository.findOutgoing(organizationId),
+    ]);
+    const login = outgoingLogin(dto);
+    const errors = outgoingCredentialErrors(dto);
+    if (login === 'incoming' && !incoming) {
+      errors.push({
+        field: 'useIncomingCredentials',
+        messages: ['Save the incoming settings first, or set useIncomingCredentials to false'],
+      });
+    }
+    const fromAddress = dto.fromAddress ?? incoming?.address ?? null;
+    if (!fromAddress) {
+      errors.push({
+        field: 'fromAddress',
+        messages: ['fromAddress is required: the incoming settings have no email address to default to'],
+      });
+    }
+    const kept = stored?.passwordSealed && sameAccount(stored, dto) ? stored.passwordSealed : null;
+    const passwordSealed =
+      login === 'own' ? this.passwordToStore(organizationId, OUTGOING_PASSWORD, dto.password, kept) : null;
+    if (login === 'own' && !passwordSealed) errors.push(passwordRequired());
+    if (errors.length > 0 || !fromAddress) throw new ValidationFailedError(errors);
+    await this.assertHostAllowed(dto.host);
+    const saved = await this.repository.saveOutgoing(organizationId, {
+      host: dto.host,
+      port: dto.port,
+      security: dto.security,
+      authentication: login === 'none' ? 'none' : 'login',
+      useIncomingCredentials: login === 'incoming',
+      username: login === 'own' ? (dto.username ?? null) : null,
+      passwordSealed,
+      fromAddress: fromAddress.toLowerCase(),
+      fromName: dto.fromName ?? null,
+      verifyCertificate: dto.verifyCertificate ?? true,
+    });
+    this.events.publish('settings.email.changed', { organizationId, section: 'outgoing' });
+    return OutgoingSettingsResponse.from(saved);
+  }
+
+  /** The saved IMAP account with its password, or null when none is saved. */
+  async getIncomingConnection(organizationId: string): Promise<ImapConnectionSettings | null> {
+    const row = await this.repository.findIncoming(organizationId);
+    return row ? this.toImapSettings(row, this.openIncomingPassword(organizationId, row)) : null;
+  }
+
+  /**
+   * IMAP settings for a connection check: the saved ones, or `dto` (unsaved) whose password may be left
+   * out to use the saved one, on the same host and username only.
+   */
+  async incomingForCheck(organizationId: string, dto?: IncomingSettingsDto): Promise<ImapConnectionSettings> {
+    const stored = await this.repository.findIncoming(organizationId);
+    if (!dto) {
+      if (!stored) throw new NotFoundError('Incoming email settings');
+      return this.toImapSettings(stored, this.openIncomingPassword(organizationId, stored));
+    }
+    let password = dto.password;
+    if (!password && stored && sameAccount(stored, dto)) password = this.openIncomingPassword(organizationId, stored);
+    if (!password) throw new ValidationFailedError([passwordRequired()]);
+    return {
+      host: dto.host,
+      port: dto.port,
+      security: dto.security,
+      username: dto.username,
+      password,
+      folder: dto.folder ?? DEFAULT_FOLDER,
+      verifyCertificate: dto.verifyCertificate ?? true,
+    };
+  }
+
+  /** The saved SMTP server with the credentials it logs in with, or null when none is saved. */
+  async getOutgoingConnection(organizationId: string): Promise<OutgoingConnection | null> {
+    const row = await this.repository.findOutgoing(organizationId);
+    if (!row) return null;
+    const from = { address: row.fromAddress, ...(row.fromName ? { name: row.fromName } : {}) };
+    const server = { host: row.host, port: row.port, security: row.security, verifyCertificate: row.verifyCertificate };
+    return { settings: { ...server, auth: await this.outgoingAuth(organizationId, row) }, from };
+  }
+
+  /** The address customers write to: the incoming address, else the sender address; null when neither is saved. */
+  async getSupportAddress(organizationId: string): Promise<string | null> {
+    const incoming = await this.repository.findIncoming(organizationId);
+    if (incoming?.address) return incoming.address;
+    return (await this.repository.findOutgoing(organizationId))?.fromAddress ?? null;
+  }
+
+  private async outgoingAuth(
+    organizationId: string,
+    row: OutgoingEmailSettings,
+  ): Promise<SmtpConnectionSettings['auth']> {
+    if (row.authentication === 'none') return null;
+    if (!row.useIncomingCredentials && row.username !== null && row.passwordSealed !== null) {
+      return {
+        user: row.username,
+        pass: this.secrets.open(row.passwordSealed, secretContext(OUTGOING_PASSWORD, organizationId)),
+      };
+    }
+    const incoming = await this.repository.findIncoming(organizationId);
+    if (!row.useIncomingCredentials || !incoming) {
+      throw new ConflictError(
+        'EMAIL_SETTINGS_INCOMPLETE',
+        'The outgoing settings have no credentials to log in with; save them again',
+      );
+    }
+    return { user: incoming.username, pass: this.openIncomingPassword(organizationId, incoming) };
+  }
+
+  /** A new password sealed for storage, else the stored one that may be kept; null when there is neither. */
+  private passwordToStore(
+    organizationId: string,
+    column: SecretColumn,
+    password: string | undefined,
+    kept: string | null,
+  ): string | null {
+    return password ? this.secrets.seal(password, secretContext(column, organizationId)) : kept;
+  }
+
+  private openIncomingPassword(organizationId: string, row: IncomingEmailSettings): string {
+    return this.secrets.open(row.passwordSealed, secretContext(INCOMING_PASSWORD, organizationId));
+  }
+
+  private toImapSettings(row: IncomingEmailSettings, password: string): ImapConnectionSettings {
+    const { host, port, security, username, folder, verifyCertificate } = row;
+    return { host, port, security, username, password, folder, verifyCertificate };
+  }
+
+  /**
+   * Refuses to store a host the outbound policy blocks. Only a definite "blocked" counts: a name that does
+   * not resolve right now may be saved (every connection checks the policy again anyway).
+   */
+  private async assertHostAllowed(host: string): Promise<void> {
+    const { policy, timeoutMs } = this.config.mail.connect;
+    try {
+      await withTimeout(checkOutboundHost(host, policy), timeoutMs, `Resolving ${host}`);
+    } catch (err) {
+      if (err instanceof MailConnectionError && err.reason === 'blocked') throw new MailHostBlockedError('host', err);
+    }
+  }
+}

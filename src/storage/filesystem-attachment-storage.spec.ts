@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { AppConfig } from '../config/app-config';
+import { AttachmentContentMissingError } from './attachment-storage';
+import { FilesystemAttachmentStorage } from './filesystem-attachment-storage';
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('filesystem attachment storage', () => {
+  let dataDir: string;
+  let storage: FilesystemAttachmentStorage;
+  const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hd-storage-'));
+    storage = new FilesystemAttachmentStorage({ dataDir } as AppConfig);
+    await storage.onModuleInit();
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('stores a buffer under its SHA-256 in a two-level fan-out and reads it back', async () => {
+    const content = Buffer.from('hello attachment');
+    const stored = await storage.put(content);
+    const key = sha256(content);
+    expect(stored).toEqual({ key, size: content.length });
+    expect(readFileSync(join(dataDir, 'attachments', key.slice(0, 2), key.slice(2, 4), key))).toEqual(content);
+    expect(await readAll(await storage.get(key))).toEqual(content);
+    expect(await storage.exists(key)).toBe(true);
+  });
+
+  it('stores a stream, hashing as it writes', async () => {
+    const content = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+    const stored = await storage.put(Readable.from([content.subarray(0, 1000), content.subarray(1000)]));
+    expect(stored).toEqual({ key: sha256(content), size: content.length });
+    expect(await readAll(await storage.get(stored.key))).toEqual(content);
+  });
+
+  it('keeps one copy of identical content, from buffers and streams, also when stored concurrently', async () => {
+    const content = Buffer.from('same bytes');
+    const results = await Promise.all([
+      storage.put(content),
+      storage.put(content),
+      storage.put(Readable.from([content])),
+    ]);
+    expect(new Set(results.map((result) => result.key)).size).toBe(1);
+    const key = results[0].key;
+    expect(readdirSync(join(dataDir, 'attachments', key.slice(0, 2), key.slice(2, 4)))).toEqual([key]);
+    expect(readdirSync(join(dataDir, 'attachments', 'tmp'))).toEqual([]);
+  });
+
+  it('leaves no file behind when a stream fails half-way', async () => {
+    async function* failing() {
+      yield Buffer.from('first half');
+      throw new Error('connection reset');
+    }
+    await expect(storage.put(Readable.from(failing()))).rejects.toThrow('connection reset');
+    expect(readdirSync(join(dataDir, 'attachments', 'tmp'))).toEqual([]);
+    expect(readdirSync(join(dataDir, 'attachments')).sort()).toEqual(['tmp']);
+  });
+
+  it('reports missing content and refuses keys that are not SHA-256 hex', async () => {
+    const absent = sha256(Buffer.from('never stored'));
+    expect(await storage.exists(absent)).toBe(false);
+    await expect(storage.get(absent)).rejects.toBeInstanceOf(AttachmentContentMissingError);
+    await expect(storage.get('../../etc/passwd')).rejects.toThrow(RangeError);
+    await expect(storage.exists('AB'.repeat(32))).rejects.toThrow(RangeError);
+  });
+
+  it('removes temporary files that a crashed process left behind, and only old ones', async () => {
+    const temporary = join(dataDir, 'attachments', 'tmp');
+    mkdirSync(temporary, { recursive: true });
+    writeFileSync(join(temporary, 'old.part'), 'half');
+    writeFileSync(join(temporary, 'fresh.part'), 'in progress');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(join(temporary, 'old.part'), twoHoursAgo, twoHoursAgo);
+    await new FilesystemAttachmentStorage({ dataDir } as AppConfig).onModuleInit();
+    expect(readdirSync(temporary)).toEqual(['fresh.part']);
+  });
+});

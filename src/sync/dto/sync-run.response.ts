@@ -1,0 +1,36 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class IgnoredMessageInfo {
+  @ApiProperty({ example: 1042 }) uid!: number;
+  @ApiProperty({ example: 'mailer-daemon@example.com', nullable: true }) from!: string | null;
+  @ApiProperty({ example: 'Undelivered Mail Returned to Sender', nullable: true }) subject!: string | null;
+  @ApiProperty({ example: 'auto-reply:auto-submitted' }) reason!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'For a bounce noted on a ticket' })
+  ticketId!: string | null;
+}
+
+export class SyncRunResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['schedule', 'manual'] }) trigger!: string;
+  @ApiProperty({ enum: ['running', 'succeeded', 'failed', 'stopped', 'interrupted'] }) status!: string;
+  @ApiProperty() startedAt!: Date;
+  @ApiProperty({ nullable: true }) finishedAt!: Date | null;
+  @ApiProperty({ nullable: true }) total!: number | null;
+  @ApiProperty() fetched!: number;
+  @ApiProperty() tickets!: number;
+  @ApiProperty() comments!: number;
+  @ApiProperty() ignored!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty({ nullable: true, example: { class: 'network', message: 'Connection refused' } })
+  error!: { class: string; message: string } | null;
+  @ApiProperty({ type: [IgnoredMessageInfo] }) ignoredMessages!: IgnoredMessageInfo[];
+}
+
+export class SyncNowResponse {
+  @ApiProperty({ description: 'False when the run outlasted the wait; poll GET /sync/runs with runId' })
+  finished!: boolean;
+
+  @ApiProperty({ format: 'uuid', nullable: true }) runId!: string | null;
+
+  @ApiProperty({ type: SyncRunResponse, nullable: true }) run!: SyncRunResponse | null;
+}

@@ -1,0 +1,55 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class SyncTotals {
+  @ApiProperty({ example: 120 }) fetched!: number;
+  @ApiProperty({ example: 80 }) tickets!: number;
+  @ApiProperty({ example: 30 }) comments!: number;
+  @ApiProperty({ example: 9 }) ignored!: number;
+  @ApiProperty({ example: 1 }) failed!: number;
+}
+
+export class SyncErrorInfo {
+  @ApiProperty({
+    example: 'auth',
+    enum: ['config', 'auth', 'network', 'tls', 'protocol', 'parse', 'too-large', 'storage', 'internal'],
+  })
+  class!: string;
+
+  @ApiProperty({ example: 'Authentication failed' })
+  message!: string;
+
+  @ApiProperty()
+  at!: Date;
+}
+
+export class CurrentRunInfo {
+  @ApiProperty({ format: 'uuid', nullable: true }) runId!: string | null;
+  @ApiProperty() startedAt!: Date;
+  @ApiProperty({ example: 40 }) fetched!: number;
+  @ApiProperty({ example: 200, nullable: true, description: 'Messages waiting when the run began (upper bound)' })
+  total!: number | null;
+}
+
+export class SyncStatusResponse {
+  @ApiProperty({ enum: ['stopped', 'running'] })
+  state!: 'stopped' | 'running';
+
+  @ApiProperty({ description: 'True until sync is started for the first time ("Synchronization is never started")' })
+  neverStarted!: boolean;
+
+  @ApiProperty({ description: 'A run is in progress right now' })
+  syncing!: boolean;
+
+  @ApiProperty({ enum: ['current-date', 'specific-date', 'last-sync'], nullable: true })
+  from!: string | null;
+
+  @ApiProperty({ nullable: true }) since!: Date | null;
+  @ApiProperty({ example: 300 }) intervalSeconds!: number;
+  @ApiProperty({ nullable: true }) lastRunAt!: Date | null;
+  @ApiProperty({ nullable: true }) lastSuccessAt!: Date | null;
+  @ApiProperty({ nullable: true }) nextRunAt!: Date | null;
+  @ApiProperty({ example: 0 }) consecutiveFailures!: number;
+  @ApiProperty({ type: SyncErrorInfo, nullable: true }) lastError!: SyncErrorInfo | null;
+  @ApiProperty({ type: SyncTotals }) totals!: SyncTotals;
+  @ApiProperty({ type: CurrentRunInfo, nullable: true }) currentRun!: CurrentRunInfo | null;
+}

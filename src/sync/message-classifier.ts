@@ -1,0 +1,43 @@
+import { detectAutoReply } from '../../libs/mail/auto-reply';
+import { detectBounce } from '../../libs/mail/bounce';
+import { OWN_MAIL_HEADER } from '../../libs/mail/own-mail';
+import type { ParsedMessage } from '../../libs/mail/parsed-message';
+
+export type Classification =
+  | { kind: 'ticket-mail' }
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'bounce'; reason: string; originalMessageId: string | null };
+
+export interface ClassifierContext {
+  /** The organization's support address (the incoming login), lower-case; null when unknown. */
+  supportAddress: string | null;
+  /** Header that marks the settings page's round-trip probe. */
+  verifyProbeHeader: string;
+  /** True for a Message-ID that we generated (signed for this organization). */
+  isOwnMessageId: (messageId: string) => boolean;
+}
+
+function hasHeader(message: ParsedMessage, name: string): boolean {
+  return (message.headers[name.toLowerCase()]?.length ?? 0) > 0;
+}
+
+/**
+ * Decides what an inbound message is, in order of certainty: our own probe and our own mail first,
+ * then machine mail (bounces, auto-replies), then mail that cannot belong to a requester. Everything
+ * that is ignored carries a short stable reason that the run lists.
+ */
+export function classifyInbound(message: ParsedMessage, raw: Buffer, context: ClassifierContext): Classification {
+  if (hasHeader(message, context.verifyProbeHeader)) return { kind: 'ignore', reason: 'verify-probe' };
+  if (hasHeader(message, OWN_MAIL_HEADER) || (message.messageId && context.isOwnMessageId(message.messageId))) {
+    return { kind: 'ignore', reason: 'own-notification' };
+  }
+  const bounce = detectBounce(message, raw);
+  if (bounce) return { kind: 'bounce', reason: `bounce:${bounce.reason}`, originalMessageId: bounce.originalMessageId };
+  const autoReply = detectAutoReply(message);
+  if (autoReply) return { kind: 'ignore', reason: `auto-reply:${autoReply.reason}` };
+  if (!message.from) return { kind: 'ignore', reason: 'no-sender-address' };
+  if (context.supportAddress && message.from.address === context.supportAddress) {
+    return { kind: 'ignore', reason: 'from-support-address' };
+  }
+  return { kind: 'ticket-mail' };
+}

@@ -1,0 +1,187 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { MailAddress, ParsedMessage } from '../../libs/mail/parsed-message';
+import { stripHtmlReply, stripReply } from '../../libs/mail/reply-stripping';
+import { verifySignedMessageId } from '../../libs/mail/signed-message-id';
+import { extractReferencedIds, findSubjectTokens } from '../../libs/mail/thread-keys';
+import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
+import { TransactionRunner } from '../database/transaction-runner';
+import { isUniqueViolation } from '../database/unique-violation';
+import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
+import type { InboundEmail } from '../tickets/inbound-email';
+import { TicketsService } from '../tickets/tickets.service';
+import type { IngestOutcome } from './ingested-message.entity';
+import { IngestedMessagesRepository } from './ingested-messages.repository';
+import { classifyInbound } from './message-classifier';
+import { SyncStateRepository } from './sync-state.repository';
+
+/** Where a message came from, so the watermark can move in the same transaction. */
+export interface MailboxPosition {
+  folder: string;
+  uidValidity: string;
+  uid: number;
+}
+
+export interface IngestContext extends MailboxPosition {
+  organizationId: string;
+  runId: string | null;
+  supportAddress: string | null;
+  rawKey: string | null;
+}
+
+export type IngestResult = { outcome: IngestOutcome | 'duplicate'; ticketId: string | null; reason: string | null };
+
+export function messageKeyOf(message: ParsedMessage): string {
+  return message.messageId ? `mid:${message.messageId.slice(0, 490)}` : `hash:${message.contentHash}`;
+}
+
+/**
+ * Turns one parsed message into exactly one effect: a ticket, a comment, a delivery-failure note, or a
+ * recorded reason to ignore it. The ledger row, that effect and the watermark commit in one transaction;
+ * the ledger's unique key makes a second ingestion of the same message impossible, even across runs.
+ */
+@Injectable()
+export class MessageIngestor {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly ingested: IngestedMessagesRepository,
+    private readonly state: SyncStateRepository,
+    private readonly transactions: TransactionRunner,
+    @Inject(MESSAGE_ID_SECRET) private readonly messageIdSecret: string,
+  ) {}
+
+  async ingest(context: IngestContext, message: ParsedMessage, raw: Buffer): Promise<IngestResult> {
+    const { organizationId } = context;
+    const messageKey = messageKeyOf(message);
+    if (await this.ingested.exists(organizationId, messageKey)) return this.advancePast(context);
+    const classification = classifyInbound(message, raw, {
+      supportAddress: context.supportAddress,
+      verifyProbeHeader: VERIFY_PROBE_HEADER,
+      isOwnMessageId: (id) => verifySignedMessageId(this.messageIdSecret, id)?.organizationId === organizationId,
+    });
+    try {
+      // Tickets publishes its events through the runner's after-commit hooks: nothing is announced for
+      // a message whose transaction rolls back.
+      return await this.transactions.run(async (manager) => {
+        const effect = await this.apply(context, message, classification, manager);
+        await this.ingested.insert(
+          organizationId,
+          {
+            messageKey,
+            folder: context.folder,
+            uidValidity: context.uidValidity,
+            uid: context.uid,
+            runId: context.runId,
+            outcome: effect.outcome as IngestOutcome,
+            reason: effect.reason,
+            ticketId: effect.ticketId,
+            fromAddress: message.from?.address.slice(0, 320) ?? null,
+            subject: message.subject.slice(0, 500),
+            rawKey: context.rawKey,
+          },
+          manager,
+        );
+        await this.state.setWatermark(
+          organizationId,
+          context.folder,
+          { uidValidity: context.uidValidity, lastUid: context.uid },
+          manager,
+        );
+        return effect;
+      });
+    } catch (error) {
+      // Another run took the same message between our check and our commit: it is theirs.
+      if (isUniqueViolation(error) && (await this.ingested.exists(organizationId, messageKey))) {
+        return this.advancePast(context);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Moves the watermark past a message without an effect: one already ingested (a re-scan, a racing
+   * run) or one that went to the failures list.
+   */
+  async advancePast(position: MailboxPosition & { organizationId: string }): Promise<IngestResult> {
+    await this.state.setWatermark(position.organizationId, position.folder, {
+      uidValidity: position.uidValidity,
+      lastUid: position.uid,
+    });
+    return { outcome: 'duplicate', ticketId: null, reason: 'already-ingested' };
+  }
+
+  private async apply(
+    context: IngestContext,
+    message: ParsedMessage,
+    classification: ReturnType<typeof classifyInbound>,
+    manager: EntityManager,
+  ): Promise<IngestResult> {
+    const { organizationId } = context;
+    if (classification.kind === 'ignore') {
+      return { outcome: 'ignored', ticketId: null, reason: classification.reason };
+    }
+    if (classification.kind === 'bounce') {
+      const ticketId = classification.originalMessageId
+        ? await this.findThread(organizationId, [classification.originalMessageId], manager)
+        : null;
+      if (!ticketId) return { outcome: 'ignored', ticketId: null, reason: classification.reason };
+      const note = `Delivery failed: a message we sent for this ticket bounced (${classification.reason}): ${message.subject}`;
+      await this.tickets.addSystemNote(organizationId, ticketId, note, manager);
+      return { outcome: 'bounce-noted', ticketId, reason: classification.reason };
+    }
+    const sender = message.from;
+    if (!sender) return { outcome: 'ignored', ticketId: null, reason: 'no-sender-address' };
+    const input = toInboundEmail(message, sender, context.supportAddress);
+    const threadTicket =
+      (await this.findThread(organizationId, extractReferencedIds(message), manager)) ??
+      (await this.findByToken(organizationId, message, sender.address, manager));
+    if (threadTicket) {
+      const comment = await this.tickets.addEmailComment(organizationId, threadTicket, input, manager);
+      return { outcome: comment.createdTicket ? 'ticket' : 'comment', ticketId: comment.ticketId, reason: null };
+    }
+    const created = await this.tickets.createTicketFromEmail(organizationId, input, manager);
+    return { outcome: 'ticket', ticketId: created.ticketId, reason: null };
+  }
+
+  /** A reference to any message of a ticket: one we received, or one we sent (signed by us). */
+  private async findThread(organizationId: string, ids: string[], manager: EntityManager): Promise<string | null> {
+    if (ids.length === 0) return null;
+    const known = await this.tickets.findTicketByMessageIds(organizationId, ids, manager);
+    if (known) return known.ticketId;
+    for (const id of ids) {
+      const claims = verifySignedMessageId(this.messageIdSecret, id);
+      if (claims?.organizationId !== organizationId) continue;
+      if (await this.tickets.ticketExists(organizationId, claims.ticketId, manager)) return claims.ticketId;
+    }
+    return null;
+  }
+
+  /** A subject token threads only mail from the ticket's requester or a participant. */
+  private async findByToken(organizationId: string, message: ParsedMessage, sender: string, manager: EntityManager) {
+    for (const number of findSubjectTokens(message.subject)) {
+      const ticket = await this.tickets.findTicketForToken(organizationId, number, sender, manager);
+      if (ticket) return ticket.ticketId;
+    }
+    return null;
+  }
+}
+
+/** The message as Tickets takes it: the visible reply, and the people on it other than us and the sender. */
+function toInboundEmail(message: ParsedMessage, sender: MailAddress, supportAddress: string | null): InboundEmail {
+  const fullText = message.text ?? '';
+  const stripped = message.text ? stripReply(message.text) : message.html ? stripHtmlReply(message.html) : null;
+  const others = [...message.to, ...message.cc].filter(
+    (person) => person.address !== supportAddress && person.address !== sender.address,
+  );
+  return {
+    subject: message.subject,
+    from: sender,
+    cc: others,
+    messageId: message.messageId,
+    text: stripped?.visible || fullText,
+    html: message.html,
+    fullText,
+    attachments: message.attachments,
+    receivedAt: message.date,
+  };
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { ConflictError, DomainError } from '../common/errors/domain-error';
+import { MailConnectionError } from '../common/net/mail-connection-error';
+import { AppConfig } from '../config/app-config';
+import type { ImapConnectionSettings } from '../mailbox/drivers/imap-settings';
+import { MailboxService } from '../mailbox/mailbox.service';
+import { EmailSettingsService } from '../settings/email-settings.service';
+import type { SyncFrom, SyncState } from './sync-state.entity';
+import { RunSummary, SyncRunner } from './sync-runner.service';
+import { SyncScheduler } from './sync-scheduler.service';
+import { SyncStateRepository } from './sync-state.repository';
+import { WatermarkPlanner } from './watermark-planner';
+
+export interface StartRequest {
+  from: SyncFrom;
+  /** For specific-date: the first day to ingest (UTC). */
+  date?: Date;
+}
+
+/** The seed's "Sync service status" widget: start, stop, sync now, interval, and what it shows. */
+@Injectable()
+export class SyncControlService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly state: SyncStateRepository,
+    private readonly runner: SyncRunner,
+    private readonly scheduler: SyncScheduler,
+    private readonly settings: EmailSettingsService,
+    private readonly mailbox: MailboxService,
+    private readonly planner: WatermarkPlanner,
+  ) {}
+
+  async status(organizationId: string): Promise<{ state: SyncState | null; live: ReturnType<SyncRunner['current']> }> {
+    return { state: await this.state.find(organizationId), live: this.runner.current(organizationId) };
+  }
+
+  /**
+   * Sets where ingestion begins and starts the schedule, with a first run right away. The mailbox
+   * must answer now: a start that cannot work is refused with the reason instead of failing later.
+   */
+  async start(organizationId: string, request: StartRequest): Promise<SyncState> {
+    const incoming = await this.settings.getIncomingConnection(organizationId);
+    if (!incoming) {
+      throw new ConflictError('SYNC_NOT_CONFIGURED', 'Save the incoming email settings before starting sync');
+    }
+    const previous = await this.state.find(organizationId);
+    const watermark = await this.state.findWatermark(organizationId, incoming.folder);
+    if (request.from === 'last-sync' && !watermark) {
+      throw new ConflictError('NO_PREVIOUS_SYNC', 'There is no previous sync of this mailbox folder to resume from');
+    }
+    // The day a UIDVALIDITY re-scan goes back to; the request DTO requires a date for specific-date.
+    const since = request.from === 'last-sync' ? (previous?.since ?? null) : (request.date ?? new Date());
+    // current-date starts below the next UID: nothing already in the mailbox, however recent.
+    if (request.from !== 'last-sync') {
+      await this.setBaseline(organizationId, incoming, request.from === 'specific-date' ? since : null);
+    }
+    const state = await this.state.save(organizationId, {
+      running: true,
+      fromMode: request.from,
+      since,
+      intervalSeconds: previous?.intervalSeconds ?? 300,
+      nextRunAt: null,
+      consecutiveFailures: 0,
+    });
+    this.scheduler.schedule(organizationId, state.intervalSeconds);
+    void this.runner.run(organizationId, 'schedule');
+    return state;
+  }
+
+  async stop(organizationId: string): Promise<void> {
+    await this.state.save(organizationId, { running: false, nextRunAt: null });
+    this.scheduler.unschedule(organizationId);
+    this.runner.requestStop(organizationId);
+  }
+
+  /**
+   * Runs now, even between periods (also while stopped: "Sync now" is an explicit request). Waits for
+   * the run up to a bound; past it, the caller gets the run id to poll.
+   */
+  async syncNow(
+    organizationId: string,
+  ): Promise<{ finished: true; summary: RunSummary } | { finished: false; runId: string | null }> {
+    const incoming = await this.settings.getIncomingConnection(organizationId);
+    if (!incoming) throw new ConflictError('SYNC_NOT_CONFIGURED', 'Save the incoming email settings before syncing');
+    const { runId, done } = this.runner.run(organizationId, 'manual');
+    const timeout = new Promise<null>((resolve) =>
+      setTimeout(() => resolve(null), this.config.sync.nowWaitSeconds * 1000).unref(),
+    );
+    const summary = await Promise.race([done, timeout]);
+    return summary ? { finished: true, summary } : { finished: false, runId: await runId };
+  }
+
+  async setInterval(organizationId: string, seconds: number): Promise<SyncState> {
+    if (seconds < this.config.sync.minIntervalSeconds) {
+      throw new DomainError(
+        'validation',
+        'INTERVAL_TOO_SHORT',
+        `The interval must be at least ${this.config.sync.minIntervalSeconds} seconds`,
+      );
+    }
+    const state = await this.state.save(organizationId, { intervalSeconds: seconds });
+    if (state.running) this.scheduler.schedule(organizationId, seconds);
+    return state;
+  }
+
+  /** A settings change clears the back-off, so the next tick tries the new settings at once. */
+  @OnEvent('settings.email.changed')
+  async onSettingsChanged(event: { organizationId: string }): Promise<void> {
+    const state = await this.state.find(event.organizationId);
+    if (state) await this.state.update(event.organizationId, { nextRunAt: null, consecutiveFailures: 0 });
+  }
+
+  private async setBaseline(
+    organizationId: string,
+    incoming: ImapConnectionSettings,
+    since: Date | null,
+  ): Promise<void> {
+    try {
+      const session = await this.mailbox.openSession(incoming);
+      try {
+        const folder = await session.folderState();
+        const lastUid = await this.planner.baseline(session, since, folder.uidNext);
+        await this.state.setWatermarkExactly(organizationId, incoming.folder, {
+          uidValidity: folder.uidValidity,
+          lastUid,
+        });
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      if (error instanceof MailConnectionError) {
+        throw new ConflictError(
+          `SYNC_MAILBOX_${error.reason.toUpperCase()}`,
+          `Cannot start sync: ${error.message}${error.hint ? `. ${error.hint}` : ''}`,
+        );
+      }
+      throw error;
+    }
+  }
+}

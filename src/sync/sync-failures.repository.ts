@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
+import type { SyncErrorClass } from './sync-state.entity';
+
+export interface NewSyncFailure {
+  folder: string;
+  uidValidity: string;
+  uid: number;
+  runId: string | null;
+  errorClass: SyncErrorClass;
+  reason: string;
+  size: number;
+  raw: Buffer;
+}
+
+@Injectable()
+export class SyncFailuresRepository {
+  constructor(@InjectRepository(SyncFailure) private readonly failures: Repository<SyncFailure>) {}
+
+  /** Records a failure, or counts one more attempt of a message that failed before. */
+  async record(organizationId: string, { raw, ...failure }: NewSyncFailure): Promise<void> {
+    const { folder, uidValidity, uid } = failure;
+    const rawBase64 = raw.toString('base64');
+    const existing = await this.failures.findOneBy({ organizationId, folder, uidValidity, uid });
+    if (existing) {
+      await this.failures.update(
+        { organizationId, id: existing.id },
+        { ...failure, rawBase64, status: 'open', attempts: existing.attempts + 1, updatedAt: new Date() },
+      );
+      return;
+    }
+    await this.failures.insert(
+      this.failures.create({
+        ...failure,
+        rawBase64,
+        id: randomUUID(),
+        organizationId,
+        status: 'open',
+        attempts: 1,
+        ticketId: null,
+        updatedAt: new Date(),
+      }),
+    );
+  }
+
+  find(organizationId: string, id: string): Promise<SyncFailure | null> {
+    return this.failures.findOneBy({ organizationId, id });
+  }
+
+  list(organizationId: string, status: SyncFailureStatus, limit: number): Promise<SyncFailure[]> {
+    return this.failures.find({ where: { organizationId, status }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  async setStatus(
+    organizationId: string,
+    id: string,
+    status: SyncFailureStatus,
+    extra: Partial<SyncFailure> = {},
+  ): Promise<void> {
+    await this.failures.update({ organizationId, id }, { ...extra, status, updatedAt: new Date() });
+  }
+}

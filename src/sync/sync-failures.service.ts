@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { parseMessage } from '../../libs/mail/parse-message';
+import { NotFoundError } from '../common/errors/domain-error';
+import { EmailSettingsService } from '../settings/email-settings.service';
+import { AttachmentStorage } from '../storage/attachment-storage';
+import { MessageIngestor } from './message-ingestor.service';
+import type { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
+import { classifySyncError } from './sync-error';
+import { SyncFailuresRepository } from './sync-failures.repository';
+
+export interface RetryResult {
+  ok: boolean;
+  outcome: string | null;
+  ticketId: string | null;
+  reason: string | null;
+}
+
+/** Mail that could not be processed, as a first-class list: inspect, retry, dismiss. */
+@Injectable()
+export class SyncFailuresService {
+  constructor(
+    private readonly failures: SyncFailuresRepository,
+    private readonly ingestor: MessageIngestor,
+    private readonly storage: AttachmentStorage,
+    private readonly settings: EmailSettingsService,
+  ) {}
+
+  list(organizationId: string, status: SyncFailureStatus): Promise<SyncFailure[]> {
+    return this.failures.list(organizationId, status, 500);
+  }
+
+  async get(organizationId: string, id: string): Promise<SyncFailure> {
+    const failure = await this.failures.find(organizationId, id);
+    if (!failure) throw new NotFoundError('Sync failure');
+    return failure;
+  }
+
+  async raw(organizationId: string, id: string): Promise<Buffer> {
+    return Buffer.from((await this.get(organizationId, id)).rawBase64, 'base64');
+  }
+
+  /** Processes the stored bytes again (after a fix); on success the failure is resolved. */
+  async retry(organizationId: string, id: string): Promise<RetryResult> {
+    const failure = await this.get(organizationId, id);
+    const raw = Buffer.from(failure.rawBase64, 'base64');
+    try {
+      const message = await parseMessage(raw);
+      const { key } = await this.storage.put(raw);
+      const result = await this.ingestor.ingest(
+        {
+          organizationId,
+          runId: null,
+          folder: failure.folder,
+          uidValidity: failure.uidValidity,
+          uid: failure.uid,
+          rawKey: key,
+          supportAddress: await this.settings.getSupportAddress(organizationId),
+        },
+        message,
+        raw,
+      );
+      await this.failures.setStatus(organizationId, id, 'resolved', { ticketId: result.ticketId });
+      return { ok: true, outcome: result.outcome, ticketId: result.ticketId, reason: null };
+    } catch (caught) {
+      const error = classifySyncError(caught);
+      await this.failures.setStatus(organizationId, id, 'open', {
+        attempts: failure.attempts + 1,
+        errorClass: error.errorClass,
+        reason: error.message,
+      });
+      return { ok: false, outcome: null, ticketId: null, reason: error.message };
+    }
+  }
+
+  async dismiss(organizationId: string, id: string): Promise<void> {
+    await this.get(organizationId, id);
+    await this.failures.setStatus(organizationId, id, 'dismissed');
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { In, Repository } from 'typeorm';
+import { IngestedMessage } from './ingested-message.entity';
+import { SyncRun, SyncTrigger } from './sync-run.entity';
+
+@Injectable()
+export class SyncRunsRepository {
+  constructor(
+    @InjectRepository(SyncRun) private readonly runs: Repository<SyncRun>,
+    @InjectRepository(IngestedMessage) private readonly ingested: Repository<IngestedMessage>,
+  ) {}
+
+  start(organizationId: string, trigger: SyncTrigger): Promise<SyncRun> {
+    return this.runs.save(
+      this.runs.create({
+        id: randomUUID(),
+        organizationId,
+        trigger,
+        status: 'running',
+        startedAt: new Date(),
+        finishedAt: null,
+        total: null,
+        errorClass: null,
+        errorMessage: null,
+      }),
+    );
+  }
+
+  async update(organizationId: string, id: string, patch: Partial<SyncRun>): Promise<void> {
+    await this.runs.update({ organizationId, id }, patch);
+  }
+
+  find(organizationId: string, id: string): Promise<SyncRun | null> {
+    return this.runs.findOneBy({ organizationId, id });
+  }
+
+  listRecent(organizationId: string, limit: number): Promise<SyncRun[]> {
+    return this.runs.find({ where: { organizationId }, order: { startedAt: 'DESC' }, take: limit });
+  }
+
+  /** A process that died mid-run leaves "running" rows; they are closed as interrupted at start. */
+  async closeInterrupted(organizationIds: string[]): Promise<void> {
+    if (organizationIds.length === 0) return;
+    await this.runs.update(
+      { organizationId: In(organizationIds), status: 'running' },
+      { status: 'interrupted', finishedAt: new Date() },
+    );
+  }
+
+  /** What each of the given runs ignored, and why (the per-run "ignored" list). */
+  listIgnored(organizationId: string, runIds: string[]): Promise<IngestedMessage[]> {
+    if (runIds.length === 0) return Promise.resolve([]);
+    return this.ingested.find({
+      where: { organizationId, runId: In(runIds), outcome: In(['ignored', 'bounce-noted']) },
+      order: { uid: 'ASC' },
+      take: 1000,
+    });
+  }
+}

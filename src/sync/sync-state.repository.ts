@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { SyncState } from './sync-state.entity';
+import { SyncWatermark } from './sync-watermark.entity';
+
+export interface RunTotals {
+  fetched: number;
+  tickets: number;
+  comments: number;
+  ignored: number;
+  failed: number;
+}
+
+/** Sync state and watermarks; every method takes the organization id first. */
+@Injectable()
+export class SyncStateRepository {
+  constructor(
+    @InjectRepository(SyncState) private readonly states: Repository<SyncState>,
+    @InjectRepository(SyncWatermark) private readonly watermarks: Repository<SyncWatermark>,
+  ) {}
+
+  find(organizationId: string): Promise<SyncState | null> {
+    return this.states.findOneBy({ organizationId });
+  }
+
+  /** The organizations whose schedule should be running (after a restart, on every instance). */
+  listRunning(): Promise<SyncState[]> {
+    return this.states.findBy({ running: true });
+  }
+
+  async save(organizationId: string, patch: Partial<SyncState>): Promise<SyncState> {
+    const existing = await this.find(organizationId);
+    const state = this.states.create({ ...existing, ...patch, organizationId });
+    return this.states.save(state);
+  }
+
+  async update(organizationId: string, patch: Partial<SyncState>): Promise<void> {
+    await this.states.update({ organizationId }, patch);
+  }
+
+  /** Adds a finished run's counts to the all-time totals in one statement (safe across instances). */
+  async addTotals(organizationId: string, totals: RunTotals): Promise<void> {
+    await this.states
+      .createQueryBuilder()
+      .update()
+      .set({
+        totalFetched: () => `total_fetched + ${Math.trunc(totals.fetched)}`,
+        totalTickets: () => `total_tickets + ${Math.trunc(totals.tickets)}`,
+        totalComments: () => `total_comments + ${Math.trunc(totals.comments)}`,
+        totalIgnored: () => `total_ignored + ${Math.trunc(totals.ignored)}`,
+        totalFailed: () => `total_failed + ${Math.trunc(totals.failed)}`,
+      })
+      .where('organization_id = :organizationId', { organizationId })
+      .execute();
+  }
+
+  findWatermark(organizationId: string, folder: string): Promise<SyncWatermark | null> {
+    return this.watermarks.findOneBy({ organizationId, folder });
+  }
+
+  /** Watermarks of the organization's folders, newest knowledge first (for "last-sync"). */
+  listWatermarks(organizationId: string): Promise<SyncWatermark[]> {
+    return this.watermarks.findBy({ organizationId });
+  }
+
+  /** Puts the watermark where a (re)start says, also backwards: the ledger keeps re-scans duplicate-free. */
+  async setWatermarkExactly(
+    organizationId: string,
+    folder: string,
+    mark: { uidValidity: string; lastUid: number },
+  ): Promise<void> {
+    await this.watermarks.save(this.watermarks.create({ organizationId, folder, ...mark }));
+  }
+
+  /**
+   * Moves the watermark; called inside the transaction that stores the message, so the two commit
+   * together. It only moves forward within one UIDVALIDITY.
+   */
+  async setWatermark(
+    organizationId: string,
+    folder: string,
+    mark: { uidValidity: string; lastUid: number },
+    manager?: EntityManager,
+  ): Promise<void> {
+    const repository = manager ? manager.getRepository(SyncWatermark) : this.watermarks;
+    const current = await repository.findOneBy({ organizationId, folder });
+    if (current && current.uidValidity === mark.uidValidity && current.lastUid >= mark.lastUid) return;
+    await repository.save(repository.create({ organizationId, folder, ...mark }));
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import type { SyncStatusResponse } from './dto/sync-status.response';
+import type { SyncRunResponse } from './dto/sync-run.response';
+import { NotFoundError } from '../common/errors/domain-error';
+import type { SyncRun } from './sync-run.entity';
+import { SyncRunner } from './sync-runner.service';
+import { SyncRunsRepository } from './sync-runs.repository';
+import { SyncStateRepository } from './sync-state.repository';
+
+/** Builds the API's read models from the stored state and the run in progress. */
+@Injectable()
+export class SyncViews {
+  constructor(
+    private readonly state: SyncStateRepository,
+    private readonly runs: SyncRunsRepository,
+    private readonly runner: SyncRunner,
+  ) {}
+
+  async status(organizationId: string): Promise<SyncStatusResponse> {
+    const state = await this.state.find(organizationId);
+    const live = this.runner.current(organizationId);
+    const interval = state?.intervalSeconds ?? 300;
+    const scheduledNext = state?.lastRunAt ? new Date(state.lastRunAt.getTime() + interval * 1000) : null;
+    return {
+      state: state?.running ? 'running' : 'stopped',
+      neverStarted: !state?.fromMode,
+      syncing: live !== null,
+      from: state?.fromMode ?? null,
+      since: state?.since ?? null,
+      intervalSeconds: interval,
+      lastRunAt: state?.lastRunAt ?? null,
+      lastSuccessAt: state?.lastSuccessAt ?? null,
+      nextRunAt: state?.running ? (state.nextRunAt ?? scheduledNext) : null,
+      consecutiveFailures: state?.consecutiveFailures ?? 0,
+      lastError:
+        state?.lastErrorClass && state.lastErrorAt
+          ? { class: state.lastErrorClass, message: state.lastErrorMessage ?? '', at: state.lastErrorAt }
+          : null,
+      totals: {
+        fetched: state?.totalFetched ?? 0,
+        tickets: state?.totalTickets ?? 0,
+        comments: state?.totalComments ?? 0,
+        ignored: state?.totalIgnored ?? 0,
+        failed: state?.totalFailed ?? 0,
+      },
+      currentRun: live
+        ? { runId: live.runId, startedAt: live.startedAt, fetched: live.totals.fetched, total: live.total }
+        : null,
+    };
+  }
+
+  async recentRuns(organizationId: string, limit: number): Promise<SyncRunResponse[]> {
+    const runs = await this.runs.listRecent(organizationId, limit);
+    return this.withIgnored(organizationId, runs);
+  }
+
+  async run(organizationId: string, id: string): Promise<SyncRunResponse> {
+    const run = await this.runs.find(organizationId, id);
+    if (!run) throw new NotFoundError('Sync run');
+    const [view] = await this.withIgnored(organizationId, [run]);
+    return view;
+  }
+
+  /** One query for the ignored messages of all listed runs (no N+1). */
+  private async withIgnored(organizationId: string, runs: SyncRun[]): Promise<SyncRunResponse[]> {
+    const ignored = await this.runs.listIgnored(
+      organizationId,
+      runs.map((run) => run.id),
+    );
+    return runs.map((run) => ({
+      id: run.id,
+      trigger: run.trigger,
+      status: run.status,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      total: run.total,
+      fetched: run.fetched,
+      tickets: run.tickets,
+      comments: run.comments,
+      ignored: run.ignored,
+      failed: run.failed,
+      error: run.errorClass ? { class: run.errorClass, message: run.errorMessage ?? '' } : null,
+      ignoredMessages: ignored
+        .filter((message) => message.runId === run.id)
+        .map((message) => ({
+          uid: message.uid,
+          from: message.fromAddress,
+          subject: message.subject,
+          reason: message.reason ?? message.outcome,
+          ticketId: message.ticketId,
+        })),
+    }));
+  }
+}

@@ -1,0 +1,160 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { TenantUser } from '../common/auth/auth-user';
+import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
+import { ErrorResponse } from '../common/errors/error-response';
+import { SetIntervalDto } from './dto/set-interval.dto';
+import { StartSyncDto } from './dto/start-sync.dto';
+import { RetryFailureResponse, SyncFailureResponse } from './dto/sync-failure.response';
+import { SyncNowResponse, SyncRunResponse } from './dto/sync-run.response';
+import { SyncStatusResponse } from './dto/sync-status.response';
+import type { SyncFailureStatus } from './sync-failure.entity';
+import { SyncControlService } from './sync-control.service';
+import { SyncFailuresService } from './sync-failures.service';
+import { SyncViews } from './sync-views';
+
+@ApiTags('sync')
+@Controller('sync')
+export class SyncController {
+  constructor(
+    private readonly control: SyncControlService,
+    private readonly failures: SyncFailuresService,
+    private readonly views: SyncViews,
+  ) {}
+
+  @Get()
+  @Auth('admin')
+  @ApiOperation({ summary: 'The sync service status widget: state, schedule, health and totals' })
+  status(@CurrentTenant() caller: TenantUser): Promise<SyncStatusResponse> {
+    return this.views.status(caller.organizationId);
+  }
+
+  @Post('start')
+  @Auth('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start sync from the current date, a specific date, or the last sync' })
+  @ApiConflictResponse({
+    description: 'No incoming settings, mailbox unreachable, or no previous sync',
+    type: ErrorResponse,
+  })
+  async start(@CurrentTenant() caller: TenantUser, @Body() dto: StartSyncDto): Promise<SyncStatusResponse> {
+    await this.control.start(caller.organizationId, {
+      from: dto.from,
+      date: dto.date ? new Date(`${dto.date.slice(0, 10)}T00:00:00Z`) : undefined,
+    });
+    return this.views.status(caller.organizationId);
+  }
+
+  @Post('stop')
+  @Auth('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop sync; a run in progress stops after the message it is on' })
+  async stop(@CurrentTenant() caller: TenantUser): Promise<SyncStatusResponse> {
+    await this.control.stop(caller.organizationId);
+    return this.views.status(caller.organizationId);
+  }
+
+  @Post('now')
+  @Auth('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run now; answers with the run when it ends, or 202 with its id if it takes long' })
+  @ApiOkResponse({ type: SyncNowResponse })
+  @ApiAcceptedResponse({ type: SyncNowResponse })
+  @ApiConflictResponse({ description: 'No incoming settings', type: ErrorResponse })
+  async now(
+    @CurrentTenant() caller: TenantUser,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SyncNowResponse> {
+    const result = await this.control.syncNow(caller.organizationId);
+    if (!result.finished) {
+      response.status(202);
+      return { finished: false, runId: result.runId, run: null };
+    }
+    const runId = result.summary.runId;
+    const run = runId ? await this.views.run(caller.organizationId, runId) : null;
+    return { finished: true, runId, run };
+  }
+
+  @Put('interval')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Change the period between runs; takes effect at once' })
+  async interval(@CurrentTenant() caller: TenantUser, @Body() dto: SetIntervalDto): Promise<SyncStatusResponse> {
+    await this.control.setInterval(caller.organizationId, dto.seconds);
+    return this.views.status(caller.organizationId);
+  }
+
+  @Get('runs')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Recent runs with counts, errors and what each ignored and why' })
+  @ApiOkResponse({ type: [SyncRunResponse] })
+  runs(@CurrentTenant() caller: TenantUser): Promise<SyncRunResponse[]> {
+    return this.views.recentRuns(caller.organizationId, 50);
+  }
+
+  @Get('failures')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Messages that could not be processed' })
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved', 'dismissed'] })
+  @ApiOkResponse({ type: [SyncFailureResponse] })
+  async listFailures(
+    @CurrentTenant() caller: TenantUser,
+    @Query('status') status: SyncFailureStatus = 'open',
+  ): Promise<SyncFailureResponse[]> {
+    const safe: SyncFailureStatus = ['open', 'resolved', 'dismissed'].includes(status) ? status : 'open';
+    return (await this.failures.list(caller.organizationId, safe)).map((failure) => SyncFailureResponse.from(failure));
+  }
+
+  @Get('failures/:id/raw')
+  @Auth('admin')
+  @ApiOperation({ summary: 'The original message, as received (message/rfc822)' })
+  @ApiProduces('message/rfc822')
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async raw(
+    @CurrentTenant() caller: TenantUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    const raw = await this.failures.raw(caller.organizationId, id);
+    response
+      .status(200)
+      .set({
+        'Content-Type': 'message/rfc822',
+        'Content-Disposition': `attachment; filename="failure-${id}.eml"`,
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .send(raw);
+  }
+
+  @Post('failures/:id/retry')
+  @Auth('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Process the stored message again (after a fix)' })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  retry(
+    @CurrentTenant() caller: TenantUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<RetryFailureResponse> {
+    return this.failures.retry(caller.organizationId, id);
+  }
+
+  @Delete('failures/:id')
+  @Auth('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Dismiss a failure' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  dismiss(@CurrentTenant() caller: TenantUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.failures.dismiss(caller.organizationId, id);
+  }
+}

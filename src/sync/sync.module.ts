@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
+import { MailboxModule } from '../mailbox/mailbox.module';
+import { SettingsModule } from '../settings/settings.module';
+import { StorageModule } from '../storage/storage.module';
+import { TicketsModule } from '../tickets/tickets.module';
+import { IngestedMessage } from './ingested-message.entity';
+import { IngestedMessagesRepository } from './ingested-messages.repository';
+import { MessageIngestor } from './message-ingestor.service';
+import { SyncControlService } from './sync-control.service';
+import { SyncFailure } from './sync-failure.entity';
+import { SyncFailuresRepository } from './sync-failures.repository';
+import { SyncFailuresService } from './sync-failures.service';
+import { SyncLock } from './sync-lock';
+import { SyncRun } from './sync-run.entity';
+import { SyncRunner } from './sync-runner.service';
+import { SyncRunsRepository } from './sync-runs.repository';
+import { SyncScheduler } from './sync-scheduler.service';
+import { SyncState } from './sync-state.entity';
+import { SyncStateRepository } from './sync-state.repository';
+import { SyncViews } from './sync-views';
+import { SyncWatermark } from './sync-watermark.entity';
+import { SyncController } from './sync.controller';
+import { WatermarkPlanner } from './watermark-planner';
+
+/** The only module that joins a mailbox to tickets. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([SyncState, SyncWatermark, SyncRun, IngestedMessage, SyncFailure]),
+    ScheduleModule.forRoot(),
+    MailboxModule,
+    SettingsModule,
+    StorageModule,
+    TicketsModule,
+  ],
+  controllers: [SyncController],
+  providers: [
+    SyncStateRepository,
+    SyncRunsRepository,
+    IngestedMessagesRepository,
+    SyncFailuresRepository,
+    SyncLock,
+    TransactionRunner,
+    WatermarkPlanner,
+    MessageIngestor,
+    SyncRunner,
+    SyncScheduler,
+    SyncControlService,
+    SyncFailuresService,
+    SyncViews,
+  ],
+})
+export class SyncModule {}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Attachment } from './attachment.entity';
+import { Comment } from './comment.entity';
+
+/** The only place that touches the comments and attachments tables. Organization id first. */
+@Injectable()
+export class CommentsRepository {
+  constructor(
+    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    @InjectRepository(Attachment) private readonly attachments: Repository<Attachment>,
+  ) {}
+
+  async insert(
+    organizationId: string,
+    comment: Omit<Comment, 'organizationId'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Comment)
+      .values({ ...comment, organizationId })
+      .updateEntity(false)
+      .execute();
+  }
+
+  async insertAttachments(
+    organizationId: string,
+    rows: Omit<Attachment, 'organizationId'>[],
+    manager: EntityManager,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Attachment)
+      .values(rows.map((row) => ({ ...row, organizationId })))
+      .updateEntity(false)
+      .execute();
+  }
+
+  /** Oldest first: the conversation as it happened. */
+  listForTicket(organizationId: string, ticketId: string): Promise<Comment[]> {
+    return this.comments.find({ where: { organizationId, ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  listAttachmentsForTicket(organizationId: string, ticketId: string): Promise<Attachment[]> {
+    return this.attachments.find({
+      where: { organizationId, ticketId },
+      order: { createdAt: 'ASC', filename: 'ASC', id: 'ASC' },
+    });
+  }
+
+  findAttachment(organizationId: string, ticketId: string, id: string): Promise<Attachment | null> {
+    return this.attachments.findOneBy({ organizationId, ticketId, id });
+  }
+}

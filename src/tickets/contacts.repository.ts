@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In, Repository } from 'typeorm';
+import { Contact } from './contact.entity';
+
+export interface ContactInput {
+  /** Lower-case. */
+  email: string;
+  name: string;
+}
+
+/** The only place that touches the contacts table. Every method takes the organization id first. */
+@Injectable()
+export class ContactsRepository {
+  constructor(@InjectRepository(Contact) private readonly contacts: Repository<Contact>) {}
+
+  /**
+   * Finds or creates a contact per address (a display name fills in an empty one). Addresses are
+   * written in sorted order, so two transactions creating the same people cannot deadlock.
+   * Returns the contacts by lower-case address.
+   */
+  async upsertMany(
+    organizationId: string,
+    people: ContactInput[],
+    manager: EntityManager,
+  ): Promise<Map<string, Contact>> {
+    const byEmail = new Map<string, ContactInput>();
+    for (const person of people) {
+      const known = byEmail.get(person.email);
+      if (!known || (!known.name && person.name)) byEmail.set(person.email, person);
+    }
+    if (byEmail.size === 0) return new Map();
+    const sorted = [...byEmail.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+    const now = new Date();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Contact)
+      .values(sorted.map((person) => ({ id: randomUUID(), organizationId, ...person, createdAt: now, updatedAt: now })))
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+    const found = await manager
+      .getRepository(Contact)
+      .findBy({ organizationId, email: In(sorted.map((p) => p.email)) });
+    for (const contact of found) {
+      const name = byEmail.get(contact.email)?.name;
+      if (!contact.name && name) {
+        await manager.getRepository(Contact).update({ organizationId, id: contact.id }, { name });
+        contact.name = name;
+      }
+    }
+    return new Map(found.map((contact) => [contact.email, contact]));
+  }
+
+  findByEmail(organizationId: string, email: string, manager?: EntityManager): Promise<Contact | null> {
+    return this.repository(manager).findOneBy({ organizationId, email: email.toLowerCase() });
+  }
+
+  async findByIds(organizationId: string, ids: string[], manager?: EntityManager): Promise<Map<string, Contact>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const found = await this.repository(manager).findBy({ organizationId, id: In(unique) });
+    return new Map(found.map((contact) => [contact.id, contact]));
+  }
+
+  private repository(manager?: EntityManager): Repository<Contact> {
+    return manager ? manager.getRepository(Contact) : this.contacts;
+  }
+}

@@ -1,0 +1,74 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  TICKET_PRIORITIES,
+  TICKET_SOURCES,
+  TICKET_STATUSES,
+  TicketPriority,
+  TicketSource,
+  TicketStatus,
+} from '../ticket-values';
+
+export class ContactResponse {
+  @ApiProperty({ example: 'customer@example.com' })
+  email!: string;
+
+  @ApiProperty({ example: 'Carla Customer', description: 'Empty when the mail gave no display name' })
+  name!: string;
+}
+
+export class AssigneeResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'Ada Agent' })
+  name!: string;
+}
+
+export class TicketSummaryResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 42, description: 'Per organization; the [#42] token in mail subjects' })
+  number!: number;
+
+  @ApiProperty({ example: 'Printer on fire' })
+  subject!: string;
+
+  @ApiProperty({ enum: TICKET_STATUSES, example: 'open' })
+  status!: TicketStatus;
+
+  @ApiProperty({ enum: TICKET_PRIORITIES, example: 'normal' })
+  priority!: TicketPriority;
+
+  @ApiProperty({ type: ContactResponse })
+  requester!: ContactResponse;
+
+  @ApiProperty({ type: AssigneeResponse, nullable: true })
+  assignee!: AssigneeResponse | null;
+
+  @ApiProperty({ enum: TICKET_SOURCES, example: 'email' })
+  source!: TicketSource;
+
+  @ApiProperty()
+  createdAt!: Date;
+
+  @ApiProperty()
+  updatedAt!: Date;
+
+  @ApiProperty({ description: 'The last comment; the list is ordered by it, newest first' })
+  lastActivityAt!: Date;
+}
+
+export class TicketListResponse {
+  @ApiProperty({ type: [TicketSummaryResponse] })
+  items!: TicketSummaryResponse[];
+
+  @ApiProperty({ example: 137, description: 'Tickets matching the filters, on all pages' })
+  total!: number;
+
+  @ApiProperty({ example: 1 })
+  page!: number;
+
+  @ApiProperty({ example: 25 })
+  pageSize!: number;
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In, Repository } from 'typeorm';
+import { TicketMessageId } from './ticket-message-id.entity';
+import type { MessageDirection } from './ticket-values';
+
+/** Lookups go in chunks, well under every driver's limit on bound parameters. */
+const CHUNK = 500;
+
+/** The only place that touches message_ids. Organization id first. */
+@Injectable()
+export class MessageIdsRepository {
+  constructor(@InjectRepository(TicketMessageId) private readonly messageIds: Repository<TicketMessageId>) {}
+
+  /** The ticket of each of the given (normalized) ids that is known, by id. */
+  async findTickets(
+    organizationId: string,
+    messageIds: string[],
+    manager?: EntityManager,
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unique = [...new Set(messageIds)];
+    for (let start = 0; start < unique.length; start += CHUNK) {
+      const rows = await this.repository(manager).find({
+        select: { messageId: true, ticketId: true },
+        where: { organizationId, messageId: In(unique.slice(start, start + CHUNK)) },
+      });
+      for (const row of rows) found.set(row.messageId, row.ticketId);
+    }
+    return found;
+  }
+
+  /** Fails with a unique violation when the organization already has this id. */
+  async insert(
+    organizationId: string,
+    ticketId: string,
+    messageId: string,
+    direction: MessageDirection,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(TicketMessageId)
+      .values({ id: randomUUID(), organizationId, ticketId, messageId, direction, createdAt: new Date() })
+      .updateEntity(false)
+      .execute();
+  }
+
+  /** The thread of a ticket, oldest first (for References headers of replies we send). */
+  async listForTicket(
+    organizationId: string,
+    ticketId: string,
+  ): Promise<{ messageId: string; direction: MessageDirection }[]> {
+    const rows = await this.messageIds.find({
+      where: { organizationId, ticketId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map(({ messageId, direction }) => ({ messageId, direction }));
+  }
+
+  private repository(manager?: EntityManager): Repository<TicketMessageId> {
+    return manager ? manager.getRepository(TicketMessageId) : this.messageIds;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { TicketParticipant } from './ticket-participant.entity';
+
+/** The only place that touches ticket_participants. Organization id first. */
+@Injectable()
+export class TicketParticipantsRepository {
+  constructor(@InjectRepository(TicketParticipant) private readonly participants: Repository<TicketParticipant>) {}
+
+  /** Adds the contacts to the ticket; ones already on it stay as they are. */
+  async add(organizationId: string, ticketId: string, contactIds: string[], manager: EntityManager): Promise<void> {
+    const unique = [...new Set(contactIds)].sort();
+    if (unique.length === 0) return;
+    const createdAt = new Date();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(TicketParticipant)
+      .values(unique.map((contactId) => ({ organizationId, ticketId, contactId, createdAt })))
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+  }
+
+  isParticipant(
+    organizationId: string,
+    ticketId: string,
+    contactId: string,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    return this.repository(manager).existsBy({ organizationId, ticketId, contactId });
+  }
+
+  async listContactIds(organizationId: string, ticketId: string): Promise<string[]> {
+    const rows = await this.participants.find({
+      where: { organizationId, ticketId },
+      order: { createdAt: 'ASC', contactId: 'ASC' },
+    });
+    return rows.map((row) => row.contactId);
+  }
+
+  private repository(manager?: EntityManager): Repository<TicketParticipant> {
+    return manager ? manager.getRepository(TicketParticipant) : this.participants;
+  }
+}

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../common/errors/domain-error';
+import { UsersService } from '../users/users.service';
+import type { Attachment } from './attachment.entity';
+import type { Comment } from './comment.entity';
+import type { Contact } from './contact.entity';
+import { CommentsRepository } from './comments.repository';
+import { ContactsRepository } from './contacts.repository';
+import type { ListTicketsQuery } from './dto/list-tickets.query';
+import type {
+  AttachmentResponse,
+  CommentAuthorResponse,
+  CommentResponse,
+  TicketDetailResponse,
+} from './dto/ticket-detail.response';
+import type { ContactResponse, TicketListResponse, TicketSummaryResponse } from './dto/ticket-summary.response';
+import { TicketListFilter, TicketListRepository } from './ticket-list.repository';
+import { TicketParticipantsRepository } from './ticket-participants.repository';
+import type { Ticket } from './ticket.entity';
+import { TicketsRepository } from './tickets.repository';
+
+type UserNames = Map<string, string>;
+
+/**
+ * The agents' read side. Each response takes a fixed number of queries whatever its size: the
+ * page or ticket, then the contacts, comments, attachments and users it mentions, each in one batch.
+ */
+@Injectable()
+export class TicketViewsService {
+  constructor(
+    private readonly list: TicketListRepository,
+    private readonly tickets: TicketsRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly participants: TicketParticipantsRepository,
+    private readonly comments: CommentsRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  async page(organizationId: string, query: ListTicketsQuery): Promise<TicketListResponse> {
+    const { page, pageSize } = query;
+    const filter: TicketListFilter = { status: query.status, search: query.q };
+    if (query.assignee)
+      filter.assigneeId = query.assignee.toLowerCase() === 'none' ? null : query.assignee.toLowerCase();
+    if (query.requester) {
+      const requester = await this.contacts.findByEmail(organizationId, query.requester);
+      if (!requester) return { items: [], total: 0, page, pageSize };
+      filter.requesterId = requester.id;
+    }
+    const result = await this.list.page(organizationId, filter, (page - 1) * pageSize, pageSize);
+    const [contacts, userNames] = await Promise.all([
+      this.contacts.findByIds(
+        organizationId,
+        result.items.map((ticket) => ticket.requesterId),
+      ),
+      this.userNames(
+        organizationId,
+        result.items.some((ticket) => ticket.assigneeId !== null),
+      ),
+    ]);
+    return {
+      items: result.items.map((ticket) => summaryOf(ticket, contacts, userNames)),
+      total: result.total,
+      page,
+      pageSize,
+    };
+  }
+
+  async detail(organizationId: string, ticketId: string): Promise<TicketDetailResponse> {
+    const ticket = await this.tickets.findById(organizationId, ticketId);
+    if (!ticket) throw new NotFoundError('Ticket');
+    const [participantIds, comments, attachments] = await Promise.all([
+      this.participants.listContactIds(organizationId, ticket.id),
+      this.comments.listForTicket(organizationId, ticket.id),
+      this.comments.listAttachmentsForTicket(organizationId, ticket.id),
+    ]);
+    const contactIds = [
+      ticket.requesterId,
+      ...participantIds,
+      ...comments.flatMap((c) => (c.authorContactId ? [c.authorContactId] : [])),
+    ];
+    const needsUsers = ticket.assigneeId !== null || comments.some((comment) => comment.authorUserId !== null);
+    const [contacts, userNames] = await Promise.all([
+      this.contacts.findByIds(organizationId, contactIds),
+      this.userNames(organizationId, needsUsers),
+    ]);
+    const byComment = new Map<string, AttachmentResponse[]>();
+    for (const attachment of attachments) {
+      byComment.set(attachment.commentId, [...(byComment.get(attachment.commentId) ?? []), attachmentOf(attachment)]);
+    }
+    return {
+      ...summaryOf(ticket, contacts, userNames),
+      participants: participantIds.flatMap((id) => {
+        const contact = contacts.get(id);
+        return contact ? [contactOf(contact)] : [];
+      }),
+      linkedTicketId: ticket.linkedTicketId,
+      comments: comments.map((comment) => commentOf(comment, contacts, userNames, byComment.get(comment.id) ?? [])),
+    };
+  }
+
+  /** One comment as the detail shows it (e.g. the one just added). */
+  async comment(organizationId: string, ticketId: string, commentId: string): Promise<CommentResponse> {
+    const comment = (await this.detail(organizationId, ticketId)).comments.find(
+      (candidate) => candidate.id === commentId,
+    );
+    if (!comment) throw new NotFoundError('Comment');
+    return comment;
+  }
+
+  /** Attachment metadata for a download; another organization's answers exactly like a missing one. */
+  async attachment(organizationId: string, ticketId: string, attachmentId: string): Promise<Attachment> {
+    const attachment = await this.comments.findAttachment(organizationId, ticketId, attachmentId);
+    if (!attachment) throw new NotFoundError('Attachment');
+    return attachment;
+  }
+
+  /** Names of the organization's users, in one query, only when the response mentions a user. */
+  private async userNames(organizationId: string, needed: boolean): Promise<UserNames> {
+    if (!needed) return new Map();
+    return new Map((await this.users.list(organizationId)).map((user) => [user.id, user.name]));
+  }
+}
+
+function contactOf(contact: Contact): ContactResponse {
+  return { email: contact.email, name: contact.name };
+}
+
+function summaryOf(ticket: Ticket, contacts: Map<string, Contact>, userNames: UserNames): TicketSummaryResponse {
+  const requester = contacts.get(ticket.requesterId);
+  return {
+    id: ticket.id,
+    number: ticket.number,
+    subject: ticket.subject,
+    status: ticket.status,
+    priority: ticket.priority,
+    requester: requester ? contactOf(requester) : { email: '', name: '' },
+    assignee: ticket.assigneeId ? { id: ticket.assigneeId, name: userNames.get(ticket.assigneeId) ?? '' } : null,
+    source: ticket.source,
+    createdAt: ticket.createdAt,
+    updatedAt: ticket.updatedAt,
+    lastActivityAt: ticket.lastActivityAt,
+  };
+}
+
+function authorOf(comment: Comment, contacts: Map<string, Contact>, userNames: UserNames): CommentAuthorResponse {
+  if (comment.authorUserId)
+    return { name: userNames.get(comment.authorUserId) ?? 'Former user', userId: comment.authorUserId };
+  const contact = comment.authorContactId ? contacts.get(comment.authorContactId) : undefined;
+  if (contact) return { name: contact.name || contact.email, email: contact.email };
+  return { name: 'System' };
+}
+
+function commentOf(
+  comment: Comment,
+  contacts: Map<string, Contact>,
+  userNames: UserNames,
+  attachments: AttachmentResponse[],
+): CommentResponse {
+  return {
+    id: comment.id,
+    author: authorOf(comment, contacts, userNames),
+    kind: comment.kind,
+    body: comment.body,
+    html: comment.html,
+    internal: comment.internal,
+    attachments,
+    receivedAt: comment.receivedAt,
+    createdAt: comment.createdAt,
+  };
+}
+
+function attachmentOf(attachment: Attachment): AttachmentResponse {
+  const { id, filename, contentType, size, inline, contentId } = attachment;
+  return { id, filename, contentType, size, inline, contentId };
+}

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../database/unique-violation';
+import { AttachmentStorage } from '../storage/attachment-storage';
+import { CommentsRepository } from './comments.repository';
+import type { ContactInput } from './contacts.repository';
+import { ContactsRepository } from './contacts.repository';
+import {
+  attachmentMetadata,
+  AttachmentMetadata,
+  CommentContent,
+  InboundAttachment,
+  MAX_PARTICIPANTS,
+} from './inbound-email';
+import { MessageIdsRepository } from './message-ids.repository';
+import { TicketParticipantsRepository } from './ticket-participants.repository';
+import type { Ticket } from './ticket.entity';
+import { MessageAlreadyIngestedError } from './ticket-errors';
+import type { CommentKind, MessageDirection, TicketSource, TicketStatus } from './ticket-values';
+import { TicketsRepository } from './tickets.repository';
+
+export interface StoredAttachment extends AttachmentMetadata {
+  storageKey: string;
+  size: number;
+}
+
+export interface NewTicketData {
+  subject: string;
+  requester: ContactInput;
+  participants: ContactInput[];
+  source: TicketSource;
+  status: TicketStatus;
+  linkedTicketId: string | null;
+  at: Date;
+}
+
+export interface NewCommentData {
+  kind: CommentKind;
+  authorContactId: string | null;
+  authorUserId: string | null;
+  content: CommentContent;
+  internal: boolean;
+  receivedAt: Date | null;
+  attachments: StoredAttachment[];
+  at: Date;
+}
+
+/**
+ * The time of a new comment: now, but always after the ticket's last one, so the conversation
+ * keeps its order even when two comments land within the same millisecond.
+ */
+export function nextActivityAt(ticket: Pick<Ticket, 'lastActivityAt'>): Date {
+  return new Date(Math.max(Date.now(), ticket.lastActivityAt.getTime() + 1));
+}
+
+/**
+ * The steps that write a ticket's data, each inside the transaction it is given. The service
+ * composes them; nothing here opens a transaction or publishes an event.
+ */
+@Injectable()
+export class TicketWriter {
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly tickets: TicketsRepository,
+    private readonly participants: TicketParticipantsRepository,
+    private readonly comments: CommentsRepository,
+    private readonly messageIds: MessageIdsRepository,
+    private readonly storage: AttachmentStorage,
+  ) {}
+
+  /** Stores the bytes before any row points at them (content-addressed: a retry stores nothing new). */
+  async storeAttachments(attachments: InboundAttachment[]): Promise<StoredAttachment[]> {
+    const stored: StoredAttachment[] = [];
+    for (const attachment of attachments) {
+      const { key, size } = await this.storage.put(attachment.content);
+      stored.push({ ...attachmentMetadata(attachment), storageKey: key, size });
+    }
+    return stored;
+  }
+
+  async createTicket(manager: EntityManager, organizationId: string, data: NewTicketData): Promise<Ticket> {
+    const people = await this.contacts.upsertMany(organizationId, [data.requester, ...data.participants], manager);
+    const requester = people.get(data.requester.email)!;
+    const ticket = await this.tickets.insert(
+      organizationId,
+      {
+        id: randomUUID(),
+        subject: data.subject,
+        status: data.status,
+        priority: 'normal',
+        requesterId: requester.id,
+        assigneeId: null,
+        source: data.source,
+        linkedTicketId: data.linkedTicketId,
+        createdAt: data.at,
+        lastActivityAt: data.at,
+      },
+      manager,
+    );
+    const participantIds = data.participants.map((person) => people.get(person.email)!.id);
+    await this.addParticipants(manager, organizationId, ticket, participantIds);
+    return ticket;
+  }
+
+  /** Adds contacts as participants of the ticket; the requester is never one of them. */
+  async addParticipants(
+    manager: EntityManager,
+    organizationId: string,
+    ticket: Ticket,
+    contactIds: string[],
+  ): Promise<void> {
+    const others = contactIds.filter((id) => id !== ticket.requesterId).slice(0, MAX_PARTICIPANTS);
+    await this.participants.add(organizationId, ticket.id, others, manager);
+  }
+
+  async addComment(
+    manager: EntityManager,
+    organizationId: string,
+    ticketId: string,
+    data: NewCommentData,
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.comments.insert(
+      organizationId,
+      {
+        id,
+        ticketId,
+        authorContactId: data.authorContactId,
+        authorUserId: data.authorUserId,
+        kind: data.kind,
+        ...data.content,
+        internal: data.internal,
+        receivedAt: data.receivedAt,
+        createdAt: data.at,
+      },
+      manager,
+    );
+    await this.comments.insertAttachments(
+      organizationId,
+      data.attachments.map((attachment) => ({
+        id: randomUUID(),
+        ticketId,
+        commentId: id,
+        ...attachment,
+        createdAt: data.at,
+      })),
+      manager,
+    );
+    return id;
+  }
+
+  /** Refuses an id the organization already has, before anything is written for it. */
+  async assertUnknownMessage(manager: EntityManager, organizationId: string, messageId: string): Promise<void> {
+    const known = await this.messageIds.findTickets(organizationId, [messageId], manager);
+    const ticketId = known.get(messageId);
+    if (ticketId) throw new MessageAlreadyIngestedError(messageId, ticketId);
+  }
+
+  /** The unique index is the final word when two transactions race with the same id. */
+  async recordMessageId(
+    manager: EntityManager,
+    organizationId: string,
+    ticketId: string,
+    messageId: string,
+    direction: MessageDirection,
+  ): Promise<void> {
+    try {
+      await this.messageIds.insert(organizationId, ticketId, messageId, direction, manager);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new MessageAlreadyIngestedError(messageId, null);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,370 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { DomainError, NotFoundError } from '../common/errors/domain-error';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ContactsRepository } from './contacts.repository';
+import {
+  commentContent,
+  contactOf,
+  InboundEmail,
+  MAX_PARTICIPANTS,
+  messageIdKey,
+  storableText,
+  ticketSubject,
+} from './inbound-email';
+import { MessageIdsRepository } from './message-ids.repository';
+import { TicketParticipantsRepository } from './ticket-participants.repository';
+import { nextActivityAt, StoredAttachment, TicketWriter } from './ticket-writer';
+import type { Ticket } from './ticket.entity';
+import { MessageAlreadyIngestedError } from './ticket-errors';
+import type { TicketStatus } from './ticket-values';
+import { TicketsRepository } from './tickets.repository';
+
+export interface TicketRef {
+  ticketId: string;
+  number: number;
+  status: TicketStatus;
+}
+
+export interface CreatedTicket {
+  ticketId: string;
+  number: number;
+  commentId: string;
+}
+
+export interface EmailCommentResult {
+  /**
+   * `commented`: added to the ticket; `reopened`: added, and it moved a resolved ticket back to
+   * open; `new-ticket`: the ticket was closed, so the mail started a new ticket linked to it.
+   */
+  outcome: 'commented' | 'reopened' | 'new-ticket';
+  /** The ticket that received the comment: the new one for `new-ticket`. */
+  ticketId: string;
+  number: number;
+  commentId: string;
+  reopened: boolean;
+  createdTicket: boolean;
+  /** For `new-ticket`: the closed ticket it follows up. */
+  linkedTicketId: string | null;
+}
+
+/**
+ * What other modules (Sync, the Mailer) do with tickets. Every write takes an optional manager: given
+ * one opened by TransactionRunner.run, it joins that transaction as a savepoint (a failure undoes only
+ * its own part); otherwise it runs in a transaction of its own. Domain events are published after the
+ * commit of whichever transaction that is, and never for work that was rolled back.
+ */
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly writer: TicketWriter,
+    private readonly tickets: TicketsRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly participants: TicketParticipantsRepository,
+    private readonly messageIds: MessageIdsRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly events: DomainEventPublisher,
+  ) {}
+
+  /** The ticket of the first id (in the order given, closest reference first) that belongs to one. */
+  async findTicketByMessageIds(
+    organizationId: string,
+    messageIds: string[],
+    manager?: EntityManager,
+  ): Promise<TicketRef | null> {
+    const keys = messageIds.map((id) => messageIdKey(id)).filter((key): key is string => key !== null);
+    const known = await this.messageIds.findTickets(organizationId, keys, manager);
+    const ticketId = keys.map((key) => known.get(key)).find((id) => id !== undefined);
+    const ticket = ticketId ? await this.tickets.findById(organizationId, ticketId, manager) : null;
+    return ticket ? refOf(ticket) : null;
+  }
+
+  /**
+   * The ticket with this number, only when `senderEmail` is its requester or a participant: a
+   * subject token is guessable, so a stranger's `[#42]` must not write into someone else's ticket.
+   */
+  async findTicketForToken(
+    organizationId: string,
+    number: number,
+    senderEmail: string,
+    manager?: EntityManager,
+  ): Promise<TicketRef | null> {
+    if (!Number.isSafeInteger(number) || number < 1) return null;
+    const [ticket, sender] = await Promise.all([
+      this.tickets.findByNumber(organizationId, number, manager),
+      this.contacts.findByEmail(organizationId, senderEmail.trim(), manager),
+    ]);
+    if (!ticket || !sender) return null;
+    const allowed =
+      ticket.requesterId === sender.id ||
+      (await this.participants.isParticipant(organizationId, ticket.id, sender.id, manager));
+    return allowed ? refOf(ticket) : null;
+  }
+
+  ticketExists(organizationId: string, ticketId: string, manager?: EntityManager): Promise<boolean> {
+    return this.tickets.exists(organizationId, ticketId, manager);
+  }
+
+  /** A new ticket from a message that threads to none. */
+  async createTicketFromEmail(
+    organizationId: string,
+    email: InboundEmail,
+    manager?: EntityManager,
+  ): Promise<CreatedTicket> {
+    return this.ingest(organizationId, email, manager, async (transaction, messageId, attachments) => {
+      if (messageId) await this.writer.assertUnknownMessage(transaction, organizationId, messageId);
+      return this.openTicket(transaction, organizationId, email, messageId, attachments, null);
+    });
+  }
+
+  /**
+   * A reply on a ticket: a resolved (or pending) ticket goes back to open; a closed ticket stays
+   * closed and the mail starts a new ticket linked to it (or joins the open follow-up it already has).
+   */
+  async addEmailComment(
+    organizationId: string,
+    ticketId: string,
+    email: InboundEmail,
+    manager?: EntityManager,
+  ): Promise<EmailCommentResult> {
+    return this.ingest(organizationId, email, manager, async (transaction, messageId, attachments) => {
+      let ticket = await this.tickets.findById(organizationId, ticketId, transaction, true);
+      if (!ticket) throw new NotFoundError('Ticket');
+      if (messageId) await this.writer.assertUnknownMessage(transaction, organizationId, messageId);
+      const linkedTicketId = ticket.status === 'closed' ? ticket.id : null;
+      if (linkedTicketId) {
+        const followUp = await this.tickets.findOpenFollowUp(organizationId, linkedTicketId, transaction);
+        ticket = followUp && (await this.tickets.findById(organizationId, followUp.id, transaction, true));
+        if (!ticket) {
+          const created = await this.openTicket(
+            transaction,
+            organizationId,
+            email,
+            messageId,
+            attachments,
+            linkedTicketId,
+          );
+          return { outcome: 'new-ticket', ...created, reopened: false, createdTicket: true, linkedTicketId };
+        }
+      }
+      return this.replyOn(transaction, organizationId, ticket, email, messageId, attachments);
+    });
+  }
+
+  /** An internal note from the system, e.g. that one of our notifications bounced. */
+  async addSystemNote(
+    organizationId: string,
+    ticketId: string,
+    text: string,
+    manager?: EntityManager,
+  ): Promise<{ ticketId: string; commentId: string }> {
+    return this.transactions.join(manager, async (transaction) => {
+      const ticket = await this.tickets.findById(organizationId, ticketId, transaction, true);
+      if (!ticket) throw new NotFoundError('Ticket');
+      const at = nextActivityAt(ticket);
+      const commentId = await this.writer.addComment(transaction, organizationId, ticket.id, {
+        kind: 'system',
+        authorContactId: null,
+        authorUserId: null,
+        content: { body: storableText(text), html: null, fullBody: null },
+        internal: true,
+        receivedAt: null,
+        attachments: [],
+        at,
+      });
+      await this.tickets.update(organizationId, ticket.id, { lastActivityAt: at }, transaction);
+      this.publishCommented(transaction, organizationId, ticket, commentId, {
+        kind: 'system',
+        internal: true,
+        reopened: false,
+      });
+      return { ticketId: ticket.id, commentId };
+    });
+  }
+
+  /** Remembers the Message-ID of mail we sent for the ticket, so replies to it thread back. Idempotent. */
+  async recordOutboundMessageId(
+    organizationId: string,
+    ticketId: string,
+    messageId: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const key = messageIdKey(messageId);
+    if (!key) throw new DomainError('validation', 'INVALID_MESSAGE_ID', 'Not a usable Message-ID');
+    await this.transactions.join(manager, async (transaction) => {
+      if (!(await this.tickets.exists(organizationId, ticketId, transaction))) throw new NotFoundError('Ticket');
+      const owner = (await this.messageIds.findTickets(organizationId, [key], transaction)).get(key);
+      if (owner === ticketId) return;
+      if (owner) throw new MessageAlreadyIngestedError(key, owner);
+      await this.writer.recordMessageId(transaction, organizationId, ticketId, key, 'outbound');
+    });
+  }
+
+  /** Every Message-ID of the ticket's thread, oldest first (for In-Reply-To/References of our replies). */
+  async listThreadMessageIds(organizationId: string, ticketId: string): Promise<string[]> {
+    return (await this.messageIds.listForTicket(organizationId, ticketId)).map((row) => row.messageId);
+  }
+
+  /**
+   * Stores the attachment bytes, then runs an ingestion step in (a savepoint of) the transaction. A
+   * duplicate found only by the unique index, after a concurrent transaction committed the same id,
+   * is reported with its ticket.
+   */
+  private async ingest<T>(
+    organizationId: string,
+    email: InboundEmail,
+    manager: EntityManager | undefined,
+    work: (transaction: EntityManager, messageId: string | null, attachments: StoredAttachment[]) => Promise<T>,
+  ): Promise<T> {
+    if (!contactOf(email.from).email.includes('@')) {
+      throw new DomainError('validation', 'SENDER_REQUIRED', 'The message has no sender address');
+    }
+    const messageId = messageIdKey(email.messageId);
+    const attachments = await this.writer.storeAttachments(email.attachments);
+    try {
+      return await this.transactions.join(manager, (transaction) => work(transaction, messageId, attachments));
+    } catch (error) {
+      if (error instanceof MessageAlreadyIngestedError && error.ticketId === null) {
+        const owner = (await this.messageIds.findTickets(organizationId, [error.messageId], manager)).get(
+          error.messageId,
+        );
+        throw new MessageAlreadyIngestedError(error.messageId, owner ?? null);
+      }
+      throw error;
+    }
+  }
+
+  private async openTicket(
+    transaction: EntityManager,
+    organizationId: string,
+    email: InboundEmail,
+    messageId: string | null,
+    attachments: StoredAttachment[],
+    linkedTicketId: string | null,
+  ): Promise<CreatedTicket> {
+    const at = new Date();
+    const requester = contactOf(email.from);
+    const ticket = await this.writer.createTicket(transaction, organizationId, {
+      subject: ticketSubject(email.subject),
+      requester,
+      participants: participantsOf(email, requester.email),
+      source: 'email',
+      status: 'new',
+      linkedTicketId,
+      at,
+    });
+    if (messageId) await this.writer.recordMessageId(transaction, organizationId, ticket.id, messageId, 'inbound');
+    const commentId = await this.writer.addComment(transaction, organizationId, ticket.id, {
+      kind: 'requester',
+      authorContactId: ticket.requesterId,
+      authorUserId: null,
+      content: commentContent(email),
+      internal: false,
+      receivedAt: email.receivedAt,
+      attachments,
+      at,
+    });
+    this.transactions.afterCommit(transaction, () =>
+      this.events.publish('ticket.created', {
+        organizationId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        commentId,
+        source: 'email',
+        linkedTicketId,
+      }),
+    );
+    return { ticketId: ticket.id, number: ticket.number, commentId };
+  }
+
+  private async replyOn(
+    transaction: EntityManager,
+    organizationId: string,
+    ticket: Ticket,
+    email: InboundEmail,
+    messageId: string | null,
+    attachments: StoredAttachment[],
+  ): Promise<EmailCommentResult> {
+    const at = nextActivityAt(ticket);
+    const sender = contactOf(email.from);
+    const people = await this.contacts.upsertMany(
+      organizationId,
+      [sender, ...participantsOf(email, sender.email)],
+      transaction,
+    );
+    const author = people.get(sender.email)!;
+    await this.writer.addParticipants(
+      transaction,
+      organizationId,
+      ticket,
+      [...people.values()].map((contact) => contact.id),
+    );
+    if (messageId) await this.writer.recordMessageId(transaction, organizationId, ticket.id, messageId, 'inbound');
+    const commentId = await this.writer.addComment(transaction, organizationId, ticket.id, {
+      kind: 'requester',
+      authorContactId: author.id,
+      authorUserId: null,
+      content: commentContent(email),
+      internal: false,
+      receivedAt: email.receivedAt,
+      attachments,
+      at,
+    });
+    const reopened = ticket.status === 'resolved';
+    // The customer answered: a resolved ticket reopens, a pending one (waiting for them) is open again.
+    const status: TicketStatus = reopened || ticket.status === 'pending' ? 'open' : ticket.status;
+    await this.tickets.update(organizationId, ticket.id, { status, lastActivityAt: at }, transaction);
+    this.publishCommented(transaction, organizationId, ticket, commentId, {
+      kind: 'requester',
+      internal: false,
+      reopened,
+    });
+    return {
+      outcome: reopened ? 'reopened' : 'commented',
+      ticketId: ticket.id,
+      number: ticket.number,
+      commentId,
+      reopened,
+      createdTicket: false,
+      linkedTicketId: null,
+    };
+  }
+
+  private publishCommented(
+    transaction: EntityManager,
+    organizationId: string,
+    ticket: Ticket,
+    commentId: string,
+    details: { kind: 'requester' | 'agent' | 'system'; internal: boolean; reopened: boolean },
+  ): void {
+    this.transactions.afterCommit(transaction, () =>
+      this.events.publish('ticket.commented', {
+        organizationId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        commentId,
+        source: 'email',
+        ...details,
+      }),
+    );
+  }
+}
+
+function refOf(ticket: Ticket): TicketRef {
+  return { ticketId: ticket.id, number: ticket.number, status: ticket.status };
+}
+
+/** Cc'd people other than the sender, without duplicates or empty addresses, capped. */
+function participantsOf(email: InboundEmail, senderEmail: string) {
+  const seen = new Set([senderEmail]);
+  const people = [];
+  for (const address of email.cc) {
+    const person = contactOf(address);
+    if (!person.email.includes('@') || seen.has(person.email)) continue;
+    seen.add(person.email);
+    people.push(person);
+    if (people.length === MAX_PARTICIPANTS) break;
+  }
+  return people;
+}

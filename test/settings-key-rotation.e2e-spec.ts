@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { decodeEncryptionKey } from '../src/common/crypto/encryption-key';
+import { SecretBox, SecretUnreadableError } from '../src/common/crypto/secret-box';
+import { secretContext } from '../src/common/crypto/secret-column';
+import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from '../src/settings/email-settings-secrets';
+import { startDovecot, type DovecotServer } from './harness/dovecot';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTenant, type TestTenant } from './support/tenants';
+
+/** The compiled command, next to the compiled server (`npm run build:test` builds both). */
+const ROTATE_JS = join(__dirname, '..', 'src', 'cli', 'rotate-encryption-key.js');
+const SUPPORT = { user: 'support', password: 'support-secret' };
+const SMTP_PASSWORD = 'smtp-password-for-rotation';
+const APP_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true' };
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('encryption key rotation', () => {
+  let dovecot: DovecotServer;
+  let testApp: TestApp;
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    [dovecot, testApp] = await Promise.all([startDovecot({ users: [SUPPORT] }), startTestApp(APP_ENV)]);
+    tenant = await createTenant(testApp);
+    const put = (section: string, body: object) =>
+      testApp
+        .http()
+        .put(`/api/v1/settings/email/${section}`)
+        .auth(tenant.admin.token, { type: 'bearer' })
+        .send(body)
+        .expect(200);
+    await put('incoming', {
+      host: dovecot.host,
+      port: dovecot.imapPort,
+      security: 'none',
+      username: SUPPORT.user,
+      password: SUPPORT.password,
+      address: 'support@example.test',
+    });
+    await put('outgoing', {
+      host: dovecot.host,
+      port: 25,
+      security: 'none',
+      useIncomingCredentials: false,
+      username: 'mailer',
+      password: SMTP_PASSWORD,
+    });
+  });
+  afterAll(async () => {
+    await testApp?.close();
+    await dovecot?.close();
+  });
+
+  /** Runs the command against the test app's data, with exactly `env` (no inherited ENCRYPTION_KEY). */
+  function rotate(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+    const base = { PATH: process.env.PATH ?? '', DATA_DIR: testApp.config.dataDir, LOG_LEVEL: 'silent' };
+    const database = testApp.config.databaseUrl ? { DATABASE_URL: testApp.config.databaseUrl } : {};
+    return new Promise((resolve) => {
+      // cwd: the data folder, so no stray .env is read.
+      execFile(
+        process.execPath,
+        [ROTATE_JS, ...args],
+        { env: { ...base, ...database, ...env }, cwd: testApp.config.dataDir },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  async function sealedPasswords(): Promise<{ incoming: string; outgoing: string }> {
+    const query = (table: string) =>
+      testApp.app
+        .get(DataSource)
+        .createQueryBuilder()
+        .select('t.password_sealed', 'sealed')
+        .from(table, 't')
+        .where('t.organization_id = :id', { id: tenant.organizationId })
+        .getRawOne<{ sealed: string }>();
+    const [incoming, outgoing] = await Promise.all([query(INCOMING_PASSWORD.table), query(OUTGOING_PASSWORD.table)]);
+    return { incoming: incoming!.sealed, outgoing: outgoing!.sealed };
+  }
+
+  const testIncoming = () =>
+    testApp.http().post('/api/v1/settings/email/incoming/test').auth(tenant.admin.token, { type: 'bearer' });
+  const keyFile = () => readFileSync(join(testApp.config.dataDir, 'encryption-key'), 'utf8');
+
+  it('re-encrypts every secret in place of the generated key file, and the restarted app still connects', async () => {
+    const oldKey = decodeEncryptionKey(keyFile());
+    await expect(testIncoming().expect(200)).resolves.toMatchObject({ body: { ok: true } });
+    await testApp.stop();
+
+    const newKey = randomBytes(32).toString('base64');
+    const run = await rotate(['--new-key', newKey]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/Re-encrypted 2 secret\(s\)/);
+    expect(decodeEncryptionKey(keyFile())).toEqual(decodeEncryptionKey(newKey));
+
+    testApp = await testApp.restart(APP_ENV);
+    const sealed = await sealedPasswords();
+    const oldBox = new SecretBox(oldKey);
+    const newBox = new SecretBox(decodeEncryptionKey(newKey));
+    const context = secretContext(INCOMING_PASSWORD, tenant.organizationId);
+    expect(() => oldBox.open(sealed.incoming, context)).toThrow(SecretUnreadableError);
+    expect(newBox.open(sealed.incoming, context)).toBe(SUPPORT.password);
+    expect(newBox.open(sealed.outgoing, secretContext(OUTGOING_PASSWORD, tenant.organizationId))).toBe(SMTP_PASSWORD);
+    await expect(testIncoming().expect(200)).resolves.toMatchObject({ body: { ok: true } });
+  });
+
+  it('with ENCRYPTION_KEY set: a server still on the old key says so clearly, the new key works', async () => {
+    const current = keyFile().trim();
+    await testApp.stop();
+    const run = await rotate(['--generate'], { ENCRYPTION_KEY: current });
+    expect(run.code).toBe(0);
+    const [, generated] = run.stdout.match(/set ENCRYPTION_KEY=(\S+) and start/) ?? [];
+    expect(decodeEncryptionKey(generated)).toHaveLength(32);
+    // An explicit key is the operator's to change: the file is left alone.
+    expect(keyFile().trim()).toBe(current);
+
+    testApp = await testApp.restart({ ...APP_ENV, ENCRYPTION_KEY: current });
+    const settings = await testApp
+      .http()
+      .get('/api/v1/settings/email')
+      .auth(tenant.admin.token, { type: 'bearer' })
+      .expect(200);
+    expect(settings.body.incoming.passwordSet).toBe(true);
+    const stale = await testIncoming().expect(503);
+    expect(stale.body).toMatchObject({ code: 'SECRET_UNREADABLE', message: expect.stringMatching(/ENCRYPTION_KEY/) });
+
+    testApp = await testApp.restart({ ...APP_ENV, ENCRYPTION_KEY: generated });
+    await expect(testIncoming().expect(200)).resolves.toMatchObject({ body: { ok: true } });
+  });
+
+  it('changes nothing when the current key is wrong or the new key is malformed', async () => {
+    const before = await sealedPasswords();
+    await testApp.stop();
+    const wrongCurrent = await rotate(['--generate'], { ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    expect(wrongCurrent.code).toBe(1);
+    expect(wrongCurrent.stderr).toMatch(/was encrypted with key \w+, but the configured ENCRYPTION_KEY is key \w+/);
+    const malformed = await rotate(['--new-key', 'c2hvcnQ='], { ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toMatch(/^The new key must decode to 32 bytes/);
+    testApp = await testApp.restart(APP_ENV);
+    expect(await sealedPasswords()).toEqual(before);
+  });
+});
