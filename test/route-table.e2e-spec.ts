@@ -26,6 +26,16 @@ const EXPECTED: RouteEntry[] = [
   { method: 'PATCH', path: '/api/v1/tickets/{id}', access: 'admin,agent' },
   { method: 'POST', path: '/api/v1/tickets/{id}/comments', access: 'admin,agent' },
   { method: 'GET', path: '/api/v1/tickets/{id}/attachments/{attachmentId}', access: 'admin,agent' },
+  { method: 'GET', path: '/api/v1/sync', access: 'admin' },
+  { method: 'POST', path: '/api/v1/sync/start', access: 'admin' },
+  { method: 'POST', path: '/api/v1/sync/stop', access: 'admin' },
+  { method: 'POST', path: '/api/v1/sync/now', access: 'admin' },
+  { method: 'PUT', path: '/api/v1/sync/interval', access: 'admin' },
+  { method: 'GET', path: '/api/v1/sync/runs', access: 'admin' },
+  { method: 'GET', path: '/api/v1/sync/failures', access: 'admin' },
+  { method: 'GET', path: '/api/v1/sync/failures/{id}/raw', access: 'admin' },
+  { method: 'POST', path: '/api/v1/sync/failures/{id}/retry', access: 'admin' },
+  { method: 'DELETE', path: '/api/v1/sync/failures/{id}', access: 'admin' },
   { method: 'GET', path: '/health', access: 'public' },
 ];
 

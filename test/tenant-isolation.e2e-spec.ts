@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SyncFailuresRepository } from '../src/sync/sync-failures.repository';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { readRouteTable } from './support/route-table';
 import { startTestApp, TestApp } from './support/test-app';
@@ -48,6 +49,22 @@ describe('tenant isolation', () => {
       ],
       receivedAt: new Date(),
     });
+  /** A message the victim's sync could not process, straight into its failures list. */
+  const victimFailure = async (tenant: TestTenant): Promise<string> => {
+    const failures = testApp.app.get(SyncFailuresRepository);
+    await failures.record(tenant.organizationId, {
+      folder: 'INBOX',
+      uidValidity: '1',
+      uid: Math.floor(Math.random() * 1e6),
+      runId: null,
+      errorClass: 'parse',
+      reason: 'unreadable',
+      size: 6,
+      raw: Buffer.from('secret'),
+    });
+    return (await failures.list(tenant.organizationId, 'open', 1))[0].id;
+  };
+  const openFailures = async (tenant: TestTenant) => (await readAs(tenant, '/api/v1/sync/failures?status=open')).body;
   const readAs = (tenant: TestTenant, path: string) =>
     testApp
       .http()
@@ -88,6 +105,27 @@ describe('tenant isolation', () => {
       },
       body: {},
       readAsOwner: (tenant, ids) => readAs(tenant, fill('/api/v1/tickets/{id}/attachments/{attachmentId}', ids)),
+    },
+    {
+      method: 'get',
+      path: '/api/v1/sync/failures/{id}/raw',
+      createInVictim: victimFailure,
+      body: {},
+      readAsOwner: (tenant) => openFailures(tenant),
+    },
+    {
+      method: 'post',
+      path: '/api/v1/sync/failures/{id}/retry',
+      createInVictim: victimFailure,
+      body: {},
+      readAsOwner: (tenant) => openFailures(tenant),
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/sync/failures/{id}',
+      createInVictim: victimFailure,
+      body: {},
+      readAsOwner: (tenant) => openFailures(tenant),
     },
     {
       method: 'patch',
