@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { ConfigError, parseConfig } from './config/parse-config';
 import { readEnvironment } from './config/read-environment';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const url = config.publicUrl ?? `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
+  new Logger('Main').log(`Listening on ${url} (Swagger UI at ${url}/${SWAGGER_PATH})`);
   const generated = app.get(SuperadminBootstrapService).takeGeneratedCredentials();
   if (generated) {
     // Printed straight to the console, once, and never through the logger.

@@ -1,6 +1,5 @@
 import type { DovecotServer } from '../harness/dovecot';
-import type { TestApp } from './test-app';
-import type { TestTenant } from './tenants';
+import type { ApiClient, TestTenant } from './tenants';
 
 export interface TicketListItem {
   id: string;
@@ -28,7 +27,7 @@ export interface TicketDetail extends TicketListItem {
 /** The admin's view of one organization's helpdesk, through the HTTP API only. */
 export class Helpdesk {
   constructor(
-    readonly testApp: TestApp,
+    readonly testApp: ApiClient,
     readonly tenant: TestTenant,
   ) {}
 

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from './test-app';
+
+/** Anything with an HTTP client for the API: an in-process app or a spawned service. */
+export type ApiClient = Pick<TestApp, 'http'>;
 import { SUPERADMIN } from './test-app';
 
 export interface TestUser {
@@ -17,18 +20,18 @@ export interface TestTenant {
   addUser(role: 'admin' | 'agent'): Promise<TestUser>;
 }
 
-export async function login(testApp: TestApp, email: string, password: string): Promise<string> {
+export async function login(testApp: ApiClient, email: string, password: string): Promise<string> {
   const response = await testApp.http().post('/api/v1/auth/login').send({ email, password }).expect(200);
   return (response.body as { accessToken: string }).accessToken;
 }
 
-export function superadminToken(testApp: TestApp): Promise<string> {
+export function superadminToken(testApp: ApiClient): Promise<string> {
   return login(testApp, SUPERADMIN.email, SUPERADMIN.password);
 }
 
 /** One line to get an organization with a logged-in admin. */
 export async function createTenant(
-  testApp: TestApp,
+  testApp: ApiClient,
   name = `Org ${randomBytes(3).toString('hex')}`,
 ): Promise<TestTenant> {
   const root = await superadminToken(testApp);

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { startDovecot, type DovecotServer } from './harness/dovecot';
+import { Helpdesk } from './support/helpdesk';
+import { eventually, makeMessage } from './support/messages';
+import { spawnApp, type SpawnedApp } from './support/spawn-app';
+import { SUPERADMIN } from './support/test-app';
+import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database';
+import { createTenant, type ApiClient } from './support/tenants';
+
+/** The real service as a child process, so it can be SIGKILLed like a crashed server. */
+async function startService(env: Record<string, string | undefined>): Promise<{ service: SpawnedApp; api: ApiClient }> {
+  const service = spawnApp(env);
+  const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /);
+  return { service, api: { http: () => request(url) } };
+}
+
+/** Every ticket subject, read page by page through the API. */
+async function allSubjects(desk: Helpdesk): Promise<string[]> {
+  const subjects: string[] = [];
+  for (let page = 1; ; page += 1) {
+    const items = await desk.tickets(`pageSize=100&page=${page}`);
+    subjects.push(...items.map((ticket) => ticket.subject));
+    if (items.length < 100) return subjects;
+  }
+}
+
+describe('sync survives crashes and concurrent instances: each message exactly once', () => {
+  let dovecot: DovecotServer;
+  let dataDir: string;
+  let database: TestDatabase;
+  let env: Record<string, string | undefined>;
+
+  beforeEach(async () => {
+    dovecot = await startDovecot();
+    dataDir = mkdtempSync(join(tmpdir(), 'hd-crash-'));
+    database = await createTestDatabase();
+    env = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      PASSWORD_HASH_COST: '4',
+      SUPERADMIN_EMAIL: SUPERADMIN.email,
+      SUPERADMIN_PASSWORD: SUPERADMIN.password,
+      MAIL_ALLOW_PRIVATE_HOSTS: 'true',
+      SYNC_MIN_INTERVAL_SECONDS: '1',
+      SYNC_NOW_WAIT_SECONDS: '120',
+      // Several instances must share the secrets that an instance would otherwise generate.
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      MESSAGE_ID_SECRET: randomBytes(32).toString('hex'),
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
+  });
+  afterEach(async () => {
+    await dovecot.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function mailboxWith(count: number, prefix: string): Promise<string> {
+    const user = `support-${randomBytes(3).toString('hex')}`;
+    await dovecot.addUser(user, 'mailbox-secret');
+    await dovecot.appendMany(
+      user,
+      Array.from({ length: count }, (_, i) =>
+        makeMessage({ subject: `${prefix} ${i}`, body: `Message ${i}\n`.repeat(20) }),
+      ),
+    );
+    return user;
+  }
+
+  it('SIGKILL in the middle of a large run, then a restart: nothing lost, nothing duplicated', async () => {
+    const count = 1500;
+    const user = await mailboxWith(count, 'Crash');
+    const first = await startService(env);
+    const desk = new Helpdesk(first.api, await createTenant(first.api));
+    await desk.connectIncoming(dovecot, user, 'mailbox-secret');
+    const today = new Date().toISOString().slice(0, 10);
+    await desk.start({ from: 'specific-date', date: today });
+    const before = await eventually(async () => {
+      const total = await desk.ticketCount();
+      return total >= 100 ? total : null;
+    }, 60_000);
+    expect(await first.service.kill('SIGKILL')).toBeNull();
+    expect(before).toBeLessThan(count);
+
+    const second = await startService(env);
+    const resumed = new Helpdesk(second.api, desk.tenant);
+    const run = await resumed.syncNow();
+    expect(run.status).toBe('succeeded');
+    expect(run.failed).toBe(0);
+    const subjects = await allSubjects(resumed);
+    expect(subjects.length).toBe(count);
+    expect(new Set(subjects).size).toBe(count);
+    const runs = await resumed.runs();
+    expect(runs.some((r: { status: string }) => r.status === 'interrupted')).toBe(true);
+    await second.service.kill();
+  });
+
+  it('two instances against one PostgreSQL database and one mailbox', async () => {
+    if (!usingPostgres()) {
+      // One process owns an SQLite file; several instances are a PostgreSQL deployment.
+      return;
+    }
+    const count = 600;
+    const user = await mailboxWith(count, 'Shared');
+    const a = await startService(env);
+    const deskA = new Helpdesk(a.api, await createTenant(a.api));
+    await deskA.connectIncoming(dovecot, user, 'mailbox-secret');
+    await a.api
+      .http()
+      .put('/api/v1/sync/interval')
+      .set('Authorization', `Bearer ${deskA.tenant.admin.token}`)
+      .send({ seconds: 1 })
+      .expect(200);
+    await deskA.start({ from: 'specific-date', date: new Date().toISOString().slice(0, 10) });
+    // B starts after the organization is running, so its scheduler picks it up too: both tick every second.
+    const b = await startService(env);
+    const deskB = new Helpdesk(b.api, deskA.tenant);
+    await Promise.all([deskA.syncNow(), deskB.syncNow(), deskA.syncNow(), deskB.syncNow()]);
+    await eventually(async () => (await deskA.ticketCount()) === count || null, 60_000);
+    await Promise.all([deskA.syncNow(), deskB.syncNow()]);
+    const subjects = await allSubjects(deskA);
+    expect(subjects.length).toBe(count);
+    expect(new Set(subjects).size).toBe(count);
+    expect(await deskB.failures()).toEqual([]);
+    await a.service.kill();
+    await b.service.kill();
+  });
+});
