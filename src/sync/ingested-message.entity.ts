@@ -50,7 +50,13 @@ export class IngestedMessage {
   @Column({ type: String, length: 500, nullable: true })
   subject!: string | null;
 
-  /** The original bytes, in attachment storage, so the full message stays available. */
+  /**
+   * The original bytes, so the full message stays available: inline (base64) for ordinary messages,
+   * committed with everything else; in attachment storage (`rawKey`) when large.
+   */
+  @Column({ name: 'raw_base64', type: 'text', nullable: true })
+  rawBase64!: string | null;
+
   @Column({ name: 'raw_key', type: String, length: 64, nullable: true })
   rawKey!: string | null;
 

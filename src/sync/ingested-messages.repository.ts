@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { IngestedMessage } from './ingested-message.entity';
 
 export type NewIngestedMessage = Omit<IngestedMessage, 'id' | 'organizationId' | 'createdAt'>;
@@ -13,6 +13,15 @@ export class IngestedMessagesRepository {
   exists(organizationId: string, messageKey: string, manager?: EntityManager): Promise<boolean> {
     const repository = manager ? manager.getRepository(IngestedMessage) : this.ingested;
     return repository.existsBy({ organizationId, messageKey });
+  }
+
+  /** Which of these keys are already in the ledger (one query for a whole batch). */
+  async findExistingKeys(organizationId: string, keys: string[], manager: EntityManager): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await manager
+      .getRepository(IngestedMessage)
+      .find({ select: { messageKey: true }, where: { organizationId, messageKey: In(keys) } });
+    return new Set(rows.map((row) => row.messageKey));
   }
 
   /** Throws a unique violation when the message was already ingested (the exactly-once guard). */

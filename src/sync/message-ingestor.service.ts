@@ -9,10 +9,13 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
 import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
 import type { InboundEmail } from '../tickets/inbound-email';
+import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
 import { TicketsService } from '../tickets/tickets.service';
 import type { IngestOutcome } from './ingested-message.entity';
 import { IngestedMessagesRepository } from './ingested-messages.repository';
 import { classifyInbound } from './message-classifier';
+import { classifySyncError, SyncError } from './sync-error';
+import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncStateRepository } from './sync-state.repository';
 
 /** Where a message came from, so the watermark can move in the same transaction. */
@@ -31,6 +34,24 @@ export interface IngestContext extends MailboxPosition {
 
 export type IngestResult = { outcome: IngestOutcome | 'duplicate'; ticketId: string | null; reason: string | null };
 
+export type BatchResult = IngestResult | { outcome: 'failed'; ticketId: null; reason: string; error: SyncError };
+
+export interface FolderRef {
+  organizationId: string;
+  folder: string;
+  uidValidity: string;
+}
+
+/** A fetched message: parsed, or with the error that kept it from being parsed. */
+export interface BatchItem {
+  context: IngestContext;
+  message: ParsedMessage | null;
+  raw: Buffer;
+  error: SyncError | null;
+}
+
+const DUPLICATE: IngestResult = { outcome: 'duplicate', ticketId: null, reason: 'already-ingested' };
+
 export function messageKeyOf(message: ParsedMessage): string {
   return message.messageId ? `mid:${message.messageId.slice(0, 490)}` : `hash:${message.contentHash}`;
 }
@@ -46,14 +67,65 @@ export class MessageIngestor {
     private readonly tickets: TicketsService,
     private readonly ingested: IngestedMessagesRepository,
     private readonly state: SyncStateRepository,
+    private readonly failures: SyncFailuresRepository,
     private readonly transactions: TransactionRunner,
     @Inject(MESSAGE_ID_SECRET) private readonly messageIdSecret: string,
   ) {}
 
-  async ingest(context: IngestContext, message: ParsedMessage, raw: Buffer): Promise<IngestResult> {
+  /**
+   * Ingests a batch of consecutive messages in one transaction: each in a savepoint of its own, so one
+   * message's failure undoes only its part and goes to the failures list (in the same transaction), then
+   * the watermark moves past the batch. Committing a batch at once keeps the per-commit cost off each
+   * message; a crash before the commit leaves the whole batch to be fetched again, after it, none.
+   */
+  async ingestBatch(folder: FolderRef, items: BatchItem[]): Promise<BatchResult[]> {
+    const { organizationId } = folder;
+    const keys = items.map((item) => (item.message ? messageKeyOf(item.message) : null));
+    return this.transactions.run(async (manager) => {
+      const known = await this.ingested.findExistingKeys(
+        organizationId,
+        keys.filter((key): key is string => key !== null),
+        manager,
+      );
+      const results: BatchResult[] = [];
+      for (const [index, item] of items.entries()) {
+        const key = keys[index];
+        if (!item.message || !key) {
+          results.push(await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager));
+        } else if (known.has(key)) {
+          results.push(DUPLICATE);
+        } else {
+          results.push(await this.ingestOne(item.context, item.message, item.raw, key, manager));
+          if (results[index].outcome !== 'failed') known.add(key);
+        }
+      }
+      const lastUid = Math.max(...items.map((item) => item.context.uid));
+      await this.state.setWatermark(
+        organizationId,
+        folder.folder,
+        { uidValidity: folder.uidValidity, lastUid },
+        manager,
+      );
+      return results;
+    });
+  }
+
+  /** Moves the watermark past messages without an effect (e.g. a batch whose messages all vanished). */
+  async advancePast(position: MailboxPosition & { organizationId: string }): Promise<void> {
+    await this.state.setWatermark(position.organizationId, position.folder, {
+      uidValidity: position.uidValidity,
+      lastUid: position.uid,
+    });
+  }
+
+  private async ingestOne(
+    context: IngestContext,
+    message: ParsedMessage,
+    raw: Buffer,
+    messageKey: string,
+    manager: EntityManager,
+  ): Promise<BatchResult> {
     const { organizationId } = context;
-    const messageKey = messageKeyOf(message);
-    if (await this.ingested.exists(organizationId, messageKey)) return this.advancePast(context);
     const classification = classifyInbound(message, raw, {
       supportAddress: context.supportAddress,
       verifyProbeHeader: VERIFY_PROBE_HEADER,
@@ -61,9 +133,9 @@ export class MessageIngestor {
     });
     try {
       // Tickets publishes its events through the runner's after-commit hooks: nothing is announced for
-      // a message whose transaction rolls back.
-      return await this.transactions.run(async (manager) => {
-        const effect = await this.apply(context, message, classification, manager);
+      // a message whose savepoint rolls back.
+      return await this.transactions.join(manager, async (savepoint) => {
+        const effect = await this.apply(context, message, classification, savepoint);
         await this.ingested.insert(
           organizationId,
           {
@@ -78,36 +150,36 @@ export class MessageIngestor {
             fromAddress: message.from?.address.slice(0, 320) ?? null,
             subject: message.subject.slice(0, 500),
             rawKey: context.rawKey,
+            rawBase64: context.rawKey ? null : raw.toString('base64'),
           },
-          manager,
-        );
-        await this.state.setWatermark(
-          organizationId,
-          context.folder,
-          { uidValidity: context.uidValidity, lastUid: context.uid },
-          manager,
+          savepoint,
         );
         return effect;
       });
     } catch (error) {
-      // Another run took the same message between our check and our commit: it is theirs.
-      if (isUniqueViolation(error) && (await this.ingested.exists(organizationId, messageKey))) {
-        return this.advancePast(context);
-      }
-      throw error;
+      // Another run committed the same message meanwhile: it is theirs.
+      if (isUniqueViolation(error) || error instanceof MessageAlreadyIngestedError) return DUPLICATE;
+      return this.fail({ context, message, raw, error: null }, classifySyncError(error), manager);
     }
   }
 
-  /**
-   * Moves the watermark past a message without an effect: one already ingested (a re-scan, a racing
-   * run) or one that went to the failures list.
-   */
-  async advancePast(position: MailboxPosition & { organizationId: string }): Promise<IngestResult> {
-    await this.state.setWatermark(position.organizationId, position.folder, {
-      uidValidity: position.uidValidity,
-      lastUid: position.uid,
-    });
-    return { outcome: 'duplicate', ticketId: null, reason: 'already-ingested' };
+  private async fail(item: BatchItem, error: SyncError, manager: EntityManager): Promise<BatchResult> {
+    const { context } = item;
+    await this.failures.record(
+      context.organizationId,
+      {
+        folder: context.folder,
+        uidValidity: context.uidValidity,
+        uid: context.uid,
+        runId: context.runId,
+        errorClass: error.errorClass,
+        reason: error.message,
+        size: item.raw.length,
+        raw: item.raw,
+      },
+      manager,
+    );
+    return { outcome: 'failed', ticketId: null, reason: error.message, error };
   }
 
   private async apply(

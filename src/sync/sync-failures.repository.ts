@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
 import type { SyncErrorClass } from './sync-state.entity';
 
@@ -21,19 +21,20 @@ export class SyncFailuresRepository {
   constructor(@InjectRepository(SyncFailure) private readonly failures: Repository<SyncFailure>) {}
 
   /** Records a failure, or counts one more attempt of a message that failed before. */
-  async record(organizationId: string, { raw, ...failure }: NewSyncFailure): Promise<void> {
+  async record(organizationId: string, { raw, ...failure }: NewSyncFailure, manager?: EntityManager): Promise<void> {
+    const failures = manager ? manager.getRepository(SyncFailure) : this.failures;
     const { folder, uidValidity, uid } = failure;
     const rawBase64 = raw.toString('base64');
-    const existing = await this.failures.findOneBy({ organizationId, folder, uidValidity, uid });
+    const existing = await failures.findOneBy({ organizationId, folder, uidValidity, uid });
     if (existing) {
-      await this.failures.update(
+      await failures.update(
         { organizationId, id: existing.id },
         { ...failure, rawBase64, status: 'open', attempts: existing.attempts + 1, updatedAt: new Date() },
       );
       return;
     }
-    await this.failures.insert(
-      this.failures.create({
+    await failures.insert(
+      failures.create({
         ...failure,
         rawBase64,
         id: randomUUID(),

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { parseMessage } from '../../libs/mail/parse-message';
+import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { NotFoundError } from '../common/errors/domain-error';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { MessageIngestor } from './message-ingestor.service';
 import type { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
-import { classifySyncError } from './sync-error';
+import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 
 export interface RetryResult {
@@ -43,33 +44,31 @@ export class SyncFailuresService {
   async retry(organizationId: string, id: string): Promise<RetryResult> {
     const failure = await this.get(organizationId, id);
     const raw = Buffer.from(failure.rawBase64, 'base64');
+    const context = {
+      organizationId,
+      runId: null,
+      folder: failure.folder,
+      uidValidity: failure.uidValidity,
+      uid: failure.uid,
+      rawKey: null as string | null,
+      supportAddress: await this.settings.getSupportAddress(organizationId),
+    };
+    let message: ParsedMessage | null = null;
+    let error: SyncError | null = null;
     try {
-      const message = await parseMessage(raw);
-      const { key } = await this.storage.put(raw);
-      const result = await this.ingestor.ingest(
-        {
-          organizationId,
-          runId: null,
-          folder: failure.folder,
-          uidValidity: failure.uidValidity,
-          uid: failure.uid,
-          rawKey: key,
-          supportAddress: await this.settings.getSupportAddress(organizationId),
-        },
-        message,
-        raw,
-      );
-      await this.failures.setStatus(organizationId, id, 'resolved', { ticketId: result.ticketId });
-      return { ok: true, outcome: result.outcome, ticketId: result.ticketId, reason: null };
+      message = await parseMessage(raw);
+      context.rawKey = (await this.storage.put(raw)).key;
     } catch (caught) {
-      const error = classifySyncError(caught);
-      await this.failures.setStatus(organizationId, id, 'open', {
-        attempts: failure.attempts + 1,
-        errorClass: error.errorClass,
-        reason: error.message,
-      });
-      return { ok: false, outcome: null, ticketId: null, reason: error.message };
+      error = classifySyncError(caught);
     }
+    // A failed attempt is recorded again (one more attempt, the new reason) in the same transaction.
+    const [result] = await this.ingestor.ingestBatch(
+      { organizationId, folder: failure.folder, uidValidity: failure.uidValidity },
+      [{ context, message, raw, error }],
+    );
+    if (result.outcome === 'failed') return { ok: false, outcome: null, ticketId: null, reason: result.reason };
+    await this.failures.setStatus(organizationId, id, 'resolved', { ticketId: result.ticketId });
+    return { ok: true, outcome: result.outcome, ticketId: result.ticketId, reason: null };
   }
 
   async dismiss(organizationId: string, id: string): Promise<void> {

@@ -1,18 +1,31 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { MessageParseError, parseMessage } from '../../libs/mail/parse-message';
+import { parseMessage } from '../../libs/mail/parse-message';
+import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { AppConfig } from '../config/app-config';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
-import { IngestContext, MessageIngestor } from './message-ingestor.service';
+import { BatchItem, FolderRef, MessageIngestor } from './message-ingestor.service';
 import type { SyncRun, SyncTrigger } from './sync-run.entity';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
+import { oversizedStandIn } from './oversized-message';
 import { SyncLock } from './sync-lock';
 import { RunTotals, SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { WatermarkPlanner } from './watermark-planner';
+
+const MB = 1024 * 1024;
+/** A transaction commits at most this many messages, or this many bytes of them. */
+const COMMIT_BATCH_MESSAGES = 50;
+const COMMIT_BATCH_BYTES = 16 * MB;
+const INLINE_RAW_BYTES = 256 * 1024;
+
+/** A batch item whose bytes may still be on their way to storage. */
+interface PreparedItem extends BatchItem {
+  stored: Promise<void>;
+}
 
 export interface RunSummary extends RunTotals {
   runId: string | null;
@@ -132,14 +145,14 @@ export class SyncRunner implements BeforeApplicationShutdown {
       const position = await this.planner.resolve(organizationId, folder, session, syncState?.since ?? null);
       live.total = position.pending;
       await this.runs.update(organizationId, run.id, { total: position.pending });
-      const context = {
+      const target = {
         organizationId,
         runId: run.id,
         folder,
         uidValidity: position.uidValidity,
         supportAddress: await this.settings.getSupportAddress(organizationId),
       };
-      await this.drain(session, context, position.lastUid, live, syncState?.markSeen ?? false);
+      await this.drain(session, target, position.lastUid, live, syncState?.markSeen ?? false);
     } catch (caught) {
       error = classifySyncError(caught);
       this.logger.warn(`Sync of organization ${organizationId} failed (${error.errorClass}): ${error.message}`);
@@ -153,10 +166,13 @@ export class SyncRunner implements BeforeApplicationShutdown {
     }
   }
 
-  /** Fetches and ingests everything above the watermark, batch by batch, oldest first. */
+  /**
+   * Fetches and ingests everything above the watermark, page by page, strictly in UID order (oversized
+   * messages in their place), committing a batch of messages per transaction.
+   */
   private async drain(
     session: MailboxSession,
-    context: Omit<IngestContext, 'uid' | 'rawKey'>,
+    folder: FolderRef & { runId: string; supportAddress: string | null },
     fromUid: number,
     live: LiveRun,
     markSeen: boolean,
@@ -166,92 +182,129 @@ export class SyncRunner implements BeforeApplicationShutdown {
     while (!live.stopRequested && Date.now() < deadline) {
       const page = await session.listUids(lastUid, this.config.sync.batchSize);
       if (page.length === 0) return;
-      const { small, large } = this.splitBySize(page);
-      const done: number[] = [];
-      for await (const fetched of session.fetchSources(small.map((ref) => ref.uid))) {
-        await this.ingestOne({ ...context, uid: fetched.uid }, fetched.source, fetched.size, live);
-        done.push(fetched.uid);
-        lastUid = Math.max(lastUid, fetched.uid);
-        if (live.stopRequested) break;
-      }
-      if (live.stopRequested) return;
-      for (const ref of large) {
-        await this.ingestOversized(session, { ...context, uid: ref.uid }, ref, live);
-        done.push(ref.uid);
+      for (const segment of this.segments(page)) {
+        const done = segment.oversized
+          ? await this.ingestOversized(session, folder, segment.refs[0], live)
+          : await this.ingestSegment(session, folder, segment.refs, live);
+        if (markSeen && done.length > 0) await session.markSeen(done);
         if (live.stopRequested) return;
       }
-      lastUid = Math.max(lastUid, ...page.map((ref) => ref.uid));
-      if (markSeen) await session.markSeen(done);
+      lastUid = page[page.length - 1].uid;
     }
   }
 
-  private splitBySize(page: MessageRef[]): { small: MessageRef[]; large: MessageRef[] } {
+  /** Consecutive runs of normal-size messages, with each oversized message as a segment of its own. */
+  private segments(page: MessageRef[]): { oversized: boolean; refs: MessageRef[] }[] {
     const limit = this.config.sync.maxMessageBytes;
-    return { small: page.filter((ref) => ref.size <= limit), large: page.filter((ref) => ref.size > limit) };
+    const segments: { oversized: boolean; refs: MessageRef[] }[] = [];
+    for (const ref of page) {
+      const oversized = ref.size > limit;
+      const last = segments[segments.length - 1];
+      if (last && !last.oversized && !oversized) last.refs.push(ref);
+      else segments.push({ oversized, refs: [ref] });
+    }
+    return segments;
+  }
+
+  /** Downloads, parses and ingests normal-size messages, a bounded batch per transaction. */
+  private async ingestSegment(
+    session: MailboxSession,
+    folder: FolderRef & { runId: string; supportAddress: string | null },
+    refs: MessageRef[],
+    live: LiveRun,
+  ): Promise<number[]> {
+    const done: number[] = [];
+    let batch: PreparedItem[] = [];
+    let batchBytes = 0;
+    for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
+      live.totals.fetched += 1;
+      batch.push(await this.prepare(folder, fetched.uid, fetched.source));
+      batchBytes += fetched.source.length;
+      done.push(fetched.uid);
+      if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || live.stopRequested) {
+        await this.commit(folder, batch, live);
+        batch = [];
+        batchBytes = 0;
+      }
+      if (live.stopRequested) break;
+    }
+    if (batch.length > 0) await this.commit(folder, batch, live);
+    return done;
   }
 
   /**
-   * Ingests one message. A message that cannot be parsed or stored goes to the failures list with
-   * its raw bytes and the watermark moves on, so one bad message never stalls the mailbox.
+   * Parses the message and stores its raw bytes and attachments (content-addressed, idempotent) before
+   * the transaction, so no file I/O happens while the database transaction is open. A message that
+   * cannot be parsed or stored keeps its error and goes to the failures list in the commit.
    */
-  private async ingestOne(
-    position: Omit<IngestContext, 'rawKey'>,
+  private async prepare(
+    folder: FolderRef & { runId: string; supportAddress: string | null },
+    uid: number,
     raw: Buffer,
-    size: number,
-    live: LiveRun,
-  ): Promise<void> {
-    live.totals.fetched += 1;
+  ): Promise<PreparedItem> {
+    const context = { ...folder, uid, rawKey: null as string | null };
+    let message: ParsedMessage;
     try {
-      const message = await parseMessage(raw);
-      const { key } = await this.storage.put(raw);
-      const result = await this.ingestor.ingest({ ...position, rawKey: key }, message, raw);
+      message = await parseMessage(raw);
+    } catch (caught) {
+      return { context, message: null, raw, error: classifySyncError(caught), stored: Promise.resolve() };
+    }
+    const item: PreparedItem = { context, message, raw, error: null, stored: Promise.resolve() };
+    // Not awaited here: the next message is parsed while these writes are under way; commit waits for them.
+    // Ordinary messages keep their raw bytes in the ledger row itself; large ones go to file storage.
+    const rawToStore = raw.length > INLINE_RAW_BYTES ? [raw] : [];
+    item.stored = Promise.all([
+      ...rawToStore.map((bytes) => this.storage.put(bytes)),
+      ...message.attachments.map((attachment) => this.storage.put(attachment.content)),
+    ]).then(
+      ([rawStored]) => {
+        if (rawToStore.length > 0) context.rawKey = rawStored.key;
+      },
+      (caught: unknown) => {
+        item.message = null;
+        item.error = classifySyncError(caught);
+      },
+    );
+    return item;
+  }
+
+  private async commit(folder: FolderRef, batch: PreparedItem[], live: LiveRun): Promise<void> {
+    await Promise.all(batch.map((item) => item.stored));
+    const results = await this.ingestor.ingestBatch(folder, batch);
+    for (const result of results) {
       if (result.outcome === 'ticket') live.totals.tickets += 1;
       else if (result.outcome === 'comment') live.totals.comments += 1;
+      else if (result.outcome === 'failed') live.totals.failed += 1;
       else if (result.outcome !== 'duplicate') live.totals.ignored += 1;
-    } catch (caught) {
-      const error = classifySyncError(caught);
-      live.totals.failed += 1;
-      await this.failures.record(position.organizationId, {
-        folder: position.folder,
-        uidValidity: position.uidValidity,
-        uid: position.uid,
-        runId: position.runId,
-        errorClass: error.errorClass,
-        reason: error.message,
-        size,
-        raw,
-      });
-      await this.ingestor.advancePast(position);
-      if (!(caught instanceof MessageParseError)) {
-        this.logger.warn(`Message uid ${position.uid} of ${position.organizationId} failed: ${error.message}`);
-      }
     }
   }
 
   /** Over the size limit: the ticket is made from the headers alone, and the admin sees why. */
   private async ingestOversized(
     session: MailboxSession,
-    position: Omit<IngestContext, 'rawKey'>,
+    folder: FolderRef & { runId: string; supportAddress: string | null },
     ref: MessageRef,
     live: LiveRun,
-  ): Promise<void> {
+  ): Promise<number[]> {
     const [headers] = await session.fetchHeaders([ref.uid]);
-    const limitMb = (this.config.sync.maxMessageBytes / 1024 / 1024).toFixed(1);
-    const note = `[The body of this message was not downloaded: it is ${(ref.size / 1024 / 1024).toFixed(1)} MB, over the ${limitMb} MB limit. Open it in the mailbox.]`;
-    const headerBytes = headers?.headers ?? Buffer.from('');
-    const raw = Buffer.concat([headerBytes, Buffer.from(`\r\n${note}\r\n`)]);
-    await this.ingestOne(position, raw, ref.size, live);
-    await this.failures.record(position.organizationId, {
-      folder: position.folder,
-      uidValidity: position.uidValidity,
-      uid: position.uid,
-      runId: position.runId,
+    if (!headers) return [];
+    live.totals.fetched += 1;
+    const limitMb = (this.config.sync.maxMessageBytes / MB).toFixed(1);
+    const note = `[The body of this message was not downloaded: it is ${(ref.size / MB).toFixed(1)} MB, over the ${limitMb} MB limit. Open it in the mailbox.]`;
+    const raw = oversizedStandIn(headers.headers, note);
+    await this.commit(folder, [await this.prepare(folder, ref.uid, raw)], live);
+    await this.failures.record(folder.organizationId, {
+      folder: folder.folder,
+      uidValidity: folder.uidValidity,
+      uid: ref.uid,
+      runId: folder.runId,
       errorClass: 'too-large',
       reason: note,
       size: ref.size,
-      raw: headerBytes,
+      raw: headers.headers,
     });
     live.totals.failed += 1;
+    return [ref.uid];
   }
 
   private async finish(

@@ -75,7 +75,7 @@ export class SyncStateRepository {
 
   /**
    * Moves the watermark; called inside the transaction that stores the message, so the two commit
-   * together. It only moves forward within one UIDVALIDITY.
+   * together. It only moves forward, and never across a UIDVALIDITY change (see setWatermarkExactly).
    */
   async setWatermark(
     organizationId: string,
@@ -85,7 +85,8 @@ export class SyncStateRepository {
   ): Promise<void> {
     const repository = manager ? manager.getRepository(SyncWatermark) : this.watermarks;
     const current = await repository.findOneBy({ organizationId, folder });
-    if (current && current.uidValidity === mark.uidValidity && current.lastUid >= mark.lastUid) return;
+    // Behind the mark, or from an older UIDVALIDITY (a retried failure from before a re-numbering): keep it.
+    if (current && (current.uidValidity !== mark.uidValidity || current.lastUid >= mark.lastUid)) return;
     await repository.save(repository.create({ organizationId, folder, ...mark }));
   }
 }

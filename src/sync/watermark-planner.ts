@@ -32,7 +32,7 @@ export class WatermarkPlanner {
       lastUid = stored.lastUid;
     } else {
       lastUid = await this.baseline(session, since, folderState.uidNext);
-      await this.state.setWatermark(organizationId, folder, { uidValidity: folderState.uidValidity, lastUid });
+      await this.state.setWatermarkExactly(organizationId, folder, { uidValidity: folderState.uidValidity, lastUid });
     }
     return {
       uidValidity: folderState.uidValidity,

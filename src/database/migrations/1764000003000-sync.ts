@@ -96,6 +96,7 @@ export class Sync1764000003000 implements MigrationInterface {
           { name: 'ticket_id', type: t.uuid, isNullable: true },
           { name: 'from_address', type: t.varchar, length: '320', isNullable: true },
           { name: 'subject', type: t.varchar, length: '500', isNullable: true },
+          { name: 'raw_base64', type: t.text, isNullable: true },
           { name: 'raw_key', type: t.varchar, length: '64', isNullable: true },
           { name: 'created_at', type: t.timestamp, default: t.now },
         ],
