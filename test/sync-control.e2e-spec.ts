@@ -91,6 +91,24 @@ describe('sync control: start from, stop, sync now, interval, restart', () => {
     await desk.stop();
   });
 
+  it('changes nothing in the mailbox by default; with markSeen, flags \\Seen only what it ingested', async () => {
+    const quiet = await helpdesk();
+    await quiet.desk.start({ from: 'current-date' });
+    await dovecot.append(quiet.user, makeMessage({ subject: 'Leave me unread' }));
+    await quiet.desk.syncNow();
+    expect((await dovecot.list(quiet.user)).map((m) => m.flags)).toEqual([[]]);
+    await quiet.desk.stop();
+
+    const marking = await helpdesk();
+    await dovecot.append(marking.user, makeMessage({ subject: 'Before start' }));
+    expect((await marking.desk.start({ from: 'current-date', markSeen: true })).markSeen).toBe(true);
+    await dovecot.append(marking.user, makeMessage({ subject: 'Mark me read' }));
+    await marking.desk.syncNow();
+    const flags = (await dovecot.list(marking.user)).map((m) => m.flags.includes('\\Seen'));
+    expect(flags).toEqual([false, true]);
+    await marking.desk.stop();
+  });
+
   it('sync now during a run joins it instead of starting a parallel one', async () => {
     const { desk, user } = await helpdesk();
     await desk.start({ from: 'current-date' });

@@ -35,7 +35,8 @@ export function classifyInbound(message: ParsedMessage, raw: Buffer, context: Cl
   if (bounce) return { kind: 'bounce', reason: `bounce:${bounce.reason}`, originalMessageId: bounce.originalMessageId };
   const autoReply = detectAutoReply(message);
   if (autoReply) return { kind: 'ignore', reason: `auto-reply:${autoReply.reason}` };
-  if (!message.from) return { kind: 'ignore', reason: 'no-sender-address' };
+  // `From: Moderator <moderator>`: a local name, no domain; there is no one to create a ticket for.
+  if (!message.from?.address.includes('@')) return { kind: 'ignore', reason: 'no-sender-address' };
   if (context.supportAddress && message.from.address === context.supportAddress) {
     return { kind: 'ignore', reason: 'from-support-address' };
   }

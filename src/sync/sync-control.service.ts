@@ -16,6 +16,8 @@ export interface StartRequest {
   from: SyncFrom;
   /** For specific-date: the first day to ingest (UTC). */
   date?: Date;
+  /** Mark ingested messages \Seen; unchanged when omitted. */
+  markSeen?: boolean;
 }
 
 /** The seed's "Sync service status" widget: start, stop, sync now, interval, and what it shows. */
@@ -60,6 +62,7 @@ export class SyncControlService {
       fromMode: request.from,
       since,
       intervalSeconds: previous?.intervalSeconds ?? 300,
+      markSeen: request.markSeen ?? previous?.markSeen ?? false,
       nextRunAt: null,
       consecutiveFailures: 0,
     });

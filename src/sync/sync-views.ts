@@ -27,6 +27,7 @@ export class SyncViews {
       syncing: live !== null,
       from: state?.fromMode ?? null,
       since: state?.since ?? null,
+      markSeen: state?.markSeen ?? false,
       intervalSeconds: interval,
       lastRunAt: state?.lastRunAt ?? null,
       lastSuccessAt: state?.lastSuccessAt ?? null,

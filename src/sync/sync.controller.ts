@@ -52,6 +52,7 @@ export class SyncController {
     await this.control.start(caller.organizationId, {
       from: dto.from,
       date: dto.date ? new Date(`${dto.date.slice(0, 10)}T00:00:00Z`) : undefined,
+      markSeen: dto.markSeen,
     });
     return this.views.status(caller.organizationId);
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsOptional, ValidateIf } from 'class-validator';
 import type { SyncFrom } from '../sync-state.entity';
 
 const FROM: SyncFrom[] = ['current-date', 'specific-date', 'last-sync'];
@@ -18,4 +18,13 @@ export class StartSyncDto {
   @ValidateIf((dto: StartSyncDto) => dto.from === 'specific-date' || dto.date !== undefined)
   @IsDateString({ strict: true })
   date?: string;
+
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      'Mark ingested messages \\Seen in the mailbox, only after their ticket is committed (default false: sync changes nothing in the mailbox)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  markSeen?: boolean;
 }

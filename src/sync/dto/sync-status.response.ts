@@ -44,6 +44,8 @@ export class SyncStatusResponse {
   from!: string | null;
 
   @ApiProperty({ nullable: true }) since!: Date | null;
+  @ApiProperty({ description: 'Ingested messages are marked \\Seen (after their ticket is committed)' })
+  markSeen!: boolean;
   @ApiProperty({ example: 300 }) intervalSeconds!: number;
   @ApiProperty({ nullable: true }) lastRunAt!: Date | null;
   @ApiProperty({ nullable: true }) lastSuccessAt!: Date | null;
