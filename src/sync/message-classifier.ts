@@ -6,7 +6,7 @@ import type { ParsedMessage } from '../../libs/mail/parsed-message';
 export type Classification =
   | { kind: 'ticket-mail' }
   | { kind: 'ignore'; reason: string }
-  | { kind: 'bounce'; reason: string; originalMessageId: string | null };
+  | { kind: 'bounce'; reason: string; originalMessageId: string | null; failedRecipients: string[] };
 
 export interface ClassifierContext {
   /** The organization's support address (the incoming login), lower-case; null when unknown. */
@@ -32,7 +32,10 @@ export function classifyInbound(message: ParsedMessage, raw: Buffer, context: Cl
     return { kind: 'ignore', reason: 'own-notification' };
   }
   const bounce = detectBounce(message, raw);
-  if (bounce) return { kind: 'bounce', reason: `bounce:${bounce.reason}`, originalMessageId: bounce.originalMessageId };
+  if (bounce) {
+    const { originalMessageId, failedRecipients } = bounce;
+    return { kind: 'bounce', reason: `bounce:${bounce.reason}`, originalMessageId, failedRecipients };
+  }
   const autoReply = detectAutoReply(message);
   if (autoReply) return { kind: 'ignore', reason: `auto-reply:${autoReply.reason}` };
   // `From: Moderator <moderator>`: a local name, no domain; there is no one to create a ticket for.
@@ -41,4 +44,16 @@ export function classifyInbound(message: ParsedMessage, raw: Buffer, context: Cl
     return { kind: 'ignore', reason: 'from-support-address' };
   }
   return { kind: 'ticket-mail' };
+}
+
+/** The internal note that a bounce of one of our messages leaves on its ticket, in an agent's words. */
+export function bounceNote(bounce: Extract<Classification, { kind: 'bounce' }>, subject: string): string {
+  const who = bounce.failedRecipients.length > 0 ? bounce.failedRecipients.join(', ') : 'a recipient';
+  const what =
+    bounce.reason === 'bounce:delivery-delayed'
+      ? 'Delivery delayed: a message we sent for this ticket has not arrived yet; the mail server is still trying'
+      : bounce.reason === 'bounce:feedback-report'
+        ? 'Spam complaint: a recipient reported a message we sent for this ticket as spam'
+        : `Delivery failed: a message we sent for this ticket could not be delivered to ${who}`;
+  return `${what} (${bounce.reason}): ${subject}`;
 }

@@ -13,7 +13,7 @@ import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
 import { TicketsService } from '../tickets/tickets.service';
 import type { IngestOutcome } from './ingested-message.entity';
 import { IngestedMessagesRepository } from './ingested-messages.repository';
-import { classifyInbound } from './message-classifier';
+import { bounceNote, classifyInbound } from './message-classifier';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncStateRepository } from './sync-state.repository';
@@ -90,7 +90,7 @@ export class MessageIngestor {
       const results: BatchResult[] = [];
       for (const [index, item] of items.entries()) {
         const key = keys[index];
-        if (!item.message || !key) {
+        if (item.error || !item.message || !key) {
           results.push(await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager));
         } else if (known.has(key)) {
           results.push(DUPLICATE);
@@ -197,8 +197,7 @@ export class MessageIngestor {
         ? await this.findThread(organizationId, [classification.originalMessageId], manager)
         : null;
       if (!ticketId) return { outcome: 'ignored', ticketId: null, reason: classification.reason };
-      const note = `Delivery failed: a message we sent for this ticket bounced (${classification.reason}): ${message.subject}`;
-      await this.tickets.addSystemNote(organizationId, ticketId, note, manager);
+      await this.tickets.addSystemNote(organizationId, ticketId, bounceNote(classification, message.subject), manager);
       return { outcome: 'bounce-noted', ticketId, reason: classification.reason };
     }
     const sender = message.from;

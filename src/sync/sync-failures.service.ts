@@ -5,6 +5,7 @@ import { NotFoundError } from '../common/errors/domain-error';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { MessageIngestor } from './message-ingestor.service';
+import { oversizedStandIn } from './oversized-message';
 import type { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
@@ -43,7 +44,10 @@ export class SyncFailuresService {
   /** Processes the stored bytes again (after a fix); on success the failure is resolved. */
   async retry(organizationId: string, id: string): Promise<RetryResult> {
     const failure = await this.get(organizationId, id);
-    const raw = Buffer.from(failure.rawBase64, 'base64');
+    const stored = Buffer.from(failure.rawBase64, 'base64');
+    // A message over the size limit was ingested as a stand-in (its headers and the note, kept as the
+    // reason): retry that same message, which the ledger knows, not a bodiless copy it would not.
+    const raw = failure.errorClass === 'too-large' ? oversizedStandIn(stored, failure.reason) : stored;
     const context = {
       organizationId,
       runId: null,

@@ -161,6 +161,7 @@ function commentOf(
     author: authorOf(comment, contacts, userNames),
     kind: comment.kind,
     body: comment.body,
+    fullBody: comment.fullBody,
     html: comment.html,
     internal: comment.internal,
     attachments,

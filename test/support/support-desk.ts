@@ -12,6 +12,8 @@ export interface SupportDesk {
   desk: Helpdesk;
   /** The Dovecot login of the mailbox. */
   user: string;
+  /** The folder sync reads (INBOX unless asked otherwise). */
+  folder: string;
   /** The address customers write to (saved as the incoming settings' address). */
   address: string;
   /** Puts messages into the mailbox (oldest first), as a mail server delivering them would. */
@@ -31,11 +33,13 @@ export const MAILBOX_PASSWORD = 'mailbox-secret';
 export async function openSupportDesk(
   testApp: TestApp,
   dovecot: DovecotServer,
-  opts: { start?: boolean; password?: string } = {},
+  opts: { start?: boolean; folder?: string } = {},
 ): Promise<SupportDesk> {
   const user = `desk-${randomBytes(4).toString('hex')}`;
   const address = `${user}@helpdesk.test`;
+  const folder = opts.folder ?? 'INBOX';
   await dovecot.addUser(user, MAILBOX_PASSWORD);
+  if (folder !== 'INBOX') await dovecot.createFolder(user, folder);
   const desk = new Helpdesk(testApp, await createTenant(testApp));
   const auth = { Authorization: `Bearer ${desk.tenant.admin.token}` };
   await testApp
@@ -47,25 +51,30 @@ export async function openSupportDesk(
       port: dovecot.imapPort,
       security: 'none',
       username: user,
-      password: opts.password ?? MAILBOX_PASSWORD,
-      folder: 'INBOX',
+      password: MAILBOX_PASSWORD,
+      folder,
       verifyCertificate: false,
       address,
     })
     .expect(200);
-  if (opts.start ?? true) await desk.start({ from: 'current-date' });
+  if (opts.start ?? true) {
+    await desk.start({ from: 'current-date' });
+    // Start kicks off a first run; wait for it, so that a later "sync now" cannot join a run that
+    // listed the mailbox before the test delivered its mail.
+    await desk.syncNow();
+  }
   return {
     desk,
     user,
+    folder,
     address,
     deliver: (...messages) =>
       dovecot.appendMany(
         user,
         messages.map((message) =>
-          typeof message === 'string' || Buffer.isBuffer(message)
-            ? message
-            : makeMessage({ to: address, ...message }),
+          typeof message === 'string' || Buffer.isBuffer(message) ? message : makeMessage({ to: address, ...message }),
         ),
+        { folder },
       ),
     setStatus: async (ticketId, status) => {
       await testApp.http().patch(`/api/v1/tickets/${ticketId}`).set(auth).send({ status }).expect(200);

@@ -52,6 +52,14 @@ export class CommentResponse {
   @ApiProperty({
     type: String,
     nullable: true,
+    example: 'The printer in room 4 is on fire again.\n\nOn Mon, 2 Feb 2026, Support wrote:\n> Is it fixed?',
+    description: 'For mail: the whole text as received, when quoted history or a signature was stripped from `body`',
+  })
+  fullBody!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
     example: '<p>The printer in room 4 is on fire again.</p>',
     description: 'Sanitized',
   })
