@@ -34,6 +34,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
   },
   {
+    // Benchmarks print their figures.
+    files: ['bench/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
     // Layering: libs/ is framework-free; protocol libraries live only in their driver folders.
     files: ['libs/**/*.ts'],
     rules: {
