@@ -6,6 +6,7 @@ import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
@@ -29,6 +30,7 @@ export class AppModule {
         SettingsModule,
         TicketsModule,
         SyncModule,
+        NotificationsModule,
       ],
     };
   }

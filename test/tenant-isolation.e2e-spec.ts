@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Notification } from '../src/notifications/notification.entity';
 import { SyncFailuresRepository } from '../src/sync/sync-failures.repository';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { readRouteTable } from './support/route-table';
@@ -65,6 +67,43 @@ describe('tenant isolation', () => {
     return (await failures.list(tenant.organizationId, 'open', 1))[0].id;
   };
   const openFailures = async (tenant: TestTenant) => (await readAs(tenant, '/api/v1/sync/failures?status=open')).body;
+  /** A notification the loop brake held back (retryable), straight into the victim's outbox. */
+  const victimNotification = async (tenant: TestTenant): Promise<string> => {
+    const { ticketId } = await victimTicket(tenant);
+    const id = randomUUID();
+    const now = new Date();
+    await testApp.app
+      .get(DataSource)
+      .getRepository(Notification)
+      .insert({
+        id,
+        organizationId: tenant.organizationId,
+        ticketId,
+        eventId: randomUUID(),
+        kind: 'ticketReceived',
+        automatic: true,
+        recipient: 'victim@customer.test',
+        subject: 'We received your request [#1]',
+        bodyText: 'secret',
+        bodyHtml: '<p>secret</p>',
+        headers: {},
+        messageId: `<${randomUUID()}@helpdesk.test>`,
+        inReplyTo: null,
+        references: null,
+        status: 'suppressed',
+        reason: 'Loop brake: held back for the test',
+        attempts: 0,
+        nextAttemptAt: now,
+        leaseUntil: null,
+        leaseOwner: null,
+        sentAt: null,
+        smtpResponse: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    return id;
+  };
+  const victimNotifications = async (tenant: TestTenant) => (await readAs(tenant, '/api/v1/notifications')).body;
   const readAs = (tenant: TestTenant, path: string) =>
     testApp
       .http()
@@ -128,6 +167,13 @@ describe('tenant isolation', () => {
       readAsOwner: (tenant) => openFailures(tenant),
     },
     {
+      method: 'post',
+      path: '/api/v1/notifications/{id}/retry',
+      createInVictim: victimNotification,
+      body: {},
+      readAsOwner: (tenant) => victimNotifications(tenant),
+    },
+    {
       method: 'patch',
       path: '/api/v1/users/{id}',
       createInVictim: async (tenant) => (await tenant.addUser('agent')).id,
@@ -177,6 +223,27 @@ describe('tenant isolation', () => {
       expect(await testCase.readAsOwner(victim, id)).toEqual(before);
     });
   }
+
+  it("scopes the notification list and notification settings to the caller's organization", async () => {
+    const id = await victimNotification(victim);
+    const as = (tenant: TestTenant) => ({ Authorization: `Bearer ${tenant.admin.token}` });
+    const theirs = await testApp.http().get('/api/v1/notifications').set(as(attacker)).expect(200);
+    expect((theirs.body as { id: string }[]).map((row) => row.id)).not.toContain(id);
+    const filtered = await testApp
+      .http()
+      .get(`/api/v1/notifications?ticketId=${(await victimNotifications(victim))[0].ticketId}`)
+      .set(as(attacker))
+      .expect(200);
+    expect(filtered.body).toEqual([]);
+    const before = await readAs(victim, '/api/v1/settings/notifications');
+    await testApp
+      .http()
+      .put('/api/v1/settings/notifications')
+      .set(as(attacker))
+      .send({ notifications: { ticketReceived: { enabled: false } } })
+      .expect(200);
+    expect(await readAs(victim, '/api/v1/settings/notifications')).toEqual(before);
+  });
 
   it('lists only the callers own users', async () => {
     const response = await testApp

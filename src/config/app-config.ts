@@ -35,6 +35,27 @@ export abstract class AppConfig {
     /** How long POST /sync/now waits for the run before answering 202. */
     nowWaitSeconds: number;
   };
+  /** The notification outbox and its sender (NOTIFY_*). */
+  abstract readonly notifications: {
+    /** Whether this process drains the outbox (every instance may; PostgreSQL shares the work safely). */
+    senderEnabled: boolean;
+    /** How often the sender looks for due mail when nothing woke it. */
+    pollIntervalMs: number;
+    /** Outbox rows claimed per round. */
+    batchSize: number;
+    /** SMTP connections kept open per organization while draining. */
+    poolConnections: number;
+    /** First retry delay after a transient failure; doubles per attempt up to `retryMaxMs`. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** After this many attempts a transiently failing message is marked failed. */
+    maxAttempts: number;
+    /** How long a claimed row belongs to one sender; another instance takes it over after that. */
+    leaseMs: number;
+    /** Loop brake: at most `loopLimit` automatic messages per ticket and per recipient in `loopWindowSeconds`. */
+    loopLimit: number;
+    loopWindowSeconds: number;
+  };
   /** bcrypt cost factor; lower only in tests. */
   abstract readonly passwordHashCost: number;
   abstract readonly loginRateLimit: {

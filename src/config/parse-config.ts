@@ -128,12 +128,42 @@ function allowedHosts(env: Env): string[] {
   return entries;
 }
 
+/** The notification sender; the lease must outlast one send (three steps of MAIL_CONNECT_TIMEOUT_MS). */
+function notifications(env: Env, connectTimeoutMs: number): AppConfig['notifications'] {
+  const retryBaseMs = integer(env, 'NOTIFY_RETRY_BASE_MS', 30_000, 10, 86_400_000);
+  const retryMaxMs = integer(env, 'NOTIFY_RETRY_MAX_MS', 900_000, 10, 7 * 86_400_000);
+  if (retryMaxMs < retryBaseMs) {
+    throw new ConfigError('NOTIFY_RETRY_MAX_MS', `must not be below NOTIFY_RETRY_BASE_MS (${retryBaseMs})`);
+  }
+  const leaseSeconds = integer(env, 'NOTIFY_LEASE_SECONDS', 300, 1, 86_400);
+  const minLeaseSeconds = Math.ceil((connectTimeoutMs * 4) / 1000);
+  if (leaseSeconds < minLeaseSeconds) {
+    throw new ConfigError(
+      'NOTIFY_LEASE_SECONDS',
+      `must be at least ${minLeaseSeconds} (four times MAIL_CONNECT_TIMEOUT_MS), or a slow send could be taken over and sent twice`,
+    );
+  }
+  return {
+    senderEnabled: boolean(env, 'NOTIFY_SENDER_ENABLED', true),
+    pollIntervalMs: integer(env, 'NOTIFY_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+    batchSize: integer(env, 'NOTIFY_BATCH_SIZE', 100, 1, 1_000),
+    poolConnections: integer(env, 'NOTIFY_POOL_CONNECTIONS', 3, 1, 50),
+    retryBaseMs,
+    retryMaxMs,
+    maxAttempts: integer(env, 'NOTIFY_MAX_ATTEMPTS', 20, 1, 1_000),
+    leaseMs: leaseSeconds * 1000,
+    loopLimit: integer(env, 'NOTIFY_LOOP_LIMIT', 10, 1, 100_000),
+    loopWindowSeconds: integer(env, 'NOTIFY_LOOP_WINDOW_SECONDS', 600, 1, 7 * 86_400),
+  };
+}
+
 /**
  * Validates the environment once, at boot, into a typed object. The first wrong or missing value
  * throws a ConfigError whose message names the variable and what is wrong with it.
  */
 export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
   const dataDir = raw(env, 'DATA_DIR') ?? './data';
+  const connectTimeoutMs = integer(env, 'MAIL_CONNECT_TIMEOUT_MS', 15_000, 100, 300_000);
   return {
     nodeEnv: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
     host: raw(env, 'HOST') ?? '0.0.0.0',
@@ -165,7 +195,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
     encryptionKey: encryptionKey(env),
     mail: {
       connect: {
-        timeoutMs: integer(env, 'MAIL_CONNECT_TIMEOUT_MS', 15_000, 100, 300_000),
+        timeoutMs: connectTimeoutMs,
         policy: {
           // On by default only when development is asked for explicitly: an unset NODE_ENV also means
           // development, and a forgotten NODE_ENV must not open the server's own network to tenants.
@@ -175,5 +205,6 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       },
       verifyTimeoutMs: integer(env, 'MAIL_VERIFY_TIMEOUT_MS', 30_000, 1_000, 600_000),
     },
+    notifications: notifications(env, connectTimeoutMs),
   };
 }

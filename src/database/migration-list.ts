@@ -2,6 +2,7 @@ import { OrganizationsAndUsers1764000000000 } from './migrations/1764000000000-o
 import { EmailSettings1764000001000 } from './migrations/1764000001000-email-settings';
 import { Tickets1764000002000 } from './migrations/1764000002000-tickets';
 import { Sync1764000003000 } from './migrations/1764000003000-sync';
+import { Notifications1764000004000 } from './migrations/1764000004000-notifications';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   EmailSettings1764000001000,
   Tickets1764000002000,
   Sync1764000003000,
+  Notifications1764000004000,
 ];

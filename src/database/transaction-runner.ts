@@ -3,12 +3,39 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 
 export type AfterCommitHook = () => void | Promise<void>;
+/** Runs inside the transaction, after its work and before COMMIT: what it writes commits with it. */
+export type BeforeCommitHook = (manager: EntityManager) => Promise<void>;
+
+interface TransactionHooks {
+  before: BeforeCommitHook[];
+  after: AfterCommitHook[];
+}
 
 /** The hooks of each open transaction, by its EntityManager (shared by every runner instance). */
-const HOOKS = new WeakMap<EntityManager, AfterCommitHook[]>();
+const HOOKS = new WeakMap<EntityManager, TransactionHooks>();
 const CURRENT = new AsyncLocalStorage<EntityManager>();
 /** SQLite: the tail of the transaction queue, per data source (so every runner instance shares it). */
 const QUEUES = new WeakMap<DataSource, Promise<unknown>>();
+
+function hooksOf(manager: EntityManager, what: string): TransactionHooks {
+  const hooks = HOOKS.get(manager);
+  if (!hooks) throw new Error(`${what} needs a transaction opened by TransactionRunner.run`);
+  return hooks;
+}
+
+/**
+ * Registers `hook` to run inside the transaction of `manager`, after its work and before COMMIT (in
+ * order of registration; a hook may register more). A failing hook rolls the whole transaction back.
+ * Hooks registered in a savepoint that rolls back are dropped with it.
+ */
+export function beforeCommit(manager: EntityManager, hook: BeforeCommitHook): void {
+  hooksOf(manager, 'beforeCommit').before.push(hook);
+}
+
+/** Registers `hook` to run after the transaction of `manager` commits (dropped on ROLLBACK). */
+export function afterCommit(manager: EntityManager, hook: AfterCommitHook): void {
+  hooksOf(manager, 'afterCommit').after.push(hook);
+}
 
 /**
  * Opens database transactions for work that spans modules (e.g. Sync: ticket + ledger + watermark),
@@ -20,6 +47,8 @@ const QUEUES = new WeakMap<DataSource, Promise<unknown>>();
  * - `join(manager, work)`: what such a service does: inside the caller's transaction as a
  *   SAVEPOINT (a failure, e.g. a duplicate, undoes only this part and leaves the caller's
  *   transaction usable), or in a transaction of its own when `manager` is undefined.
+ * - `beforeCommit` hooks run last inside the transaction, so rows that must commit together with
+ *   the work (e.g. a notification outbox row for a domain event) are written in the same COMMIT.
  * - SQLite: TypeORM shares one connection for the whole process, so concurrent transactions would
  *   nest into each other. Transactions opened here are therefore queued one at a time.
  */
@@ -33,14 +62,18 @@ export class TransactionRunner {
     if (CURRENT.getStore()) {
       throw new Error('TransactionRunner.run was called inside a transaction: pass its manager to join it instead');
     }
-    const hooks: AfterCommitHook[] = [];
+    const hooks: TransactionHooks = { before: [], after: [] };
     const transaction = () =>
       this.dataSource.transaction((manager) => {
         HOOKS.set(manager, hooks);
-        return CURRENT.run(manager, () => work(manager)).finally(() => HOOKS.delete(manager));
+        return CURRENT.run(manager, async () => {
+          const result = await work(manager);
+          for (let next = hooks.before.shift(); next; next = hooks.before.shift()) await next(manager);
+          return result;
+        }).finally(() => HOOKS.delete(manager));
       });
     const result = await (this.serialized() ? this.enqueue(transaction) : transaction());
-    await this.runHooks(hooks);
+    await this.runHooks(hooks.after);
     return result;
   }
 
@@ -51,22 +84,24 @@ export class TransactionRunner {
     if (!hooks) {
       throw new Error('This manager does not belong to a transaction opened by TransactionRunner.run');
     }
-    const mark = hooks.length;
+    const marks = { before: hooks.before.length, after: hooks.after.length };
     try {
       return await manager.transaction((savepoint) => work(savepoint));
     } catch (error) {
-      hooks.length = mark;
+      hooks.before.length = marks.before;
+      hooks.after.length = marks.after;
       throw error;
     }
   }
 
   /** Registers `hook` to run after the transaction of `manager` commits. */
   afterCommit(manager: EntityManager, hook: AfterCommitHook): void {
-    const hooks = HOOKS.get(manager);
-    if (!hooks) {
-      throw new Error('afterCommit needs a transaction opened by TransactionRunner.run');
-    }
-    hooks.push(hook);
+    afterCommit(manager, hook);
+  }
+
+  /** Registers `hook` to run inside the transaction of `manager`, just before it commits. */
+  beforeCommit(manager: EntityManager, hook: BeforeCommitHook): void {
+    beforeCommit(manager, hook);
   }
 
   private serialized(): boolean {

@@ -47,16 +47,14 @@ export class TicketAgentService {
         attachments: [],
         at,
       });
-      this.transactions.afterCommit(transaction, () =>
-        this.events.publish('ticket.created', {
-          organizationId,
-          ticketId: ticket.id,
-          ticketNumber: ticket.number,
-          commentId,
-          source: 'api',
-          linkedTicketId: null,
-        }),
-      );
+      this.events.publishAfterCommit(transaction, 'ticket.created', {
+        organizationId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        commentId,
+        source: 'api',
+        linkedTicketId: null,
+      });
       return ticket.id;
     });
   }
@@ -77,15 +75,13 @@ export class TicketAgentService {
       if (changes.priority) patch.priority = dto.priority;
       if (changes.assigneeId) patch.assigneeId = dto.assigneeId ?? null;
       await this.tickets.update(organizationId, ticket.id, patch, transaction);
-      this.transactions.afterCommit(transaction, () =>
-        this.events.publish('ticket.updated', {
-          organizationId,
-          ticketId: ticket.id,
-          ticketNumber: ticket.number,
-          actorUserId: agentId,
-          changes,
-        }),
-      );
+      this.events.publishAfterCommit(transaction, 'ticket.updated', {
+        organizationId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        actorUserId: agentId,
+        changes,
+      });
     });
   }
 
@@ -106,18 +102,16 @@ export class TicketAgentService {
         at,
       });
       await this.tickets.update(organizationId, ticket.id, { lastActivityAt: at }, transaction);
-      this.transactions.afterCommit(transaction, () =>
-        this.events.publish('ticket.commented', {
-          organizationId,
-          ticketId: ticket.id,
-          ticketNumber: ticket.number,
-          commentId,
-          source: 'api',
-          kind: 'agent',
-          internal: dto.internal,
-          reopened: false,
-        }),
-      );
+      this.events.publishAfterCommit(transaction, 'ticket.commented', {
+        organizationId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        commentId,
+        source: 'api',
+        kind: 'agent',
+        internal: dto.internal,
+        reopened: false,
+      });
       return commentId;
     });
   }

@@ -48,6 +48,6 @@ import { TicketsService } from './tickets.service';
     TransactionRunner,
     DomainEventPublisher,
   ],
-  exports: [TicketsService, TransactionRunner],
+  exports: [TicketsService, TicketViewsService, TransactionRunner],
 })
 export class TicketsModule {}

@@ -265,16 +265,14 @@ export class TicketsService {
       attachments,
       at,
     });
-    this.transactions.afterCommit(transaction, () =>
-      this.events.publish('ticket.created', {
-        organizationId,
-        ticketId: ticket.id,
-        ticketNumber: ticket.number,
-        commentId,
-        source: 'email',
-        linkedTicketId,
-      }),
-    );
+    this.events.publishAfterCommit(transaction, 'ticket.created', {
+      organizationId,
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      commentId,
+      source: 'email',
+      linkedTicketId,
+    });
     return { ticketId: ticket.id, number: ticket.number, commentId };
   }
 
@@ -338,16 +336,14 @@ export class TicketsService {
     commentId: string,
     details: { kind: 'requester' | 'agent' | 'system'; internal: boolean; reopened: boolean },
   ): void {
-    this.transactions.afterCommit(transaction, () =>
-      this.events.publish('ticket.commented', {
-        organizationId,
-        ticketId: ticket.id,
-        ticketNumber: ticket.number,
-        commentId,
-        source: 'email',
-        ...details,
-      }),
-    );
+    this.events.publishAfterCommit(transaction, 'ticket.commented', {
+      organizationId,
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      commentId,
+      source: 'email',
+      ...details,
+    });
   }
 }
 

@@ -1,6 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { EntityManager } from 'typeorm';
+import { afterCommit, beforeCommit } from '../../database/transaction-runner';
 import type { DomainEventMap, DomainEventName } from './domain-events';
+
+/**
+ * Work another module must commit together with the fact (e.g. a notification outbox row): it runs
+ * inside the publishing transaction, before COMMIT, with that transaction's manager. Keep it small;
+ * a failure rolls the whole transaction back.
+ */
+export type InTransactionHandler<K extends DomainEventName> = (
+  payload: DomainEventMap[K],
+  manager: EntityManager,
+) => Promise<void>;
+
+type AnyHandler = (payload: unknown, manager: EntityManager) => Promise<void>;
+
+/** In-transaction handlers per application (its one EventEmitter2), by event name. */
+const IN_TRANSACTION = new WeakMap<EventEmitter2, Map<DomainEventName, Set<AnyHandler>>>();
 
 /** Emits domain events with their payload checked against the one event map. */
 @Injectable()
@@ -20,5 +37,27 @@ export class DomainEventPublisher {
     } catch (error) {
       this.logger.error({ err: error, event: name }, 'A domain event listener failed');
     }
+  }
+
+  /**
+   * Publishes once the transaction of `manager` (opened by TransactionRunner.run) has committed, and
+   * never if it rolls back. In-transaction handlers of the event run first, inside it, before COMMIT.
+   */
+  publishAfterCommit<K extends DomainEventName>(manager: EntityManager, name: K, payload: DomainEventMap[K]): void {
+    beforeCommit(manager, async (transaction) => {
+      for (const handler of IN_TRANSACTION.get(this.emitter)?.get(name) ?? []) await handler(payload, transaction);
+    });
+    afterCommit(manager, () => this.publish(name, payload));
+  }
+
+  /** Registers a handler that runs inside every transaction publishing `name`; returns its removal. */
+  handleInTransaction<K extends DomainEventName>(name: K, handler: InTransactionHandler<K>): () => void {
+    let byName = IN_TRANSACTION.get(this.emitter);
+    if (!byName) IN_TRANSACTION.set(this.emitter, (byName = new Map()));
+    const handlers = byName.get(name) ?? new Set<AnyHandler>();
+    byName.set(name, handlers);
+    const entry = handler as AnyHandler;
+    handlers.add(entry);
+    return () => handlers.delete(entry);
   }
 }

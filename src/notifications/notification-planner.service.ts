@@ -1,0 +1,283 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { NotFoundError } from '../common/errors/domain-error';
+import { AppConfig } from '../config/app-config';
+import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
+import { TransactionRunner } from '../database/transaction-runner';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { EmailSettingsService } from '../settings/email-settings.service';
+import type { CommentResponse, TicketDetailResponse } from '../tickets/dto/ticket-detail.response';
+import { TicketViewsService } from '../tickets/ticket-views.service';
+import { TicketsService } from '../tickets/tickets.service';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { compose, type ComposeContext, type Draft } from './notification-composer';
+import type { NotificationEvent } from './notification-event.entity';
+import { NotificationEventsRepository } from './notification-events.repository';
+import { REQUESTER_KINDS, type NotificationKind, type StoredNotificationSettings } from './notification-kinds';
+import { NotificationSettingsService } from './notification-settings.service';
+import type { TemplateValues } from './notification-templates';
+import type { Notification } from './notification.entity';
+import { NotificationsRepository } from './notifications.repository';
+import { recipientProblem } from './recipient-policy';
+
+/** Planning an event that keeps failing (e.g. a bug, a broken template) is given up after this many tries. */
+const MAX_PLANNING_ATTEMPTS = 8;
+/**
+ * Mail that reached us longer ago than this (a first sync from a past date, a long outage) gets no
+ * automatic mail: nobody wants a thousand acknowledgments for an import.
+ */
+const MAX_INBOUND_AGE_MS = 24 * 3600 * 1000;
+
+export const LOOP_BRAKE_REASON = 'Loop brake';
+export const RECIPIENT_REASON = 'Not sent to';
+
+interface PlanningData {
+  ticket: TicketDetailResponse;
+  settings: StoredNotificationSettings;
+  users: User[];
+  organizationName: string;
+}
+
+/**
+ * Turns outbox events into outbox messages, once each: reads what the mail needs (after the event's
+ * transaction committed), renders it, then in one transaction applies the recipient guard and the loop
+ * brake, inserts the rows, records their Message-IDs on the ticket, and marks the event processed.
+ */
+@Injectable()
+export class NotificationPlanner {
+  private readonly logger = new Logger(NotificationPlanner.name);
+
+  constructor(
+    private readonly events: NotificationEventsRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly settings: NotificationSettingsService,
+    private readonly emailSettings: EmailSettingsService,
+    private readonly tickets: TicketsService,
+    private readonly views: TicketViewsService,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+    private readonly transactions: TransactionRunner,
+    private readonly config: AppConfig,
+    @Inject(MESSAGE_ID_SECRET) private readonly secret: string,
+  ) {}
+
+  /** Plans the next batch of pending events; returns how many it claimed. */
+  async planPending(): Promise<number> {
+    const { batchSize, leaseMs } = this.config.notifications;
+    const now = new Date();
+    const claimed = await this.transactions.run((manager) =>
+      this.events.claim(manager, now, new Date(now.getTime() + leaseMs), batchSize),
+    );
+    for (const event of claimed) {
+      try {
+        await this.plan(event);
+      } catch (error) {
+        await this.recordFailure(event, error);
+      }
+    }
+    return claimed.length;
+  }
+
+  private async plan(event: NotificationEvent): Promise<void> {
+    const { organizationId } = event;
+    const outgoing = (await this.emailSettings.get(organizationId)).outgoing;
+    if (!outgoing) {
+      await this.finish(event, 'No outgoing email settings: nothing was sent');
+      return;
+    }
+    const data = await this.load(event);
+    const drafts = this.draft(event, data);
+    if (drafts.length === 0) {
+      await this.finish(event, null);
+      return;
+    }
+    const supportAddress = await this.emailSettings.getSupportAddress(organizationId);
+    const own = new Set(
+      [outgoing.fromAddress, supportAddress].filter((a): a is string => !!a).map((a) => a.toLowerCase()),
+    );
+    const context: ComposeContext = {
+      organizationId,
+      ticketId: data.ticket.id,
+      ticketNumber: data.ticket.number,
+      ticketSubject: data.ticket.subject,
+      eventId: event.id,
+      secret: this.secret,
+      fromAddress: outgoing.fromAddress,
+      replyTo: supportAddress && supportAddress !== outgoing.fromAddress.toLowerCase() ? supportAddress : null,
+      thread: await this.tickets.listThreadMessageIds(organizationId, data.ticket.id),
+    };
+    const now = new Date();
+    const rows = drafts.map((draft) => {
+      const row = compose(draft, data.settings.templates[draft.kind], context, now);
+      const problem = recipientProblem(draft.recipient, own);
+      return problem ? suppress(row, `${RECIPIENT_REASON} ${draft.recipient}: ${problem}`) : row;
+    });
+    await this.transactions.run(async (manager) => {
+      if (!(await this.events.lockUnprocessed(organizationId, event.id, manager))) return;
+      const braked = await this.applyLoopBrake(organizationId, data.ticket.id, rows, manager, now);
+      await this.notifications.insertMany(rows, manager);
+      for (const row of rows) {
+        await this.tickets.recordOutboundMessageId(organizationId, row.ticketId, row.messageId, manager);
+      }
+      if (braked.length > 0) {
+        await this.tickets.addSystemNote(organizationId, data.ticket.id, brakeNote(braked, this.config), manager);
+      }
+      await this.events.markProcessed(organizationId, event.id, null, manager);
+    });
+  }
+
+  private async load(event: NotificationEvent): Promise<PlanningData> {
+    const { organizationId } = event;
+    const [ticket, settings, users, organization] = await Promise.all([
+      this.views.detail(organizationId, event.ticketId),
+      this.settings.get(organizationId),
+      this.users.list(organizationId),
+      this.organizations.findById(organizationId),
+    ]);
+    return { ticket, settings, users, organizationName: organization?.name ?? '' };
+  }
+
+  /** Who gets what for this event, before any guard: enabled notifications only. */
+  private draft(event: NotificationEvent, data: PlanningData): Draft[] {
+    const { ticket, settings, users } = data;
+    const trigger = event.trigger;
+    const comment = 'commentId' in trigger ? ticket.comments.find((c) => c.id === trigger.commentId) : undefined;
+    const receivedAt = comment?.receivedAt ? new Date(comment.receivedAt).getTime() : null;
+    if (comment?.kind === 'requester' && receivedAt !== null && Date.now() - receivedAt > MAX_INBOUND_AGE_MS) return [];
+    // The agent who acted (replied, resolved, opened the ticket), or for a requester's reply the assignee.
+    const agentId =
+      trigger.type === 'ticket-resolved'
+        ? trigger.actorUserId
+        : trigger.type === 'requester-commented'
+          ? ticket.assignee?.id
+          : comment?.author.userId;
+    const agent = agentId ? users.find((user) => user.id === agentId) : undefined;
+    const values = templateValues(data, comment, agent?.name ?? (agentId ? (comment?.author.name ?? '') : ''));
+    // Agents are not told about what they did themselves.
+    const actorEmail = trigger.type === 'requester-commented' ? undefined : agent?.email.toLowerCase();
+    const drafts: Draft[] = [];
+    const add = (kind: NotificationKind, recipients: string[]) => {
+      if (!settings.templates[kind].enabled) return;
+      for (const recipient of new Set(recipients.map((address) => address.toLowerCase()))) {
+        if (REQUESTER_KINDS.includes(kind) || recipient !== actorEmail) drafts.push({ kind, recipient, values });
+      }
+    };
+    const requester = ticket.requester.email ? [ticket.requester.email] : [];
+    const active = users.filter((user) => !user.disabled && (user.role === 'admin' || user.role === 'agent'));
+    switch (trigger.type) {
+      case 'ticket-created': {
+        add(trigger.source === 'email' ? 'ticketReceived' : 'agentReplied', requester);
+        const list = settings.newTicketRecipients;
+        add('newTicket', list.mode === 'list' ? list.addresses : active.map((user) => user.email));
+        break;
+      }
+      case 'agent-commented':
+        add('agentReplied', requester);
+        break;
+      case 'ticket-resolved':
+        add('ticketResolved', requester);
+        break;
+      case 'requester-commented': {
+        const assignee = ticket.assignee && active.find((user) => user.id === ticket.assignee?.id);
+        add('requesterReplied', assignee ? [assignee.email] : active.map((user) => user.email));
+        break;
+      }
+    }
+    return drafts;
+  }
+
+  /**
+   * Holds back automatic mail past the limit, per ticket (events that sent automatic mail) and per
+   * recipient (automatic messages), within the window. Returns the rows it suppressed.
+   */
+  private async applyLoopBrake(
+    organizationId: string,
+    ticketId: string,
+    rows: Notification[],
+    manager: EntityManager,
+    now: Date,
+  ): Promise<Notification[]> {
+    const { loopLimit, loopWindowSeconds } = this.config.notifications;
+    const candidates = rows.filter((row) => row.automatic && row.status === 'queued');
+    if (candidates.length === 0) return [];
+    const since = new Date(now.getTime() - loopWindowSeconds * 1000);
+    const braked: Notification[] = [];
+    const window = `${loopLimit} in ${describeSeconds(loopWindowSeconds)}`;
+    if ((await this.notifications.countRecentEventsForTicket(organizationId, ticketId, since, manager)) >= loopLimit) {
+      for (const row of candidates)
+        braked.push(suppress(row, `${LOOP_BRAKE_REASON}: this ticket already had ${window} of automatic mail`));
+      return braked;
+    }
+    const sent = new Map<string, number>();
+    for (const row of candidates) {
+      const count =
+        sent.get(row.recipient) ??
+        (await this.notifications.countRecentToRecipient(organizationId, row.recipient, since, manager));
+      if (count >= loopLimit) {
+        braked.push(suppress(row, `${LOOP_BRAKE_REASON}: ${row.recipient} already got ${window} of automatic mail`));
+      } else {
+        sent.set(row.recipient, count + 1);
+      }
+    }
+    return braked;
+  }
+
+  private async finish(event: NotificationEvent, note: string | null): Promise<void> {
+    await this.transactions.run((manager) => this.events.markProcessed(event.organizationId, event.id, note, manager));
+  }
+
+  private async recordFailure(event: NotificationEvent, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const giveUp = error instanceof NotFoundError || event.attempts + 1 >= MAX_PLANNING_ATTEMPTS;
+    const { retryBaseMs, retryMaxMs } = this.config.notifications;
+    const retryAt = new Date(Date.now() + Math.min(retryBaseMs * 2 ** event.attempts, retryMaxMs));
+    this.logger.error(
+      { err: error, eventId: event.id, organizationId: event.organizationId, giveUp },
+      'Planning notifications failed',
+    );
+    try {
+      await this.transactions.run((manager) =>
+        this.events.recordFailure(event.organizationId, event, message, retryAt, giveUp, manager),
+      );
+    } catch (recordError) {
+      this.logger.error({ err: recordError, eventId: event.id }, 'Could not record a planning failure');
+    }
+  }
+}
+
+function suppress(row: Notification, reason: string): Notification {
+  row.status = 'suppressed';
+  row.reason = reason;
+  return row;
+}
+
+function describeSeconds(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
+}
+
+function brakeNote(rows: Notification[], config: AppConfig): string {
+  const { loopLimit, loopWindowSeconds } = config.notifications;
+  const held = rows.map((row) => `${row.kind} to ${row.recipient}`).join(', ');
+  return (
+    `Loop brake: held back ${rows.length} automatic notification${rows.length === 1 ? '' : 's'} (${held}); ` +
+    `at most ${loopLimit} are sent per ticket and per recipient in ${describeSeconds(loopWindowSeconds)}. ` +
+    'They are listed as suppressed under notifications and can be retried there.'
+  );
+}
+
+function templateValues(data: PlanningData, comment: CommentResponse | undefined, agentName: string): TemplateValues {
+  const { ticket } = data;
+  return {
+    'ticket.number': String(ticket.number),
+    'ticket.subject': ticket.subject,
+    'ticket.status': ticket.status,
+    'ticket.priority': ticket.priority,
+    'requester.name': ticket.requester.name || ticket.requester.email,
+    'requester.email': ticket.requester.email,
+    'comment.body': comment?.body ?? '',
+    'comment.author': comment?.author.name ?? '',
+    'agent.name': agentName,
+    'organization.name': data.organizationName,
+  };
+}

@@ -1,0 +1,260 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { randomUUID } from 'node:crypto';
+import type { EmailSettingsChangedEvent } from '../common/events/domain-events';
+import { AppConfig } from '../config/app-config';
+import { TransactionRunner } from '../database/transaction-runner';
+import type { MailerPool, OutgoingMessage } from '../mailer/drivers/mailer-driver';
+import { SmtpSendError } from '../mailer/drivers/smtp-send-error';
+import { MailerService } from '../mailer/mailer.service';
+import { EmailSettingsService, type OutgoingConnection } from '../settings/email-settings.service';
+import { MailerPools } from './mailer-pools';
+import { NotificationPlanner } from './notification-planner.service';
+import type { Notification } from './notification.entity';
+import { NotificationsRepository, type DeliveryOutcome } from './notifications.repository';
+
+/** Pools unused this long are closed (the next message opens a new one). */
+const POOL_IDLE_MS = 60_000;
+
+/** A failure of the connection (not of this message): the rest of the batch waits for the next round. */
+interface ClaimedBatch {
+  rows: Notification[];
+  /** After this, no new send is started (its rows go back to the queue). */
+  deadline: number;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof SmtpSendError)) return false;
+  return error.reason !== 'protocol' || error.responseCode === undefined || error.responseCode === 421;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof SmtpSendError) {
+    return `${error.responseCode ?? error.reason}: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function toOutgoingMessage(row: Notification, from: OutgoingConnection['from']): OutgoingMessage {
+  return {
+    from,
+    to: [row.recipient],
+    subject: row.subject,
+    text: row.bodyText,
+    html: row.bodyHtml,
+    headers: row.headers,
+    messageId: row.messageId,
+    inReplyTo: row.inReplyTo ?? undefined,
+    references: row.references ? row.references.split(' ') : undefined,
+  };
+}
+
+/**
+ * Drains the outbox: one loop per process that plans pending events, claims due messages (a lease per
+ * row; `FOR UPDATE SKIP LOCKED` on PostgreSQL so several instances share the work without overlap),
+ * sends them through a pooled connection per organization, and records each outcome. Transient
+ * failures come back with exponential back-off; permanent ones (5xx) fail with the server's reason.
+ * Woken after every commit that queued mail; otherwise it looks every NOTIFY_POLL_INTERVAL_MS.
+ */
+@Injectable()
+export class NotificationSender implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(NotificationSender.name);
+  /** Identifies this process's leases. */
+  private readonly owner = randomUUID();
+  private readonly pools: MailerPools;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private woken = false;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(
+    private readonly planner: NotificationPlanner,
+    private readonly notifications: NotificationsRepository,
+    private readonly emailSettings: EmailSettingsService,
+    private readonly transactions: TransactionRunner,
+    private readonly config: AppConfig,
+    mailer: MailerService,
+  ) {
+    this.pools = new MailerPools(mailer, config.notifications.poolConnections);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.notifications.senderEnabled) this.loop = this.run();
+  }
+
+  /** Stops taking work, lets messages in flight finish and record their outcome, closes the pools. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+    this.pools.closeAll();
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  @OnEvent('settings.email.changed')
+  onSettingsChanged(event: EmailSettingsChangedEvent): void {
+    if (event.section === 'outgoing') this.pools.close(event.organizationId);
+  }
+
+  /** One round: plan pending events, then send what is due. Returns how many rows it handled. */
+  async runOnce(): Promise<number> {
+    const planned = await this.planner.planPending();
+    if (this.stopping) return planned;
+    return planned + (await this.drainDue());
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let handled = 0;
+      try {
+        handled = await this.runOnce();
+        this.pools.closeIdle(POOL_IDLE_MS);
+      } catch (error) {
+        if (!this.stopping) this.logger.error({ err: error }, 'The notification sender round failed');
+      }
+      if (handled === 0 && !this.stopping) await this.idle(this.config.notifications.pollIntervalMs);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  /**
+   * Sends everything that is due, batch after batch, as a pipeline: the next batch is claimed while the
+   * current one is being sent, and outcomes are recorded while the next one is sent.
+   */
+  private async drainDue(): Promise<number> {
+    let handled = 0;
+    let recording: Promise<void> = Promise.resolve();
+    let batch = await this.claim();
+    while (batch.rows.length > 0) {
+      const sending = this.sendBatch(batch);
+      const next = this.stopping ? { rows: [], deadline: 0 } : await this.claim();
+      const outcomes = await sending;
+      await recording;
+      recording = this.record(outcomes);
+      handled += batch.rows.length;
+      batch = next;
+    }
+    await recording;
+    return handled;
+  }
+
+  private async claim(): Promise<ClaimedBatch> {
+    const { batchSize, leaseMs } = this.config.notifications;
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const rows = await this.transactions.run((manager) =>
+      this.notifications.claimDue(manager, this.owner, now, leaseUntil, batchSize),
+    );
+    // Stop starting sends early enough that the last one ends well inside the lease.
+    return { rows, deadline: leaseUntil.getTime() - this.config.mail.connect.timeoutMs * 4 };
+  }
+
+  private async sendBatch({ rows, deadline }: ClaimedBatch): Promise<DeliveryOutcome[]> {
+    const byOrganization = new Map<string, Notification[]>();
+    for (const row of rows)
+      byOrganization.set(row.organizationId, [...(byOrganization.get(row.organizationId) ?? []), row]);
+    const sent = [...byOrganization].map(([organizationId, group]) => this.sendAll(organizationId, group, deadline));
+    return (await Promise.all(sent)).flat();
+  }
+
+  private async record(outcomes: DeliveryOutcome[]): Promise<void> {
+    try {
+      const recorded = await this.transactions.run((manager) =>
+        this.notifications.recordOutcomes(manager, this.owner, outcomes),
+      );
+      if (recorded < outcomes.length) {
+        this.logger.warn(
+          { lost: outcomes.length - recorded },
+          'Some notification leases expired before their outcome was recorded',
+        );
+      }
+    } catch (error) {
+      // The rows keep their lease and are sent again after it: at least once rather than never.
+      this.logger.error({ err: error, outcomes: outcomes.length }, 'Could not record notification outcomes');
+    }
+  }
+
+  /** Sends one organization's rows over its pool, a few at a time; stops early when the server is down. */
+  private async sendAll(organizationId: string, rows: Notification[], deadline: number): Promise<DeliveryOutcome[]> {
+    let connection: OutgoingConnection | null;
+    let pool: MailerPool;
+    try {
+      connection = await this.emailSettings.getOutgoingConnection(organizationId);
+      if (!connection) {
+        return rows.map((row) => ({
+          id: row.id,
+          status: 'failed',
+          attempts: row.attempts,
+          reason: 'No outgoing email settings',
+        }));
+      }
+      pool = await this.pools.get(organizationId, connection.settings);
+    } catch (error) {
+      // No connection at all: the whole batch shares this attempt's outcome.
+      return rows.map((row) => this.retryOutcome(row, error));
+    }
+    const from = connection.from;
+    const queue = [...rows];
+    const outcomes: DeliveryOutcome[] = [];
+    let serverDown: unknown = null;
+    const worker = async () => {
+      for (let row = queue.shift(); row; row = queue.shift()) {
+        if (serverDown) {
+          // The server went away: the rest of the batch counts this attempt too and waits with it.
+          outcomes.push(this.retryOutcome(row, serverDown));
+        } else if (this.stopping || Date.now() > deadline) {
+          outcomes.push({ id: row.id, status: 'released', nextAttemptAt: new Date() });
+        } else {
+          try {
+            const result = await pool.send(toOutgoingMessage(row, from));
+            outcomes.push({ id: row.id, status: 'sent', response: result.response.slice(0, 500) });
+          } catch (error) {
+            outcomes.push(this.retryOutcome(row, error));
+            if (isConnectionFailure(error) && !serverDown) {
+              serverDown = error;
+              this.pools.close(organizationId);
+            }
+          }
+        }
+      }
+    };
+    // Twice as many sends in flight as connections, so a connection that finishes finds the next message waiting.
+    await Promise.all(Array.from({ length: this.config.notifications.poolConnections * 2 }, worker));
+    return outcomes;
+  }
+
+  private retryOutcome(row: Notification, error: unknown): DeliveryOutcome {
+    const { maxAttempts, retryBaseMs, retryMaxMs } = this.config.notifications;
+    const attempts = row.attempts + 1;
+    const reason = describe(error);
+    if (error instanceof SmtpSendError && error.permanent) return { id: row.id, status: 'failed', attempts, reason };
+    if (attempts >= maxAttempts) {
+      return { id: row.id, status: 'failed', attempts, reason: `Gave up after ${attempts} attempts: ${reason}` };
+    }
+    // Exponential back-off with ±20 % jitter, so a recovering server is not hit by every row at once.
+    const delay = Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs) * (0.8 + Math.random() * 0.4);
+    return { id: row.id, status: 'queued', attempts, reason, nextAttemptAt: new Date(Date.now() + delay) };
+  }
+}
