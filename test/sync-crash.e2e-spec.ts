@@ -103,11 +103,8 @@ describe('sync survives crashes and concurrent instances: each message exactly o
     await second.service.kill();
   });
 
-  it('two instances against one PostgreSQL database and one mailbox', async () => {
-    if (!usingPostgres()) {
-      // One process owns an SQLite file; several instances are a PostgreSQL deployment.
-      return;
-    }
+  // One process owns an SQLite file; several instances are a PostgreSQL deployment.
+  (usingPostgres() ? it : it.skip)('two instances against one PostgreSQL database and one mailbox', async () => {
     const count = 600;
     const user = await mailboxWith(count, 'Shared');
     const a = await startService(env);
