@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { SqliteMaintenance } from './sqlite-maintenance';
 
 @Module({
   imports: [
@@ -11,5 +12,6 @@ import { buildDataSourceOptions } from './data-source-options';
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), autoLoadEntities: true }),
     }),
   ],
+  providers: [SqliteMaintenance],
 })
 export class DatabaseModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
 import { Comment } from './comment.entity';
+import { TicketCounter } from './ticket-counter.entity';
 import { Ticket } from './ticket.entity';
 import type { TicketStatus } from './ticket-values';
 
@@ -34,7 +35,8 @@ export class TicketListRepository {
 
   async page(organizationId: string, filter: TicketListFilter, offset: number, limit: number): Promise<TicketPage> {
     const query = this.filtered(organizationId, filter);
-    const [items, counted] = await Promise.all([
+    const unfiltered = !filter.status && filter.assigneeId === undefined && !filter.requesterId && !filter.search;
+    const [items, total] = await Promise.all([
       query
         .clone()
         .orderBy('ticket.lastActivityAt', 'DESC')
@@ -42,10 +44,25 @@ export class TicketListRepository {
         .offset(offset)
         .limit(limit)
         .getMany(),
-      // COUNT(*) rather than getCount()'s COUNT(DISTINCT id): no joins here, and it is much cheaper.
-      query.clone().select('COUNT(*)', 'total').getRawOne<{ total: number | string }>(),
+      unfiltered ? this.ticketCount(organizationId) : this.count(query),
     ]);
-    return { items, total: Number(counted?.total ?? 0) };
+    return { items, total };
+  }
+
+  /** COUNT(*) rather than getCount()'s COUNT(DISTINCT id): no joins here, and it is much cheaper. */
+  private async count(query: SelectQueryBuilder<Ticket>): Promise<number> {
+    const counted = await query.clone().select('COUNT(*)', 'total').getRawOne<{ total: number | string }>();
+    return Number(counted?.total ?? 0);
+  }
+
+  /**
+   * All of an organization's tickets, without counting them: numbers are handed out 1, 2, 3… by the
+   * counter in the creating transaction (a rollback gives the number back) and tickets are never deleted,
+   * so the counter is the exact total. Counting 100,000 rows dominated the first page of the list.
+   */
+  private async ticketCount(organizationId: string): Promise<number> {
+    const counter = await this.tickets.manager.getRepository(TicketCounter).findOneBy({ organizationId });
+    return counter?.lastNumber ?? 0;
   }
 
   private filtered(organizationId: string, filter: TicketListFilter): SelectQueryBuilder<Ticket> {
