@@ -11,7 +11,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Comment } from '../src/tickets/comment.entity';
@@ -20,8 +19,8 @@ import { TicketListRepository } from '../src/tickets/ticket-list.repository';
 import { Ticket } from '../src/tickets/ticket.entity';
 import { startTestApp, type TestApp } from '../test/support/test-app';
 import { createTenant } from '../test/support/tenants';
+import { PG_URL, postgresAnswers } from './postgres';
 
-const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECTIONS = 32;
 const STATUSES = ['new', 'open', 'open', 'open', 'pending', 'resolved', 'resolved', 'closed', 'closed', 'closed'];
 const WORDS = [
@@ -243,17 +242,6 @@ async function run(dialect: 'sqlite' | 'postgres', count: number, duration: numb
     if (!pageOnly) print(dialect, await load(url, tenant.admin.token, queries.slice(3), duration));
   } finally {
     await testApp.close();
-  }
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { startDovecot, type DovecotServer } from '../test/harness/dovecot';
 import { realisticMessage } from './realistic-messages';
+import { PG_URL, postgresAnswers } from './postgres';
 
 interface PhaseResult {
   seconds: number;
@@ -19,24 +19,12 @@ interface PhaseResult {
 }
 
 const MB = 1024 * 1024;
-const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function argCount(): number {
   const args = process.argv.slice(2);
   if (args.includes('--large')) return 10_000;
   const at = args.indexOf('--count');
   return at >= 0 ? Number(args[at + 1]) : 2_000;
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function runPhase(

@@ -9,7 +9,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { OutgoingMessage } from '../src/mailer/drivers/mailer-driver';
 import { compose } from '../src/notifications/notification-composer';
@@ -19,8 +18,8 @@ import { Notification } from '../src/notifications/notification.entity';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startTestApp, type TestApp } from '../test/support/test-app';
 import { createTenant } from '../test/support/tenants';
+import { PG_URL, postgresAnswers } from './postgres';
 
-const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECTIONS = Number(process.env.NOTIFY_POOL_CONNECTIONS ?? 3);
 const FROM = { address: 'support@bench.test', name: 'Bench Support' };
 
@@ -219,17 +218,6 @@ async function drain(sink: Sink, count: number): Promise<DrainResult> {
     };
   } finally {
     await testApp.close();
-  }
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
   }
 }
 
