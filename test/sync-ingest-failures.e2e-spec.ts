@@ -233,7 +233,12 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
     expect(ticket.comments).toHaveLength(1);
     expect(ticket.comments[0].body).toMatch(/not downloaded: it is \d+\.\d MB, over the 2\.0 MB limit/);
     const [failure] = await support.desk.failures();
-    expect(failure).toMatchObject({ uid: bigUid, errorClass: 'too-large', size: expect.any(Number) });
+    expect(failure).toMatchObject({
+      uid: bigUid,
+      errorClass: 'too-large',
+      size: expect.any(Number),
+      ticketId: ticket.id,
+    });
     expect(failure.size).toBeGreaterThan(MAX_MESSAGE_BYTES);
     expect(await support.desk.ticketCount()).toBe(2);
     // Retrying it (the list offers retry for every failure) does not make a second ticket, with or

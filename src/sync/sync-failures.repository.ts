@@ -14,6 +14,8 @@ export interface NewSyncFailure {
   reason: string;
   size: number;
   raw: Buffer;
+  /** A ticket the message still became (e.g. from the headers of a message too large to download). */
+  ticketId?: string | null;
 }
 
 @Injectable()
@@ -41,7 +43,7 @@ export class SyncFailuresRepository {
         organizationId,
         status: 'open',
         attempts: 1,
-        ticketId: null,
+        ticketId: failure.ticketId ?? null,
         updatedAt: new Date(),
       }),
     );

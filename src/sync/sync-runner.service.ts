@@ -6,7 +6,7 @@ import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driv
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
-import { BatchItem, FolderRef, MessageIngestor } from './message-ingestor.service';
+import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
 import type { SyncRun, SyncTrigger } from './sync-run.entity';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
@@ -268,7 +268,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return item;
   }
 
-  private async commit(folder: FolderRef, batch: PreparedItem[], live: LiveRun): Promise<void> {
+  private async commit(folder: FolderRef, batch: PreparedItem[], live: LiveRun): Promise<BatchResult[]> {
     await Promise.all(batch.map((item) => item.stored));
     const results = await this.ingestor.ingestBatch(folder, batch);
     for (const result of results) {
@@ -277,6 +277,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       else if (result.outcome === 'failed') live.totals.failed += 1;
       else if (result.outcome !== 'duplicate') live.totals.ignored += 1;
     }
+    return results;
   }
 
   /** Over the size limit: the ticket is made from the headers alone, and the admin sees why. */
@@ -292,8 +293,10 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const limitMb = (this.config.sync.maxMessageBytes / MB).toFixed(1);
     const note = `[The body of this message was not downloaded: it is ${(ref.size / MB).toFixed(1)} MB, over the ${limitMb} MB limit. Open it in the mailbox.]`;
     const raw = oversizedStandIn(headers.headers, note);
-    await this.commit(folder, [await this.prepare(folder, ref.uid, raw)], live);
+    const [result] = await this.commit(folder, [await this.prepare(folder, ref.uid, raw)], live);
     await this.failures.record(folder.organizationId, {
+      // The admin can open the ticket the headers became straight from the failures list.
+      ticketId: result?.ticketId ?? null,
       folder: folder.folder,
       uidValidity: folder.uidValidity,
       uid: ref.uid,
