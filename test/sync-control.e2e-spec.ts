@@ -161,17 +161,9 @@ describe('sync control: start from, stop, sync now, interval, restart', () => {
       user,
       Array.from({ length: 400 }, (_, i) => makeMessage({ subject: `Bulk ${i}` })),
     );
-    const auth = { Authorization: `Bearer ${desk.tenant.admin.token}` };
-    // supertest sends lazily: then() starts the request now.
-    const running = testApp
-      .http()
-      .post('/api/v1/sync/now')
-      .set(auth)
-      .send({})
-      .then((response) => response);
-    await eventually(async () => (await desk.status()).currentRun?.fetched > 0, 10_000);
+    const running = await desk.syncNowUnderway();
     await desk.stop();
-    const run = (await running).body.run;
+    const run = (await running.finished).body.run;
     expect(run.status).toBe('stopped');
     expect(run.fetched).toBeLessThan(400);
     await desk.start({ from: 'last-sync' });

@@ -18,16 +18,6 @@ async function startService(env: Record<string, string | undefined>): Promise<{ 
   return { service, api: { http: () => request(url) } };
 }
 
-/** Every ticket subject, read page by page through the API. */
-async function allSubjects(desk: Helpdesk): Promise<string[]> {
-  const subjects: string[] = [];
-  for (let page = 1; ; page += 1) {
-    const items = await desk.tickets(`pageSize=100&page=${page}`);
-    subjects.push(...items.map((ticket) => ticket.subject));
-    if (items.length < 100) return subjects;
-  }
-}
-
 describe('sync survives crashes and concurrent instances: each message exactly once', () => {
   let dovecot: DovecotServer;
   let dataDir: string;
@@ -95,7 +85,7 @@ describe('sync survives crashes and concurrent instances: each message exactly o
     const run = await resumed.syncNow();
     expect(run.status).toBe('succeeded');
     expect(run.failed).toBe(0);
-    const subjects = await allSubjects(resumed);
+    const subjects = await resumed.allSubjects();
     expect(subjects.length).toBe(count);
     expect(new Set(subjects).size).toBe(count);
     const runs = await resumed.runs();
@@ -123,7 +113,7 @@ describe('sync survives crashes and concurrent instances: each message exactly o
     await Promise.all([deskA.syncNow(), deskB.syncNow(), deskA.syncNow(), deskB.syncNow()]);
     await eventually(async () => (await deskA.ticketCount()) === count || null, 60_000);
     await Promise.all([deskA.syncNow(), deskB.syncNow()]);
-    const subjects = await allSubjects(deskA);
+    const subjects = await deskA.allSubjects();
     expect(subjects.length).toBe(count);
     expect(new Set(subjects).size).toBe(count);
     expect(await deskB.failures()).toEqual([]);

@@ -1,4 +1,5 @@
 import type { DovecotServer } from '../harness/dovecot';
+import { eventually } from './messages';
 import type { ApiClient, TestTenant } from './tenants';
 
 export interface TicketListItem {
@@ -22,6 +23,18 @@ export interface TicketDetail extends TicketListItem {
   participants: { email: string; name: string }[];
   comments: TicketComment[];
   linkedTicketId?: string | null;
+}
+
+export interface SyncRunView {
+  id: string;
+  status: string;
+  fetched: number;
+  tickets: number;
+  comments: number;
+  ignored: number;
+  failed: number;
+  error: { class: string; message: string } | null;
+  ignoredMessages: { uid: number; reason: string; subject: string | null; ticketId: string | null }[];
 }
 
 /** The admin's view of one organization's helpdesk, through the HTTP API only. */
@@ -70,17 +83,22 @@ export class Helpdesk {
     const response = await this.testApp.http().post('/api/v1/sync/now').set(this.auth()).send({});
     if (response.status !== 200)
       throw new Error(`sync now answered ${response.status}: ${JSON.stringify(response.body)}`);
-    return response.body.run as {
-      id: string;
-      status: string;
-      fetched: number;
-      tickets: number;
-      comments: number;
-      ignored: number;
-      failed: number;
-      error: { class: string; message: string } | null;
-      ignoredMessages: { uid: number; reason: string; subject: string | null; ticketId: string | null }[];
-    };
+    return response.body.run as SyncRunView;
+  }
+
+  /**
+   * Starts a sync-now without waiting for it (supertest sends lazily: then() sends now), and resolves
+   * once the run has fetched more than `fetched` messages; `finished` is the request's answer.
+   */
+  async syncNowUnderway(fetched = 0): Promise<{ finished: Promise<{ status: number; body: { run: SyncRunView } }> }> {
+    const finished = this.testApp
+      .http()
+      .post('/api/v1/sync/now')
+      .set(this.auth())
+      .send({})
+      .then((response) => ({ status: response.status, body: response.body as { run: SyncRunView } }));
+    await eventually(async () => (await this.status()).currentRun?.fetched > fetched, 10_000);
+    return { finished };
   }
 
   async runs() {
@@ -94,6 +112,16 @@ export class Helpdesk {
   async tickets(query = 'pageSize=100'): Promise<TicketListItem[]> {
     const response = await this.testApp.http().get(`/api/v1/tickets?${query}`).set(this.auth()).expect(200);
     return response.body.items as TicketListItem[];
+  }
+
+  /** Every ticket's subject, read page by page. */
+  async allSubjects(): Promise<string[]> {
+    const subjects: string[] = [];
+    for (let page = 1; ; page += 1) {
+      const items = await this.tickets(`pageSize=100&page=${page}`);
+      subjects.push(...items.map((ticket) => ticket.subject));
+      if (items.length < 100) return subjects;
+    }
   }
 
   async ticketCount(): Promise<number> {
