@@ -41,6 +41,10 @@ interface LiveRun {
   totals: RunTotals;
   total: number | null;
   stopRequested: boolean;
+  /** Someone asked for a sync during this run: list the mailbox once more before finishing. */
+  relist: boolean;
+  /** Past its last listing: a new request must get a run of its own, after this one. */
+  finishing: boolean;
   done: Promise<RunSummary>;
 }
 
@@ -86,7 +90,15 @@ export class SyncRunner implements BeforeApplicationShutdown {
 
   run(organizationId: string, trigger: SyncTrigger): { runId: Promise<string | null>; done: Promise<RunSummary> } {
     const existing = this.live.get(organizationId);
-    if (existing) return { runId: Promise.resolve(existing.runId), done: existing.done };
+    if (existing && existing.finishing) {
+      // Mail that arrived before this request may have missed that run's last listing: run again after it.
+      const next = existing.done.then(() => this.run(organizationId, trigger));
+      return { runId: next.then((run) => run.runId), done: next.then((run) => run.done) };
+    }
+    if (existing) {
+      existing.relist = true;
+      return { runId: Promise.resolve(existing.runId), done: existing.done };
+    }
     let announce: (id: string | null) => void = () => undefined;
     const runId = new Promise<string | null>((resolve) => (announce = resolve));
     const live: LiveRun = {
@@ -95,6 +107,8 @@ export class SyncRunner implements BeforeApplicationShutdown {
       totals: { fetched: 0, tickets: 0, comments: 0, ignored: 0, failed: 0 },
       total: null,
       stopRequested: false,
+      relist: false,
+      finishing: false,
       done: Promise.resolve(null as unknown as RunSummary),
     };
     live.done = this.execute(organizationId, trigger, live, announce)
@@ -157,6 +171,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       error = classifySyncError(caught);
       this.logger.warn(`Sync of organization ${organizationId} failed (${error.errorClass}): ${error.message}`);
     } finally {
+      live.finishing = true;
       await session?.close().catch(() => undefined);
     }
     try {
@@ -181,7 +196,15 @@ export class SyncRunner implements BeforeApplicationShutdown {
     let lastUid = fromUid;
     while (!live.stopRequested && Date.now() < deadline) {
       const page = await session.listUids(lastUid, this.config.sync.batchSize);
-      if (page.length === 0) return;
+      if (page.length === 0) {
+        // Decided in the same tick as the check, so a request arriving after it starts a run of its own.
+        if (!live.relist) {
+          live.finishing = true;
+          return;
+        }
+        live.relist = false;
+        continue;
+      }
       for (const segment of this.segments(page)) {
         const done = segment.oversized
           ? await this.ingestOversized(session, folder, segment.refs[0], live)
