@@ -34,6 +34,8 @@ export abstract class AppConfig {
     maxBackoffSeconds: number;
     /** How long POST /sync/now waits for the run before answering 202. */
     nowWaitSeconds: number;
+    /** Worker threads that parse fetched mail beside the main thread; 0 parses on the main thread. */
+    parseWorkers: number;
   };
   /** The notification outbox and its sender (NOTIFY_*). */
   abstract readonly notifications: {

@@ -186,6 +186,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       runBudgetSeconds: integer(env, 'SYNC_RUN_BUDGET_SECONDS', 600, 1, 86400),
       maxBackoffSeconds: integer(env, 'SYNC_MAX_BACKOFF_SECONDS', 3600, 1, 86400),
       nowWaitSeconds: integer(env, 'SYNC_NOW_WAIT_SECONDS', 25, 0, 600),
+      parseWorkers: integer(env, 'SYNC_PARSE_WORKERS', 1, 0, 16),
     },
     loginRateLimit: {
       windowSeconds: integer(env, 'LOGIN_RATE_WINDOW_SECONDS', 900, 1, 86400),

@@ -3,25 +3,29 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { NotificationTrigger } from './notification-kinds';
+import { insertRows } from '../database/insert-rows';
 import { NotificationEvent } from './notification-event.entity';
+
+/** A ticket event that may call for mail, to be planned after its transaction commits. */
+export interface StagedEvent {
+  organizationId: string;
+  ticketId: string;
+  trigger: NotificationTrigger;
+}
 
 /** The only place that touches notification_events. Tenant methods take the organization id first. */
 @Injectable()
 export class NotificationEventsRepository {
   constructor(@InjectRepository(NotificationEvent) private readonly events: Repository<NotificationEvent>) {}
 
-  /** Written with the manager of the transaction that made the fact true. */
-  async insert(
-    organizationId: string,
-    ticketId: string,
-    trigger: NotificationTrigger,
-    manager: EntityManager,
-  ): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(NotificationEvent)
-      .values({
+  /** Written with the manager of the transaction that made the fact true, in one statement. */
+  async insertMany(events: StagedEvent[], manager: EntityManager): Promise<void> {
+    const now = Date.now();
+    await insertRows(
+      manager,
+      NotificationEvent,
+      // A millisecond apart: events are claimed by created_at, so they are planned in the order staged.
+      events.map(({ organizationId, ticketId, trigger }, index) => ({
         id: randomUUID(),
         organizationId,
         ticketId,
@@ -30,10 +34,9 @@ export class NotificationEventsRepository {
         lastError: null,
         leaseUntil: null,
         processedAt: null,
-        createdAt: new Date(),
-      })
-      .updateEntity(false)
-      .execute();
+        createdAt: new Date(now + index),
+      })),
+    );
   }
 
   /**
@@ -69,8 +72,18 @@ export class NotificationEventsRepository {
   }
 
   async markProcessed(organizationId: string, id: string, note: string | null, manager?: EntityManager): Promise<void> {
+    await this.markManyProcessed(organizationId, [id], note, manager);
+  }
+
+  async markManyProcessed(
+    organizationId: string,
+    ids: string[],
+    note: string | null,
+    manager?: EntityManager,
+  ): Promise<void> {
+    if (ids.length === 0) return;
     await this.repository(manager).update(
-      { organizationId, id },
+      { organizationId, id: In(ids) },
       { processedAt: new Date(), leaseUntil: null, ...(note ? { lastError: note } : {}) },
     );
   }

@@ -1,8 +1,8 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainEventPublisher } from '../common/events/domain-event-publisher';
-import { afterCommit } from '../database/transaction-runner';
-import { NotificationEventsRepository } from './notification-events.repository';
+import { afterCommit, beforeCommit } from '../database/transaction-runner';
+import { NotificationEventsRepository, type StagedEvent } from './notification-events.repository';
 import type { NotificationTrigger } from './notification-kinds';
 import { NotificationSender } from './notification-sender.service';
 
@@ -15,6 +15,8 @@ import { NotificationSender } from './notification-sender.service';
 @Injectable()
 export class NotificationOutbox implements OnModuleInit, OnModuleDestroy {
   private removals: Array<() => void> = [];
+  /** Rows waiting for the COMMIT of their transaction, by its manager. */
+  private readonly staged = new WeakMap<EntityManager, StagedEvent[]>();
 
   constructor(
     private readonly events: DomainEventPublisher,
@@ -50,13 +52,27 @@ export class NotificationOutbox implements OnModuleInit, OnModuleDestroy {
     this.removals = [];
   }
 
+  /**
+   * Queues the row for the transaction and writes all of its rows in one statement, last before its
+   * COMMIT (the in-transaction handlers themselves run in that stage, after any savepoint has settled):
+   * a sync batch that opens 50 tickets writes one INSERT, not 50.
+   */
   private async stage(
     organizationId: string,
     ticketId: string,
     trigger: NotificationTrigger,
     manager: EntityManager,
   ): Promise<void> {
-    await this.outbox.insert(organizationId, ticketId, trigger, manager);
-    afterCommit(manager, () => this.sender.wake());
+    let staged = this.staged.get(manager);
+    if (!staged) {
+      const rows: StagedEvent[] = (staged = []);
+      this.staged.set(manager, rows);
+      beforeCommit(manager, async (transaction) => {
+        this.staged.delete(manager);
+        await this.outbox.insertMany(rows, transaction);
+      });
+      afterCommit(manager, () => this.sender.wake());
+    }
+    staged.push({ organizationId, ticketId, trigger });
   }
 }

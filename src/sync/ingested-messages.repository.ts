@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
+import { insertRows } from '../database/insert-rows';
 import { IngestedMessage } from './ingested-message.entity';
 
 export type NewIngestedMessage = Omit<IngestedMessage, 'id' | 'organizationId' | 'createdAt'>;
@@ -26,13 +27,15 @@ export class IngestedMessagesRepository {
 
   /** Throws a unique violation when the message was already ingested (the exactly-once guard). */
   async insert(organizationId: string, row: NewIngestedMessage, manager: EntityManager): Promise<void> {
-    // updateEntity(false): nothing needs to be read back, which saves a SELECT per message.
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(IngestedMessage)
-      .values({ ...row, id: randomUUID(), organizationId })
-      .updateEntity(false)
-      .execute();
+    await this.insertMany(organizationId, [row], manager);
+  }
+
+  /** `insert` for a run of messages in one statement: one already ingested fails them all. */
+  async insertMany(organizationId: string, rows: NewIngestedMessage[], manager: EntityManager): Promise<void> {
+    await insertRows(
+      manager,
+      IngestedMessage,
+      rows.map((row) => ({ ...row, id: randomUUID(), organizationId })),
+    );
   }
 }

@@ -8,12 +8,12 @@ import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
 import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
-import type { InboundEmail } from '../tickets/inbound-email';
+import { type InboundEmail, messageIdKey } from '../tickets/inbound-email';
 import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
 import { TicketsService } from '../tickets/tickets.service';
 import type { IngestOutcome } from './ingested-message.entity';
-import { IngestedMessagesRepository } from './ingested-messages.repository';
-import { bounceNote, classifyInbound } from './message-classifier';
+import { IngestedMessagesRepository, type NewIngestedMessage } from './ingested-messages.repository';
+import { bounceNote, type Classification, classifyInbound } from './message-classifier';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncStateRepository } from './sync-state.repository';
@@ -50,6 +50,19 @@ export interface BatchItem {
   error: SyncError | null;
 }
 
+interface ParsedItem {
+  context: IngestContext;
+  message: ParsedMessage;
+  raw: Buffer;
+}
+
+/** A message of a batch with its position, ledger key and what it is. */
+interface PlannedMessage extends ParsedItem {
+  index: number;
+  key: string;
+  classification: Classification;
+}
+
 const DUPLICATE: IngestResult = { outcome: 'duplicate', ticketId: null, reason: 'already-ingested' };
 
 export function messageKeyOf(message: ParsedMessage): string {
@@ -73,10 +86,16 @@ export class MessageIngestor {
   ) {}
 
   /**
-   * Ingests a batch of consecutive messages in one transaction: each in a savepoint of its own, so one
-   * message's failure undoes only its part and goes to the failures list (in the same transaction), then
-   * the watermark moves past the batch. Committing a batch at once keeps the per-commit cost off each
-   * message; a crash before the commit leaves the whole batch to be fetched again, after it, none.
+   * Ingests a batch of consecutive messages in one transaction, then moves the watermark past it.
+   * Committing a batch at once keeps the per-commit cost off each message; a crash before the commit
+   * leaves the whole batch to be fetched again, after it, none.
+   *
+   * Messages that start a new ticket (or are only to be recorded as ignored) are written together, a
+   * run of them in a few statements; a message that may thread onto a ticket (it references a known
+   * or signed Message-ID, one from earlier in this batch, or carries a subject token), a bounce and a
+   * repeated key go one by one, in UID order, after the run before them is written. If writing a run
+   * fails, its messages go one by one instead, each in a savepoint of its own, so one message's failure
+   * undoes only its part and goes to the failures list (in the same transaction).
    */
   async ingestBatch(folder: FolderRef, items: BatchItem[]): Promise<BatchResult[]> {
     const { organizationId } = folder;
@@ -87,18 +106,49 @@ export class MessageIngestor {
         keys.filter((key): key is string => key !== null),
         manager,
       );
+      const threadIds = await this.tickets.knownMessageIds(
+        organizationId,
+        items.flatMap((item) => (item.message ? threadIdsOf(item.message) : [])),
+        manager,
+      );
       const results: BatchResult[] = [];
+      const batchIds = new Set<string>();
+      let run: PlannedMessage[] = [];
+      const flush = async () => {
+        if (run.length === 0) return;
+        const written = await this.ingestRun(organizationId, run, manager);
+        written.forEach((result, index) => {
+          results[run[index].index] = result;
+          if (result.outcome !== 'failed') known.add(run[index].key);
+        });
+        run = [];
+      };
       for (const [index, item] of items.entries()) {
         const key = keys[index];
         if (item.error || !item.message || !key) {
-          results.push(await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager));
-        } else if (known.has(key)) {
-          results.push(DUPLICATE);
+          await flush();
+          results[index] = await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager);
+          continue;
+        }
+        // The same message twice in a batch: whether the second is a duplicate depends on the first.
+        if (run.some((planned) => planned.key === key)) await flush();
+        if (known.has(key)) {
+          results[index] = DUPLICATE;
+          continue;
+        }
+        const planned = { index, key, context: item.context, message: item.message, raw: item.raw };
+        const classification = this.classify(planned);
+        if (this.startsNothingKnown(planned, classification, threadIds, batchIds)) {
+          run.push({ ...planned, classification });
         } else {
-          results.push(await this.ingestOne(item.context, item.message, item.raw, key, manager));
+          await flush();
+          results[index] = await this.ingestOne(planned, classification, manager);
           if (results[index].outcome !== 'failed') known.add(key);
         }
+        const ownId = messageIdKey(item.message.messageId);
+        if (ownId) batchIds.add(ownId);
       }
+      await flush();
       const lastUid = Math.max(...items.map((item) => item.context.uid));
       await this.state.setWatermark(
         organizationId,
@@ -118,42 +168,82 @@ export class MessageIngestor {
     });
   }
 
-  private async ingestOne(
-    context: IngestContext,
-    message: ParsedMessage,
-    raw: Buffer,
-    messageKey: string,
-    manager: EntityManager,
-  ): Promise<BatchResult> {
-    const { organizationId } = context;
-    const classification = classifyInbound(message, raw, {
+  private classify({ context, message, raw }: ParsedItem): Classification {
+    return classifyInbound(message, raw, {
       supportAddress: context.supportAddress,
       verifyProbeHeader: VERIFY_PROBE_HEADER,
-      isOwnMessageId: (id) => verifySignedMessageId(this.messageIdSecret, id)?.organizationId === organizationId,
+      isOwnMessageId: (id) =>
+        verifySignedMessageId(this.messageIdSecret, id)?.organizationId === context.organizationId,
     });
+  }
+
+  /**
+   * Ignored mail, or mail that can only start a new ticket: nothing it references (nor its own
+   * Message-ID) is known, signed by us or earlier in the batch, and its subject has no ticket token.
+   */
+  private startsNothingKnown(
+    { context, message }: ParsedItem,
+    classification: Classification,
+    threadIds: Set<string>,
+    batchIds: Set<string>,
+  ): boolean {
+    if (classification.kind === 'ignore') return true;
+    if (classification.kind !== 'ticket-mail' || findSubjectTokens(message.subject).length > 0) return false;
+    return threadIdsOf(message).every(
+      (id) =>
+        !threadIds.has(id) &&
+        !batchIds.has(id) &&
+        verifySignedMessageId(this.messageIdSecret, id)?.organizationId !== context.organizationId,
+    );
+  }
+
+  /** A run of planned messages in a few statements; one by one if that fails. */
+  private async ingestRun(
+    organizationId: string,
+    run: PlannedMessage[],
+    manager: EntityManager,
+  ): Promise<BatchResult[]> {
+    try {
+      return await this.transactions.join(manager, async (savepoint) => {
+        const mail = run.filter((planned) => planned.classification.kind === 'ticket-mail');
+        const created = await this.tickets.createTicketsFromEmails(
+          organizationId,
+          mail.map(({ context, message }) => toInboundEmail(message, message.from!, context.supportAddress)),
+          savepoint,
+        );
+        const ticketOf = new Map(mail.map((planned, index) => [planned, created[index].ticketId]));
+        const effects = run.map(({ classification }, index): IngestResult => {
+          if (classification.kind === 'ignore')
+            return { outcome: 'ignored', ticketId: null, reason: classification.reason };
+          return { outcome: 'ticket', ticketId: ticketOf.get(run[index])!, reason: null };
+        });
+        await this.ingested.insertMany(
+          organizationId,
+          run.map((planned, index) => ledgerRow(planned, effects[index])),
+          savepoint,
+        );
+        return effects;
+      });
+    } catch {
+      // Which message is at fault (or raced with another run) is found by going one by one.
+      const results: BatchResult[] = [];
+      for (const planned of run) results.push(await this.ingestOne(planned, planned.classification, manager));
+      return results;
+    }
+  }
+
+  private async ingestOne(
+    planned: ParsedItem & { key: string },
+    classification: Classification,
+    manager: EntityManager,
+  ): Promise<BatchResult> {
+    const { context, message, raw } = planned;
     try {
       // Tickets publishes its events through the runner's after-commit hooks: nothing is announced for
       // a message whose savepoint rolls back.
       return await this.transactions.join(manager, async (savepoint) => {
         const effect = await this.apply(context, message, classification, savepoint);
-        await this.ingested.insert(
-          organizationId,
-          {
-            messageKey,
-            folder: context.folder,
-            uidValidity: context.uidValidity,
-            uid: context.uid,
-            runId: context.runId,
-            outcome: effect.outcome as IngestOutcome,
-            reason: effect.reason,
-            ticketId: effect.ticketId,
-            fromAddress: message.from?.address.slice(0, 320) ?? null,
-            subject: message.subject.slice(0, 500),
-            rawKey: context.rawKey,
-            rawBase64: context.rawKey ? null : raw.toString('base64'),
-          },
-          savepoint,
-        );
+        await this.ingested.insert(context.organizationId, ledgerRow(planned, effect), savepoint);
         return effect;
       });
     } catch (error) {
@@ -185,7 +275,7 @@ export class MessageIngestor {
   private async apply(
     context: IngestContext,
     message: ParsedMessage,
-    classification: ReturnType<typeof classifyInbound>,
+    classification: Classification,
     manager: EntityManager,
   ): Promise<IngestResult> {
     const { organizationId } = context;
@@ -235,6 +325,35 @@ export class MessageIngestor {
     }
     return null;
   }
+}
+
+/** The message's own Message-ID first, then the ones it references. */
+function threadIdsOf(message: ParsedMessage): string[] {
+  const own = messageIdKey(message.messageId);
+  const referenced = extractReferencedIds(message)
+    .map((id) => messageIdKey(id))
+    .filter((id): id is string => id !== null);
+  return own ? [own, ...referenced] : referenced;
+}
+
+function ledgerRow(
+  { context, message, raw, key }: ParsedItem & { key: string },
+  effect: IngestResult,
+): NewIngestedMessage {
+  return {
+    messageKey: key,
+    folder: context.folder,
+    uidValidity: context.uidValidity,
+    uid: context.uid,
+    runId: context.runId,
+    outcome: effect.outcome as IngestOutcome,
+    reason: effect.reason,
+    ticketId: effect.ticketId,
+    fromAddress: message.from?.address.slice(0, 320) ?? null,
+    subject: message.subject.slice(0, 500),
+    rawKey: context.rawKey,
+    rawBase64: context.rawKey ? null : raw.toString('base64'),
+  };
 }
 
 /** The message as Tickets takes it: the visible reply, and the people on it other than us and the sender. */

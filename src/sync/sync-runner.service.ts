@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { parseMessage } from '../../libs/mail/parse-message';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { AppConfig } from '../config/app-config';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
@@ -7,6 +6,7 @@ import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
+import { MessageParser } from './message-parser';
 import type { SyncRun, SyncTrigger } from './sync-run.entity';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
@@ -64,6 +64,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     private readonly mailbox: MailboxService,
     private readonly storage: AttachmentStorage,
     private readonly ingestor: MessageIngestor,
+    private readonly parser: MessageParser,
     private readonly state: SyncStateRepository,
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
@@ -229,7 +230,12 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return segments;
   }
 
-  /** Downloads, parses and ingests normal-size messages, a bounded batch per transaction. */
+  /**
+   * Downloads, parses and ingests normal-size messages, a bounded batch per transaction, as a pipeline:
+   * while one batch is written, the next is fetched and parsed (on the parser's worker threads). At
+   * most one batch is being written and one read, and they commit strictly in UID order; a failed
+   * commit stops the segment before anything after it is written.
+   */
   private async ingestSegment(
     session: MailboxSession,
     folder: FolderRef & { runId: string; supportAddress: string | null },
@@ -237,22 +243,36 @@ export class SyncRunner implements BeforeApplicationShutdown {
     live: LiveRun,
   ): Promise<number[]> {
     const done: number[] = [];
-    let batch: PreparedItem[] = [];
+    let batch: Promise<PreparedItem>[] = [];
     let batchBytes = 0;
-    for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
-      live.totals.fetched += 1;
-      batch.push(await this.prepare(folder, fetched.uid, fetched.source));
-      batchBytes += fetched.source.length;
-      done.push(fetched.uid);
-      if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || live.stopRequested) {
-        await this.commit(folder, batch, live);
-        batch = [];
-        batchBytes = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    try {
+      for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
+        live.totals.fetched += 1;
+        batch.push(this.prepare(folder, fetched.uid, fetched.source));
+        batchBytes += fetched.source.length;
+        done.push(fetched.uid);
+        if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || live.stopRequested) {
+          await writing;
+          writing = this.commitWhenPrepared(folder, batch, live);
+          // Awaited before the next batch or at the end; this only marks the rejection as handled meanwhile.
+          writing.catch(() => undefined);
+          batch = [];
+          batchBytes = 0;
+        }
+        if (live.stopRequested) break;
       }
-      if (live.stopRequested) break;
+    } finally {
+      // Whatever ends the loop, the batch in flight settles before the run is finished.
+      await writing.catch(() => undefined);
     }
-    if (batch.length > 0) await this.commit(folder, batch, live);
+    await writing;
+    if (batch.length > 0) await this.commitWhenPrepared(folder, batch, live);
     return done;
+  }
+
+  private async commitWhenPrepared(folder: FolderRef, batch: Promise<PreparedItem>[], live: LiveRun): Promise<void> {
+    await this.commit(folder, await Promise.all(batch), live);
   }
 
   /**
@@ -268,7 +288,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const context = { ...folder, uid, rawKey: null as string | null };
     let message: ParsedMessage;
     try {
-      message = await parseMessage(raw);
+      message = await this.parser.parse(raw);
     } catch (caught) {
       return { context, message: null, raw, error: classifySyncError(caught), stored: Promise.resolve() };
     }

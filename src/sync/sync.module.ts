@@ -8,6 +8,7 @@ import { StorageModule } from '../storage/storage.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { IngestedMessage } from './ingested-message.entity';
 import { IngestedMessagesRepository } from './ingested-messages.repository';
+import { MessageParser } from './message-parser';
 import { MessageIngestor } from './message-ingestor.service';
 import { SyncControlService } from './sync-control.service';
 import { SyncFailure } from './sync-failure.entity';
@@ -45,6 +46,7 @@ import { WatermarkPlanner } from './watermark-planner';
     TransactionRunner,
     WatermarkPlanner,
     MessageIngestor,
+    MessageParser,
     SyncRunner,
     SyncScheduler,
     SyncControlService,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { insertRows } from '../database/insert-rows';
 import { Attachment } from './attachment.entity';
 import { Comment } from './comment.entity';
 
@@ -17,13 +18,19 @@ export class CommentsRepository {
     comment: Omit<Comment, 'organizationId'>,
     manager: EntityManager,
   ): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Comment)
-      .values({ ...comment, organizationId })
-      .updateEntity(false)
-      .execute();
+    await this.insertMany(organizationId, [comment], manager);
+  }
+
+  async insertMany(
+    organizationId: string,
+    comments: Omit<Comment, 'organizationId'>[],
+    manager: EntityManager,
+  ): Promise<void> {
+    await insertRows(
+      manager,
+      Comment,
+      comments.map((comment) => ({ ...comment, organizationId })),
+    );
   }
 
   async insertAttachments(
@@ -31,14 +38,11 @@ export class CommentsRepository {
     rows: Omit<Attachment, 'organizationId'>[],
     manager: EntityManager,
   ): Promise<void> {
-    if (rows.length === 0) return;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Attachment)
-      .values(rows.map((row) => ({ ...row, organizationId })))
-      .updateEntity(false)
-      .execute();
+    await insertRows(
+      manager,
+      Attachment,
+      rows.map((row) => ({ ...row, organizationId })),
+    );
   }
 
   /** Oldest first: the conversation as it happened. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
+import { insertRows } from '../database/insert-rows';
 import { TicketMessageId } from './ticket-message-id.entity';
 import type { MessageDirection } from './ticket-values';
 
@@ -39,13 +40,21 @@ export class MessageIdsRepository {
     direction: MessageDirection,
     manager: EntityManager,
   ): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(TicketMessageId)
-      .values({ id: randomUUID(), organizationId, ticketId, messageId, direction, createdAt: new Date() })
-      .updateEntity(false)
-      .execute();
+    await this.insertMany(organizationId, [{ ticketId, messageId, direction }], manager);
+  }
+
+  /** `insert` for several ids in one statement; a known one fails the whole statement. */
+  async insertMany(
+    organizationId: string,
+    rows: { ticketId: string; messageId: string; direction: MessageDirection }[],
+    manager: EntityManager,
+  ): Promise<void> {
+    const createdAt = new Date();
+    await insertRows(
+      manager,
+      TicketMessageId,
+      rows.map((row) => ({ id: randomUUID(), organizationId, ...row, createdAt })),
+    );
   }
 
   /** The thread of a ticket, oldest first (for References headers of replies we send). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { insertRows } from '../database/insert-rows';
 import { TicketParticipant } from './ticket-participant.entity';
 
 /** The only place that touches ticket_participants. Organization id first. */
@@ -10,17 +11,21 @@ export class TicketParticipantsRepository {
 
   /** Adds the contacts to the ticket; ones already on it stay as they are. */
   async add(organizationId: string, ticketId: string, contactIds: string[], manager: EntityManager): Promise<void> {
-    const unique = [...new Set(contactIds)].sort();
-    if (unique.length === 0) return;
+    await this.addMany(organizationId, [{ ticketId, contactIds }], manager);
+  }
+
+  /** `add` for several tickets in one statement. */
+  async addMany(
+    organizationId: string,
+    entries: { ticketId: string; contactIds: string[] }[],
+    manager: EntityManager,
+  ): Promise<void> {
     const createdAt = new Date();
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(TicketParticipant)
-      .values(unique.map((contactId) => ({ organizationId, ticketId, contactId, createdAt })))
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
+    // Sorted, so two transactions adding the same people cannot deadlock.
+    const rows = entries.flatMap(({ ticketId, contactIds }) =>
+      [...new Set(contactIds)].sort().map((contactId) => ({ organizationId, ticketId, contactId, createdAt })),
+    );
+    await insertRows(manager, TicketParticipant, rows, { orIgnore: true });
   }
 
   isParticipant(

@@ -54,6 +54,11 @@ export function nextActivityAt(ticket: Pick<Ticket, 'lastActivityAt'>): Date {
   return new Date(Math.max(Date.now(), ticket.lastActivityAt.getTime() + 1));
 }
 
+/** The participants a ticket may have among these contacts: never its requester, at most the limit. */
+function participantIdsOf(ticket: Pick<Ticket, 'requesterId'>, contactIds: string[]): string[] {
+  return contactIds.filter((id) => id !== ticket.requesterId).slice(0, MAX_PARTICIPANTS);
+}
+
 /**
  * The steps that write a ticket's data, each inside the transaction it is given. The service
  * composes them; nothing here opens a transaction or publishes an event.
@@ -80,27 +85,45 @@ export class TicketWriter {
   }
 
   async createTicket(manager: EntityManager, organizationId: string, data: NewTicketData): Promise<Ticket> {
-    const people = await this.contacts.upsertMany(organizationId, [data.requester, ...data.participants], manager);
-    const requester = people.get(data.requester.email)!;
-    const ticket = await this.tickets.insert(
+    const [ticket] = await this.createTickets(manager, organizationId, [data]);
+    return ticket;
+  }
+
+  /** Tickets numbered in the order given, with their people, in a few statements for all of them. */
+  async createTickets(manager: EntityManager, organizationId: string, data: NewTicketData[]): Promise<Ticket[]> {
+    const people = await this.contacts.upsertMany(
       organizationId,
-      {
-        id: randomUUID(),
-        subject: data.subject,
-        status: data.status,
-        priority: 'normal',
-        requesterId: requester.id,
-        assigneeId: null,
-        source: data.source,
-        linkedTicketId: data.linkedTicketId,
-        createdAt: data.at,
-        lastActivityAt: data.at,
-      },
+      data.flatMap((ticket) => [ticket.requester, ...ticket.participants]),
       manager,
     );
-    const participantIds = data.participants.map((person) => people.get(person.email)!.id);
-    await this.addParticipants(manager, organizationId, ticket, participantIds);
-    return ticket;
+    const tickets = await this.tickets.insertMany(
+      organizationId,
+      data.map((ticket) => ({
+        id: randomUUID(),
+        subject: ticket.subject,
+        status: ticket.status,
+        priority: 'normal',
+        requesterId: people.get(ticket.requester.email)!.id,
+        assigneeId: null,
+        source: ticket.source,
+        linkedTicketId: ticket.linkedTicketId,
+        createdAt: ticket.at,
+        lastActivityAt: ticket.at,
+      })),
+      manager,
+    );
+    await this.participants.addMany(
+      organizationId,
+      tickets.map((ticket, index) => ({
+        ticketId: ticket.id,
+        contactIds: participantIdsOf(
+          ticket,
+          data[index].participants.map((person) => people.get(person.email)!.id),
+        ),
+      })),
+      manager,
+    );
+    return tickets;
   }
 
   /** Adds contacts as participants of the ticket; the requester is never one of them. */
@@ -110,8 +133,7 @@ export class TicketWriter {
     ticket: Ticket,
     contactIds: string[],
   ): Promise<void> {
-    const others = contactIds.filter((id) => id !== ticket.requesterId).slice(0, MAX_PARTICIPANTS);
-    await this.participants.add(organizationId, ticket.id, others, manager);
+    await this.participants.add(organizationId, ticket.id, participantIdsOf(ticket, contactIds), manager);
   }
 
   async addComment(
@@ -120,11 +142,21 @@ export class TicketWriter {
     ticketId: string,
     data: NewCommentData,
   ): Promise<string> {
-    const id = randomUUID();
-    await this.comments.insert(
+    const [id] = await this.addComments(manager, organizationId, [{ ticketId, data }]);
+    return id;
+  }
+
+  /** Comments (with their attachments) on any tickets, in two statements; returns their ids in order. */
+  async addComments(
+    manager: EntityManager,
+    organizationId: string,
+    entries: { ticketId: string; data: NewCommentData }[],
+  ): Promise<string[]> {
+    const ids = entries.map(() => randomUUID());
+    await this.comments.insertMany(
       organizationId,
-      {
-        id,
+      entries.map(({ ticketId, data }, index) => ({
+        id: ids[index],
         ticketId,
         authorContactId: data.authorContactId,
         authorUserId: data.authorUserId,
@@ -133,21 +165,23 @@ export class TicketWriter {
         internal: data.internal,
         receivedAt: data.receivedAt,
         createdAt: data.at,
-      },
+      })),
       manager,
     );
     await this.comments.insertAttachments(
       organizationId,
-      data.attachments.map((attachment) => ({
-        id: randomUUID(),
-        ticketId,
-        commentId: id,
-        ...attachment,
-        createdAt: data.at,
-      })),
+      entries.flatMap(({ ticketId, data }, index) =>
+        data.attachments.map((attachment) => ({
+          id: randomUUID(),
+          ticketId,
+          commentId: ids[index],
+          ...attachment,
+          createdAt: data.at,
+        })),
+      ),
       manager,
     );
-    return id;
+    return ids;
   }
 
   /** Refuses an id the organization already has, before anything is written for it. */
@@ -165,10 +199,19 @@ export class TicketWriter {
     messageId: string,
     direction: MessageDirection,
   ): Promise<void> {
+    await this.recordMessageIds(manager, organizationId, [{ ticketId, messageId, direction }]);
+  }
+
+  /** Several ids in one statement; an id the organization already has fails them all. */
+  async recordMessageIds(
+    manager: EntityManager,
+    organizationId: string,
+    rows: { ticketId: string; messageId: string; direction: MessageDirection }[],
+  ): Promise<void> {
     try {
-      await this.messageIds.insert(organizationId, ticketId, messageId, direction, manager);
+      await this.messageIds.insertMany(organizationId, rows, manager);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new MessageAlreadyIngestedError(messageId, null);
+      if (isUniqueViolation(error) && rows.length === 1) throw new MessageAlreadyIngestedError(rows[0].messageId, null);
       throw error;
     }
   }

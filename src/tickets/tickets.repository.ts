@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Not, Repository } from 'typeorm';
+import { insertRows } from '../database/insert-rows';
 import { TicketCounter } from './ticket-counter.entity';
 import { Ticket } from './ticket.entity';
 import type { TicketPriority, TicketStatus } from './ticket-values';
@@ -20,27 +21,40 @@ export class TicketsRepository {
   constructor(@InjectRepository(Ticket) private readonly tickets: Repository<Ticket>) {}
 
   /**
-   * The next number of the organization. The counter row stays locked until the caller's
-   * transaction ends, which orders concurrent creations; a rollback hands the number back.
+   * Reserves the next `count` numbers of the organization and returns the first. The counter row stays
+   * locked until the caller's transaction ends, which orders concurrent creations; a rollback hands the
+   * numbers back.
    */
-  async nextNumber(organizationId: string, manager: EntityManager): Promise<number> {
+  async reserveNumbers(organizationId: string, count: number, manager: EntityManager): Promise<number> {
     const table = manager.connection.getMetadata(TicketCounter).tableName;
     const [sql, parameters] = manager.connection.driver.escapeQueryWithParameters(
-      `INSERT INTO "${table}" ("organization_id", "last_number") VALUES (:organizationId, 1)
-       ON CONFLICT ("organization_id") DO UPDATE SET "last_number" = "${table}"."last_number" + 1
+      `INSERT INTO "${table}" ("organization_id", "last_number") VALUES (:organizationId, :count)
+       ON CONFLICT ("organization_id") DO UPDATE SET "last_number" = "${table}"."last_number" + :count
        RETURNING "last_number"`,
-      { organizationId },
+      { organizationId, count },
     );
     const rows = (await manager.query(sql, parameters)) as { last_number: number | string }[];
-    return Number(rows[0].last_number);
+    return Number(rows[0].last_number) - count + 1;
   }
 
   /** Inserts a ticket with the next number of its organization. */
   async insert(organizationId: string, ticket: NewTicket, manager: EntityManager): Promise<Ticket> {
-    const number = await this.nextNumber(organizationId, manager);
-    const row = { ...ticket, organizationId, number, updatedAt: ticket.createdAt };
-    await manager.createQueryBuilder().insert().into(Ticket).values(row).updateEntity(false).execute();
+    const [row] = await this.insertMany(organizationId, [ticket], manager);
     return row;
+  }
+
+  /** Inserts tickets numbered consecutively in the order given, in one statement per chunk. */
+  async insertMany(organizationId: string, tickets: NewTicket[], manager: EntityManager): Promise<Ticket[]> {
+    if (tickets.length === 0) return [];
+    const first = await this.reserveNumbers(organizationId, tickets.length, manager);
+    const rows = tickets.map((ticket, index) => ({
+      ...ticket,
+      organizationId,
+      number: first + index,
+      updatedAt: ticket.createdAt,
+    }));
+    await insertRows(manager, Ticket, rows);
+    return rows;
   }
 
   /** `forUpdate` locks the row (PostgreSQL) so a concurrent status change waits for this transaction. */

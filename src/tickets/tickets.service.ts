@@ -33,6 +33,14 @@ export interface CreatedTicket {
   commentId: string;
 }
 
+interface EmailTicketDraft {
+  email: InboundEmail;
+  /** Normalized, or null when the message has none. */
+  messageId: string | null;
+  attachments: StoredAttachment[];
+  linkedTicketId: string | null;
+}
+
 export interface EmailCommentResult {
   /**
    * `commented`: added to the ticket; `reopened`: added, and it moved a resolved ticket back to
@@ -102,6 +110,12 @@ export class TicketsService {
     return allowed ? refOf(ticket) : null;
   }
 
+  /** Which of these Message-IDs belong to a ticket of the organization (normalized), in one query. */
+  async knownMessageIds(organizationId: string, messageIds: string[], manager?: EntityManager): Promise<Set<string>> {
+    const keys = messageIds.map((id) => messageIdKey(id)).filter((key): key is string => key !== null);
+    return new Set((await this.messageIds.findTickets(organizationId, keys, manager)).keys());
+  }
+
   ticketExists(organizationId: string, ticketId: string, manager?: EntityManager): Promise<boolean> {
     return this.tickets.exists(organizationId, ticketId, manager);
   }
@@ -115,6 +129,42 @@ export class TicketsService {
     return this.ingest(organizationId, email, manager, async (transaction, messageId, attachments) => {
       if (messageId) await this.writer.assertUnknownMessage(transaction, organizationId, messageId);
       return this.openTicket(transaction, organizationId, email, messageId, attachments, null);
+    });
+  }
+
+  /**
+   * New tickets from messages that thread to none, as createTicketFromEmail makes them, written
+   * together in a few statements (a sync batch). All or nothing: any failure, such as a Message-ID the
+   * organization already has, rejects the whole call; the caller can then go through the messages one
+   * by one to find the one at fault.
+   */
+  async createTicketsFromEmails(
+    organizationId: string,
+    emails: InboundEmail[],
+    manager: EntityManager,
+  ): Promise<CreatedTicket[]> {
+    if (emails.length === 0) return [];
+    if (emails.some((email) => !contactOf(email.from).email.includes('@'))) {
+      throw new DomainError('validation', 'SENDER_REQUIRED', 'A message has no sender address');
+    }
+    const messageIds = emails.map((email) => messageIdKey(email.messageId));
+    const attachments: StoredAttachment[][] = [];
+    for (const email of emails) attachments.push(await this.writer.storeAttachments(email.attachments));
+    return this.transactions.join(manager, async (transaction) => {
+      const ids = messageIds.filter((id): id is string => id !== null);
+      const known = await this.messageIds.findTickets(organizationId, ids, transaction);
+      const repeated = ids.find((id, index) => known.has(id) || ids.indexOf(id) !== index);
+      if (repeated) throw new MessageAlreadyIngestedError(repeated, known.get(repeated) ?? null);
+      return this.openTickets(
+        transaction,
+        organizationId,
+        emails.map((email, index) => ({
+          email,
+          messageId: messageIds[index],
+          attachments: attachments[index],
+          linkedTicketId: null,
+        })),
+      );
     });
   }
 
@@ -243,37 +293,70 @@ export class TicketsService {
     attachments: StoredAttachment[],
     linkedTicketId: string | null,
   ): Promise<CreatedTicket> {
+    const [created] = await this.openTickets(transaction, organizationId, [
+      { email, messageId, attachments, linkedTicketId },
+    ]);
+    return created;
+  }
+
+  /** Tickets from emails, each with its first comment, in a few statements for all of them. */
+  private async openTickets(
+    transaction: EntityManager,
+    organizationId: string,
+    drafts: EmailTicketDraft[],
+  ): Promise<CreatedTicket[]> {
     const at = new Date();
-    const requester = contactOf(email.from);
-    const ticket = await this.writer.createTicket(transaction, organizationId, {
-      subject: ticketSubject(email.subject),
-      requester,
-      participants: participantsOf(email, requester.email),
-      source: 'email',
-      status: 'new',
-      linkedTicketId,
-      at,
-    });
-    if (messageId) await this.writer.recordMessageId(transaction, organizationId, ticket.id, messageId, 'inbound');
-    const commentId = await this.writer.addComment(transaction, organizationId, ticket.id, {
-      kind: 'requester',
-      authorContactId: ticket.requesterId,
-      authorUserId: null,
-      content: commentContent(email),
-      internal: false,
-      receivedAt: email.receivedAt,
-      attachments,
-      at,
-    });
-    this.events.publishAfterCommit(transaction, 'ticket.created', {
+    const tickets = await this.writer.createTickets(
+      transaction,
       organizationId,
-      ticketId: ticket.id,
-      ticketNumber: ticket.number,
-      commentId,
-      source: 'email',
-      linkedTicketId,
+      drafts.map(({ email, linkedTicketId }) => {
+        const requester = contactOf(email.from);
+        return {
+          subject: ticketSubject(email.subject),
+          requester,
+          participants: participantsOf(email, requester.email),
+          source: 'email' as const,
+          status: 'new' as const,
+          linkedTicketId,
+          at,
+        };
+      }),
+    );
+    await this.writer.recordMessageIds(
+      transaction,
+      organizationId,
+      drafts.flatMap(({ messageId }, index) =>
+        messageId ? [{ ticketId: tickets[index].id, messageId, direction: 'inbound' as const }] : [],
+      ),
+    );
+    const commentIds = await this.writer.addComments(
+      transaction,
+      organizationId,
+      drafts.map(({ email, attachments }, index) => ({
+        ticketId: tickets[index].id,
+        data: {
+          kind: 'requester' as const,
+          authorContactId: tickets[index].requesterId,
+          authorUserId: null,
+          content: commentContent(email),
+          internal: false,
+          receivedAt: email.receivedAt,
+          attachments,
+          at,
+        },
+      })),
+    );
+    return tickets.map((ticket, index) => {
+      this.events.publishAfterCommit(transaction, 'ticket.created', {
+        organizationId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        commentId: commentIds[index],
+        source: 'email',
+        linkedTicketId: drafts[index].linkedTicketId,
+      });
+      return { ticketId: ticket.id, number: ticket.number, commentId: commentIds[index] };
     });
-    return { ticketId: ticket.id, number: ticket.number, commentId };
   }
 
   private async replyOn(
