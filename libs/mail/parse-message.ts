@@ -19,7 +19,7 @@ export class MessageParseError extends Error {
   }
 }
 
-const PARSER_OPTIONS = {
+export const PARSER_OPTIONS = {
   skipImageLinks: true,
   keepCidLinks: true,
   // We derive text from HTML ourselves (one converter for the whole app) and never need textAsHtml.
@@ -83,11 +83,15 @@ async function embeddedSubject(content: Buffer): Promise<string | null> {
   }
 }
 
+/** Where a part's content went when it was streamed to storage rather than read into memory. */
+export type StoredParts = Map<Attachment, { key: string; size: number }>;
+
 async function toAttachments(
   mail: ParsedMail,
   html: string | null,
   raw: Buffer,
   hints: string[],
+  stored: StoredParts,
 ): Promise<MailAttachment[]> {
   const generated = new GeneratedFilenames();
   const shownInHtml = referencedContentIds(html);
@@ -95,15 +99,18 @@ async function toAttachments(
   for (const part of mail.attachments) {
     const contentType = part.contentType.toLowerCase();
     const contentId = normaliseContentId(part);
-    const content = isUuencoded(part.headers.get('content-transfer-encoding')) ? uudecode(part.content) : part.content;
+    const storedAs = stored.get(part) ?? null;
+    const content =
+      !storedAs && isUuencoded(part.headers.get('content-transfer-encoding')) ? uudecode(part.content) : part.content;
     attachments.push({
       filename: await attachmentFilename(part, contentType, contentId, raw, hints, generated),
       contentType,
-      size: content.length,
+      size: storedAs ? storedAs.size : content.length,
       contentId,
       inline: contentId !== null && shownInHtml.has(contentId.toLowerCase()),
       content,
-      checksum: createHash('sha256').update(content).digest('hex'),
+      checksum: storedAs ? storedAs.key : createHash('sha256').update(content).digest('hex'),
+      storedAs,
     });
   }
   return attachments;
@@ -176,6 +183,17 @@ async function runParser(raw: Buffer): Promise<ParsedMail> {
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   const hints = collectCharsetHints(raw);
   const mail = await runParser(repairHeaderBytes(raw, hints));
+  return toParsedMessage(mail, { raw, hints, contentHash: computeContentHash(raw), stored: new Map() });
+}
+
+/**
+ * The ParsedMessage of what mailparser read. `raw` is where header parameters are looked up again in
+ * their original bytes (the whole message, or for a streamed one its header block).
+ */
+export async function toParsedMessage(
+  mail: ParsedMail,
+  source: { raw: Buffer; hints: string[]; contentHash: string; stored: StoredParts },
+): Promise<ParsedMessage> {
   const headers = await buildHeaderRecord(mail.headerLines);
   const html = typeof mail.html === 'string' ? mail.html : null;
   return {
@@ -191,7 +209,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     headers,
     text: bodyText(mail, html),
     html,
-    attachments: await toAttachments(mail, html, raw, hints),
-    contentHash: computeContentHash(raw),
+    attachments: await toAttachments(mail, html, source.raw, source.hints, source.stored),
+    contentHash: source.contentHash,
   };
 }

@@ -24,6 +24,12 @@ export interface MailAttachment {
   content: Buffer;
   /** SHA-256 of `content`, hex. */
   checksum: string;
+  /**
+   * Where the content already is when it was streamed to attachment storage instead of being held in
+   * memory (parts of a large message): `content` is then empty and `size` and `checksum` (SHA-256)
+   * describe the stored bytes. Null for content in `content`.
+   */
+  storedAs: { key: string; size: number } | null;
 }
 
 export interface ParsedMessage {

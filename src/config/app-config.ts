@@ -36,6 +36,8 @@ export abstract class AppConfig {
     nowWaitSeconds: number;
     /** Worker threads that parse fetched mail beside the main thread; 0 parses on the main thread. */
     parseWorkers: number;
+    /** Over this RFC822.SIZE a message is streamed through storage instead of being held in memory. */
+    streamMessageBytes: number;
   };
   /** The notification outbox and its sender (NOTIFY_*). */
   abstract readonly notifications: {

@@ -187,6 +187,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       maxBackoffSeconds: integer(env, 'SYNC_MAX_BACKOFF_SECONDS', 3600, 1, 86400),
       nowWaitSeconds: integer(env, 'SYNC_NOW_WAIT_SECONDS', 25, 0, 600),
       parseWorkers: integer(env, 'SYNC_PARSE_WORKERS', 1, 0, 16),
+      streamMessageBytes: integer(env, 'SYNC_STREAM_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     loginRateLimit: {
       windowSeconds: integer(env, 'LOGIN_RATE_WINDOW_SECONDS', 900, 1, 86400),

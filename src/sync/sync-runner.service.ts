@@ -7,6 +7,7 @@ import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
 import { MessageParser } from './message-parser';
+import { parseLargeMessage, readHeaderBlock } from '../../libs/mail/parse-large-message';
 import type { SyncRun, SyncTrigger } from './sync-run.entity';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
@@ -21,6 +22,8 @@ const MB = 1024 * 1024;
 const COMMIT_BATCH_MESSAGES = 50;
 const COMMIT_BATCH_BYTES = 16 * MB;
 const INLINE_RAW_BYTES = 256 * 1024;
+
+type MessageSize = 'normal' | 'large' | 'oversized';
 
 /** A batch item whose bytes may still be on their way to storage. */
 interface PreparedItem extends BatchItem {
@@ -207,9 +210,12 @@ export class SyncRunner implements BeforeApplicationShutdown {
         continue;
       }
       for (const segment of this.segments(page)) {
-        const done = segment.oversized
-          ? await this.ingestOversized(session, folder, segment.refs[0], live)
-          : await this.ingestSegment(session, folder, segment.refs, live);
+        const done =
+          segment.size === 'oversized'
+            ? await this.ingestOversized(session, folder, segment.refs[0], live)
+            : segment.size === 'large'
+              ? await this.ingestLarge(session, folder, segment.refs[0], live)
+              : await this.ingestSegment(session, folder, segment.refs, live);
         if (markSeen && done.length > 0) await session.markSeen(done);
         if (live.stopRequested) return;
       }
@@ -217,15 +223,22 @@ export class SyncRunner implements BeforeApplicationShutdown {
     }
   }
 
-  /** Consecutive runs of normal-size messages, with each oversized message as a segment of its own. */
-  private segments(page: MessageRef[]): { oversized: boolean; refs: MessageRef[] }[] {
-    const limit = this.config.sync.maxMessageBytes;
-    const segments: { oversized: boolean; refs: MessageRef[] }[] = [];
+  /**
+   * Consecutive runs of normal-size messages; each large message (streamed) and each oversized one
+   * (headers only) is a segment of its own.
+   */
+  private segments(page: MessageRef[]): { size: MessageSize; refs: MessageRef[] }[] {
+    const segments: { size: MessageSize; refs: MessageRef[] }[] = [];
     for (const ref of page) {
-      const oversized = ref.size > limit;
+      const size: MessageSize =
+        ref.size > this.config.sync.maxMessageBytes
+          ? 'oversized'
+          : ref.size > this.config.sync.streamMessageBytes
+            ? 'large'
+            : 'normal';
       const last = segments[segments.length - 1];
-      if (last && !last.oversized && !oversized) last.refs.push(ref);
-      else segments.push({ oversized, refs: [ref] });
+      if (last && last.size === 'normal' && size === 'normal') last.refs.push(ref);
+      else segments.push({ size, refs: [ref] });
     }
     return segments;
   }
@@ -298,7 +311,9 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const rawToStore = raw.length > INLINE_RAW_BYTES ? [raw] : [];
     item.stored = Promise.all([
       ...rawToStore.map((bytes) => this.storage.put(bytes)),
-      ...message.attachments.map((attachment) => this.storage.put(attachment.content)),
+      ...message.attachments
+        .filter((attachment) => !attachment.storedAs)
+        .map((attachment) => this.storage.put(attachment.content)),
     ]).then(
       ([rawStored]) => {
         if (rawToStore.length > 0) context.rawKey = rawStored.key;
@@ -321,6 +336,37 @@ export class SyncRunner implements BeforeApplicationShutdown {
       else if (result.outcome !== 'duplicate') live.totals.ignored += 1;
     }
     return results;
+  }
+
+  /**
+   * A message too large to hold in memory, streamed end to end: the raw bytes go into storage as they
+   * download, then are parsed back from there with each attachment streamed into storage as well, so
+   * memory stays bounded whatever the size. A message that cannot be parsed goes to the failures list
+   * with its header block (its full bytes stay in storage under the ledger's raw key).
+   */
+  private async ingestLarge(
+    session: MailboxSession,
+    folder: FolderRef & { runId: string; supportAddress: string | null },
+    ref: MessageRef,
+    live: LiveRun,
+  ): Promise<number[]> {
+    const source = await session.downloadSource(ref.uid);
+    if (!source) return [];
+    live.totals.fetched += 1;
+    const stored = await this.storage.put(source);
+    const context = { ...folder, uid: ref.uid, rawKey: stored.key };
+    const header = await readHeaderBlock(await this.storage.get(stored.key));
+    let item: PreparedItem;
+    try {
+      const message = await parseLargeMessage(await this.storage.get(stored.key), stored.key, (content) =>
+        this.storage.put(content),
+      );
+      item = { context, message, raw: header, error: null, stored: Promise.resolve() };
+    } catch (caught) {
+      item = { context, message: null, raw: header, error: classifySyncError(caught), stored: Promise.resolve() };
+    }
+    await this.commit(folder, [item], live);
+    return [ref.uid];
   }
 
   /** Over the size limit: the ticket is made from the headers alone, and the admin sees why. */

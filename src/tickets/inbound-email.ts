@@ -29,6 +29,8 @@ export interface InboundAttachment {
   /** Without angle brackets; null when the part has none. */
   contentId: string | null;
   inline: boolean;
+  /** Already in attachment storage (a part of a large message streamed there): `content` is then empty. */
+  storedAs?: { key: string; size: number } | null;
 }
 
 /** Cc lists beyond this are not recorded as participants (a mass mailing is not a conversation). */

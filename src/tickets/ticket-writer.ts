@@ -78,7 +78,7 @@ export class TicketWriter {
   async storeAttachments(attachments: InboundAttachment[]): Promise<StoredAttachment[]> {
     const stored: StoredAttachment[] = [];
     for (const attachment of attachments) {
-      const { key, size } = await this.storage.put(attachment.content);
+      const { key, size } = attachment.storedAs ?? (await this.storage.put(attachment.content));
       stored.push({ ...attachmentMetadata(attachment), storageKey: key, size });
     }
     return stored;

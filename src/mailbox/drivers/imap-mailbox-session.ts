@@ -1,4 +1,6 @@
 import type { ImapFlow, SearchObject } from 'imapflow';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { MailConnectionError } from '../../common/net/mail-connection-error';
 import { disconnectImap, imapCall } from './imap-client';
 import type { FetchedHeaders, FetchedMessage, FolderState, MailboxSession, MessageRef } from './mailbox-driver';
@@ -6,6 +8,30 @@ import { toUidSet } from './uid-set';
 
 /** UIDs per FETCH command: keeps command lines short without a round trip per message. */
 const FETCH_BATCH = 200;
+
+/** Bytes per partial FETCH of a streamed download: few round trips, little memory. */
+const DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * The stream, failing with `stalled()` when no data arrives for `timeoutMs` while it is being read
+ * (the per-call timeout, applied to each chunk, so a slow but steady download is not cut off).
+ */
+function stallGuard(source: Readable, timeoutMs: number, stalled: () => Error): Readable {
+  const guarded = new PassThrough();
+  let timer: NodeJS.Timeout | null = null;
+  const arm = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => guarded.destroy(stalled()), timeoutMs);
+  };
+  source.on('data', arm);
+  arm();
+  pipeline(source, guarded).catch((error: unknown) => guarded.destroy(error as Error));
+  guarded.once('close', () => {
+    if (timer) clearTimeout(timer);
+    source.destroy();
+  });
+  return guarded;
+}
 
 function connectionLost(): MailConnectionError {
   return new MailConnectionError('refused', 'The IMAP connection was closed by the server or after an earlier failure');
@@ -65,6 +91,19 @@ export class ImapMailboxSession implements MailboxSession {
     } finally {
       this.fetching = false;
     }
+  }
+
+  async downloadSource(uid: number): Promise<Readable | null> {
+    this.assertReady();
+    const download = await this.call(
+      this.client.download(String(uid), undefined, { uid: true, chunkSize: DOWNLOAD_CHUNK_BYTES }),
+      'Downloading a large message',
+    );
+    if (!download?.content) return null;
+    return stallGuard(download.content, this.timeoutMs, () => {
+      this.client.close();
+      return new MailConnectionError('timeout', 'Downloading a large message: the server stopped sending');
+    });
   }
 
   async fetchHeaders(uids: number[]): Promise<FetchedHeaders[]> {

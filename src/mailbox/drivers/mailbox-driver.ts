@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
 import type { ImapConnectionSettings } from './imap-settings';
 
@@ -43,6 +44,12 @@ export interface MailboxSession {
   listUids(fromUidExclusive: number, limit: number): Promise<MessageRef[]>;
   /** Full raw messages, ascending by UID; reading them does not mark them \Seen. Vanished UIDs are skipped. */
   fetchSources(uids: number[]): AsyncIterable<FetchedMessage>;
+  /**
+   * One raw message as a stream, downloaded in chunks, for messages too large to hold in memory
+   * (reading does not mark it \\Seen); null when it vanished. Read it to the end (or destroy it)
+   * before calling anything else; it fails with a MailConnectionError when the server stalls.
+   */
+  downloadSource(uid: number): Promise<Readable | null>;
   /** Just the header blocks (BODY.PEEK[HEADER]), for messages too large to download whole. */
   fetchHeaders(uids: number[]): Promise<FetchedHeaders[]>;
   /** UIDs whose header `name` contains `value` (IMAP HEADER search: substring, case-insensitive). */
