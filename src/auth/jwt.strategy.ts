@@ -40,7 +40,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(payload: TokenPayload): Promise<AuthUser | null> {
-    const user = typeof payload.sub === 'string' ? await this.users.findById(payload.sub) : null;
+    const user = typeof payload.sub === 'string' ? await this.users.findCaller(payload.sub) : null;
     if (!user || user.disabled) return null;
     return { id: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId };
   }
