@@ -52,6 +52,15 @@ export class UsersRepository {
     return this.users.findOneBy({ organizationId, id });
   }
 
+  /** Only the id and name of the given users (e.g. the assignees on a page of tickets), in plain SQL like findCaller. */
+  async findNames(organizationId: string, ids: string[]): Promise<Pick<User, 'id' | 'name'>[]> {
+    const [sql, parameters] = this.users.manager.connection.driver.escapeQueryWithParameters(
+      'SELECT "id", "name" FROM "users" WHERE "organization_id" = :organizationId AND "id" IN (:...ids)',
+      { organizationId, ids },
+    );
+    return (await this.users.query(sql, parameters)) as Pick<User, 'id' | 'name'>[];
+  }
+
   listInOrganization(organizationId: string): Promise<User[]> {
     return this.users.find({ where: { organizationId }, order: { createdAt: 'ASC', email: 'ASC' } });
   }

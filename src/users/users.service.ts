@@ -62,6 +62,13 @@ export class UsersService {
     return this.users.findCaller(id);
   }
 
+  /** The names of the organization's users among `ids`, by id; unknown ids are left out. */
+  async namesByIds(organizationId: string, ids: Iterable<string>): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    return new Map((await this.users.findNames(organizationId, unique)).map((user) => [user.id, user.name]));
+  }
+
   existsSuperadmin(): Promise<boolean> {
     return this.users.existsSuperadmin();
   }
