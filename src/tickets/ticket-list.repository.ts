@@ -64,6 +64,14 @@ const SELECT_ITEM = [
 ].join(', ');
 
 /**
+ * The total of an unfiltered list, without counting: numbers are handed out 1, 2, 3… by the counter in
+ * the creating transaction (a rollback gives the number back) and tickets are never deleted, so the
+ * counter is the exact total. Counting 100,000 rows dominated the first page of the list.
+ */
+const TOTAL_FROM_COUNTER =
+  '(SELECT "last_number" FROM "ticket_counters" WHERE "organization_id" = :organizationId) AS "total"';
+
+/**
  * The agents' ticket list: newest activity first, with `number` as the tie-breaker so pages are
  * stable. Each filter combination is served by one of the tickets indexes (organization first).
  *
@@ -86,18 +94,29 @@ export class TicketListRepository {
   async page(organizationId: string, filter: TicketListFilter, offset: number, limit: number): Promise<TicketPage> {
     const { where, parameters } = this.conditions(organizationId, filter);
     const unfiltered = !filter.status && filter.assigneeId === undefined && !filter.requesterId && !filter.search;
+    if (unfiltered) {
+      // The total rides along on every row: one round trip instead of two on PostgreSQL. A page past
+      // the end has no row to carry it.
+      const rows = await this.rows(where, { ...parameters, limit, offset }, TOTAL_FROM_COUNTER);
+      const total = rows.length > 0 ? Number(rows[0].total) : offset === 0 ? 0 : await this.ticketCount(organizationId);
+      return { items: rows.map((row) => this.itemOf(row)), total };
+    }
     const [rows, total] = await Promise.all([
-      this.query(
-        `SELECT ${SELECT_ITEM} FROM "tickets" t
-         LEFT JOIN "contacts" c ON c."organization_id" = t."organization_id" AND c."id" = t."requester_id"
-         WHERE ${where}
-         ORDER BY t."last_activity_at" DESC, t."number" DESC
-         LIMIT :limit OFFSET :offset`,
-        { ...parameters, limit, offset },
-      ),
-      unfiltered ? this.ticketCount(organizationId) : this.count(where, parameters),
+      this.rows(where, { ...parameters, limit, offset }),
+      this.count(where, parameters),
     ]);
     return { items: rows.map((row) => this.itemOf(row)), total };
+  }
+
+  private rows(where: string, parameters: Parameters, extraColumn?: string): Promise<ObjectLiteral[]> {
+    return this.query(
+      `SELECT ${SELECT_ITEM}${extraColumn ? `, ${extraColumn}` : ''} FROM "tickets" t
+       LEFT JOIN "contacts" c ON c."organization_id" = t."organization_id" AND c."id" = t."requester_id"
+       WHERE ${where}
+       ORDER BY t."last_activity_at" DESC, t."number" DESC
+       LIMIT :limit OFFSET :offset`,
+      parameters,
+    );
   }
 
   /** COUNT(*): no joins here, so there is nothing to count twice. */
@@ -106,17 +125,10 @@ export class TicketListRepository {
     return Number(counted?.total ?? 0);
   }
 
-  /**
-   * All of an organization's tickets, without counting them: numbers are handed out 1, 2, 3… by the
-   * counter in the creating transaction (a rollback gives the number back) and tickets are never deleted,
-   * so the counter is the exact total. Counting 100,000 rows dominated the first page of the list.
-   */
+  /** The counter alone, for a page past the end of an unfiltered list (see TOTAL_FROM_COUNTER). */
   private async ticketCount(organizationId: string): Promise<number> {
-    const [counter] = await this.query(
-      'SELECT "last_number" FROM "ticket_counters" WHERE "organization_id" = :organizationId',
-      { organizationId },
-    );
-    return Number(counter?.last_number ?? 0);
+    const [counter] = await this.query(`SELECT ${TOTAL_FROM_COUNTER}`, { organizationId });
+    return Number(counter?.total ?? 0);
   }
 
   /** The WHERE clause over `tickets t`, always starting with the organization. */
