@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { QueryDrain } from './query-drain';
 import { SqliteMaintenance } from './sqlite-maintenance';
 
 @Module({
@@ -12,6 +13,6 @@ import { SqliteMaintenance } from './sqlite-maintenance';
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), autoLoadEntities: true }),
     }),
   ],
-  providers: [SqliteMaintenance],
+  providers: [SqliteMaintenance, QueryDrain],
 })
 export class DatabaseModule {}

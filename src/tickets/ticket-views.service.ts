@@ -14,7 +14,7 @@ import type {
   TicketDetailResponse,
 } from './dto/ticket-detail.response';
 import type { ContactResponse, TicketListResponse, TicketSummaryResponse } from './dto/ticket-summary.response';
-import { TicketListFilter, TicketListRepository } from './ticket-list.repository';
+import { TicketListFilter, TicketListItem, TicketListRepository } from './ticket-list.repository';
 import { TicketParticipantsRepository } from './ticket-participants.repository';
 import type { Ticket } from './ticket.entity';
 import { TicketsRepository } from './tickets.repository';
@@ -23,7 +23,8 @@ type UserNames = Map<string, string>;
 
 /**
  * The agents' read side. Each response takes a fixed number of queries whatever its size: the
- * page or ticket, then the contacts, comments, attachments and users it mentions, each in one batch.
+ * page (with its requesters) or ticket, then the contacts, comments, attachments and users it
+ * mentions, each in one batch. Users are read by id, never the organization's whole list.
  */
 @Injectable()
 export class TicketViewsService {
@@ -47,18 +48,12 @@ export class TicketViewsService {
       filter.requesterId = requester.id;
     }
     const result = await this.list.page(organizationId, filter, (page - 1) * pageSize, pageSize);
-    const [contacts, userNames] = await Promise.all([
-      this.contacts.findByIds(
-        organizationId,
-        result.items.map((ticket) => ticket.requesterId),
-      ),
-      this.userNames(
-        organizationId,
-        result.items.some((ticket) => ticket.assigneeId !== null),
-      ),
-    ]);
+    const userNames = await this.users.namesByIds(
+      organizationId,
+      result.items.flatMap((ticket) => (ticket.assigneeId ? [ticket.assigneeId] : [])),
+    );
     return {
-      items: result.items.map((ticket) => summaryOf(ticket, contacts, userNames)),
+      items: result.items.map((ticket) => summaryOf(ticket, ticket.requester, userNames)),
       total: result.total,
       page,
       pageSize,
@@ -78,17 +73,20 @@ export class TicketViewsService {
       ...participantIds,
       ...comments.flatMap((c) => (c.authorContactId ? [c.authorContactId] : [])),
     ];
-    const needsUsers = ticket.assigneeId !== null || comments.some((comment) => comment.authorUserId !== null);
+    const userIds = [
+      ...(ticket.assigneeId ? [ticket.assigneeId] : []),
+      ...comments.flatMap((c) => (c.authorUserId ? [c.authorUserId] : [])),
+    ];
     const [contacts, userNames] = await Promise.all([
       this.contacts.findByIds(organizationId, contactIds),
-      this.userNames(organizationId, needsUsers),
+      this.users.namesByIds(organizationId, userIds),
     ]);
     const byComment = new Map<string, AttachmentResponse[]>();
     for (const attachment of attachments) {
       byComment.set(attachment.commentId, [...(byComment.get(attachment.commentId) ?? []), attachmentOf(attachment)]);
     }
     return {
-      ...summaryOf(ticket, contacts, userNames),
+      ...summaryOf(ticket, contacts.get(ticket.requesterId), userNames),
       participants: participantIds.flatMap((id) => {
         const contact = contacts.get(id);
         return contact ? [contactOf(contact)] : [];
@@ -113,20 +111,17 @@ export class TicketViewsService {
     if (!attachment) throw new NotFoundError('Attachment');
     return attachment;
   }
-
-  /** Names of the organization's users, in one query, only when the response mentions a user. */
-  private async userNames(organizationId: string, needed: boolean): Promise<UserNames> {
-    if (!needed) return new Map();
-    return new Map((await this.users.list(organizationId)).map((user) => [user.id, user.name]));
-  }
 }
 
-function contactOf(contact: Contact): ContactResponse {
+function contactOf(contact: Pick<Contact, 'email' | 'name'>): ContactResponse {
   return { email: contact.email, name: contact.name };
 }
 
-function summaryOf(ticket: Ticket, contacts: Map<string, Contact>, userNames: UserNames): TicketSummaryResponse {
-  const requester = contacts.get(ticket.requesterId);
+function summaryOf(
+  ticket: TicketListItem | Ticket,
+  requester: Pick<Contact, 'email' | 'name'> | null | undefined,
+  userNames: UserNames,
+): TicketSummaryResponse {
   return {
     id: ticket.id,
     number: ticket.number,

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 import { PasswordHasher } from './password-hasher';
 import type { TenantRole, UserRole } from './user-role';
 import type { User } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { Caller, UsersRepository } from './users.repository';
 
 export interface NewAccount {
   email: string;
@@ -58,8 +58,15 @@ export class UsersService {
     return this.users.findByEmail(email);
   }
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findById(id);
+  findCaller(id: string): Promise<Caller | null> {
+    return this.users.findCaller(id);
+  }
+
+  /** The names of the organization's users among `ids`, by id; unknown ids are left out. */
+  async namesByIds(organizationId: string, ids: Iterable<string>): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    return new Map((await this.users.findNames(organizationId, unique)).map((user) => [user.id, user.name]));
   }
 
   existsSuperadmin(): Promise<boolean> {
