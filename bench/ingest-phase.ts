@@ -60,6 +60,8 @@ async function sync(env: PhaseEnv): Promise<{ seconds: number; messages: number;
     SYNC_RUN_BUDGET_SECONDS: '3600',
     SYNC_NOW_WAIT_SECONDS: '600',
     SYNC_MAX_MESSAGE_BYTES: process.env.SYNC_MAX_MESSAGE_BYTES,
+    // The product's default for this machine unless set (the test suite pins it to 1).
+    SYNC_PARSE_WORKERS: process.env.SYNC_PARSE_WORKERS,
   });
   try {
     const desk = new Helpdesk(testApp, await createTenant(testApp));

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { decodeEncryptionKey } from '../common/crypto/encryption-key';
 import type { AppConfig, LogFormat, LogLevel } from './app-config';
@@ -24,6 +25,15 @@ const NODE_ENVS = ['development', 'production', 'test'] as const;
 function raw(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === '' ? undefined : value;
+}
+
+/**
+ * Parsing on worker threads pays when cores are left over after the main thread and the database (or
+ * IMAP server) on the same machine: on 2 cores it measured no faster than the main thread and used more
+ * memory, so 0 there; one per further core, at most 2.
+ */
+function defaultParseWorkers(): number {
+  return Math.min(2, Math.max(0, availableParallelism() - 2));
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -186,7 +196,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       runBudgetSeconds: integer(env, 'SYNC_RUN_BUDGET_SECONDS', 600, 1, 86400),
       maxBackoffSeconds: integer(env, 'SYNC_MAX_BACKOFF_SECONDS', 3600, 1, 86400),
       nowWaitSeconds: integer(env, 'SYNC_NOW_WAIT_SECONDS', 25, 0, 600),
-      parseWorkers: integer(env, 'SYNC_PARSE_WORKERS', 1, 0, 16),
+      parseWorkers: integer(env, 'SYNC_PARSE_WORKERS', defaultParseWorkers(), 0, 16),
       streamMessageBytes: integer(env, 'SYNC_STREAM_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     loginRateLimit: {
