@@ -6,8 +6,11 @@ const PARAMETER_BUDGET = 30_000;
 
 /**
  * Inserts rows with as few multi-row INSERT statements as the parameter limits allow, reading nothing
- * back. One statement for a whole batch instead of one per row is what keeps a database round trip
- * off every row (the cost that dominates PostgreSQL over loopback).
+ * back. One statement for a whole batch instead of one per row keeps a database round trip off every
+ * row (the cost that dominates PostgreSQL over loopback). The SQL is written here from the entity's
+ * metadata, with each value converted as TypeORM converts it (column transformers, then the driver's
+ * own conversion: dates, booleans, JSON): TypeORM's insert builder spent more time naming and escaping
+ * hundreds of parameters than the database spent inserting them.
  */
 export async function insertRows<T extends ObjectLiteral>(
   manager: EntityManager,
@@ -16,15 +19,34 @@ export async function insertRows<T extends ObjectLiteral>(
   options: { orIgnore?: boolean } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
-  const columns = Math.max(1, Object.keys(rows[0]).length);
-  const perStatement = Math.max(1, Math.floor(PARAMETER_BUDGET / columns));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const insert = manager
-      .createQueryBuilder()
-      .insert()
-      .into(entity)
-      .values(rows.slice(start, start + perStatement));
-    if (options.orIgnore) insert.orIgnore();
-    await insert.updateEntity(false).execute();
+  const { driver } = manager.connection;
+  const metadata = manager.connection.getMetadata(entity);
+  const postgres = manager.connection.options.type === 'postgres';
+  const now = new Date();
+  const stamped = rows.map((row) => {
+    const values: ObjectLiteral = { ...row };
+    for (const column of [metadata.createDateColumn, metadata.updateDateColumn]) {
+      if (column && values[column.propertyName] === undefined) values[column.propertyName] = now;
+    }
+    return values;
+  });
+  const columns = metadata.columns.filter(
+    (column) => column.isInsert && stamped.some((row) => row[column.propertyName] !== undefined),
+  );
+  const head =
+    `INSERT ${options.orIgnore && !postgres ? 'OR IGNORE ' : ''}INTO ${driver.escape(metadata.tableName)} ` +
+    `(${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) VALUES `;
+  const tail = options.orIgnore && postgres ? ' ON CONFLICT DO NOTHING' : '';
+  const perStatement = Math.max(1, Math.floor(PARAMETER_BUDGET / columns.length));
+  for (let start = 0; start < stamped.length; start += perStatement) {
+    const parameters: unknown[] = [];
+    const tuples = stamped.slice(start, start + perStatement).map((row) => {
+      const placeholders = columns.map((column) => {
+        parameters.push(driver.preparePersistentValue(column.getEntityValue(row, true), column) ?? null);
+        return postgres ? `$${parameters.length}` : '?';
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await manager.query(head + tuples.join(', ') + tail, parameters);
   }
 }
