@@ -17,10 +17,19 @@ export class SqliteMaintenance implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.dataSource.options.type === 'postgres') return;
-    // 0x10002: also analyze tables that were never analyzed, as on the first start after an upgrade.
-    await this.dataSource.query('PRAGMA optimize=0x10002');
-    this.timer = setInterval(() => void this.dataSource.query('PRAGMA optimize').catch(() => undefined), HOUR_MS);
+    // On a fresh install the tables are empty at the first start: their statistics come from a later run.
+    await this.optimize();
+    this.timer = setInterval(() => void this.optimize().catch(() => undefined), HOUR_MS);
     this.timer.unref();
+  }
+
+  /**
+   * What runs at start and hourly. 0x10002: consider every table, also ones this connection has not
+   * queried yet; analysis_limit bounds the work on large tables (SQLite samples that many rows per index).
+   */
+  async optimize(): Promise<void> {
+    await this.dataSource.query('PRAGMA analysis_limit=1000');
+    await this.dataSource.query('PRAGMA optimize=0x10002');
   }
 
   onApplicationShutdown(): void {
