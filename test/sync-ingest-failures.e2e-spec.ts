@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Response } from 'superagent';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { makeMessage } from './support/messages';
+import { collectBytes } from './support/response-bytes';
 import { MAILBOX_PASSWORD, openSupportDesk, withoutMessageId, type SupportDesk } from './support/support-desk';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -63,13 +63,6 @@ function withAttachment(to: string, subject: string, bytes: number | Buffer): st
         `--${boundary}--`,
       ].join('\r\n'),
     );
-}
-
-/** A supertest parser that keeps the response body as bytes, whatever its type. */
-function collectBytes(response: Response, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
 /**
@@ -209,14 +202,7 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
     expect(ticket.comments.map((comment) => comment.body)).toEqual(['The log file is attached.']);
     const [attachment] = ticket.comments[0].attachments;
     expect(attachment).toMatchObject({ filename: 'printer.log', size: 4096 });
-    const download = await testApp
-      .http()
-      .get(`/api/v1/tickets/${ticket.id}/attachments/${attachment.id}`)
-      .set({ Authorization: `Bearer ${support.desk.tenant.admin.token}` })
-      .buffer(true)
-      .parse(collectBytes)
-      .expect(200);
-    expect(Buffer.compare(download.body as Buffer, log)).toBe(0);
+    expect(Buffer.compare(await support.desk.attachmentBytes(ticket.id, attachment.id), log)).toBe(0);
     // A second retry of the resolved failure changes nothing.
     await api(support).retry(failureId);
     expect(await support.desk.ticketCount()).toBe(1);

@@ -25,9 +25,9 @@ export interface MailAttachment {
   /** SHA-256 of `content`, hex. */
   checksum: string;
   /**
-   * Where the content already is when it was streamed to attachment storage instead of being held in
-   * memory (parts of a large message): `content` is then empty and `size` and `checksum` (SHA-256)
-   * describe the stored bytes. Null for content in `content`.
+   * Where the content is in attachment storage once stored (null until then). Parts of a large message
+   * are streamed there instead of being held in memory: their `content` is empty, and `size` and
+   * `checksum` (SHA-256) describe the stored bytes.
    */
   storedAs: { key: string; size: number } | null;
 }

@@ -308,15 +308,14 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const item: PreparedItem = { context, message, raw, error: null, stored: Promise.resolve() };
     // Not awaited here: the next message is parsed while these writes are under way; commit waits for them.
     // Ordinary messages keep their raw bytes in the ledger row itself; large ones go to file storage.
-    const rawToStore = raw.length > INLINE_RAW_BYTES ? [raw] : [];
-    item.stored = Promise.all([
-      ...rawToStore.map((bytes) => this.storage.put(bytes)),
-      ...message.attachments
-        .filter((attachment) => !attachment.storedAs)
-        .map((attachment) => this.storage.put(attachment.content)),
-    ]).then(
+    // Each stored attachment records where it went, so Tickets does not store it a second time.
+    const storeAttachments = message.attachments.map(async (attachment) => {
+      attachment.storedAs = await this.storage.put(attachment.content);
+    });
+    const storeRaw = raw.length > INLINE_RAW_BYTES ? this.storage.put(raw) : null;
+    item.stored = Promise.all([storeRaw, ...storeAttachments]).then(
       ([rawStored]) => {
-        if (rawToStore.length > 0) context.rawKey = rawStored.key;
+        if (rawStored) context.rawKey = rawStored.key;
       },
       (caught: unknown) => {
         item.message = null;

@@ -29,7 +29,7 @@ export interface InboundAttachment {
   /** Without angle brackets; null when the part has none. */
   contentId: string | null;
   inline: boolean;
-  /** Already in attachment storage (a part of a large message streamed there): `content` is then empty. */
+  /** Already in attachment storage (stored by the sync before its transaction, or streamed there). */
   storedAs?: { key: string; size: number } | null;
 }
 

@@ -1,5 +1,6 @@
 import type { DovecotServer } from '../harness/dovecot';
 import { eventually } from './messages';
+import { collectBytes } from './response-bytes';
 import type { ApiClient, TestTenant } from './tenants';
 
 export interface TicketListItem {
@@ -137,5 +138,17 @@ export class Helpdesk {
     const found = (await this.tickets('pageSize=100')).find((ticket) => ticket.subject === subject);
     if (!found) throw new Error(`No ticket with subject ${subject}`);
     return this.ticket(found.id);
+  }
+
+  /** An attachment's content, as an agent downloads it. */
+  async attachmentBytes(ticketId: string, attachmentId: string): Promise<Buffer> {
+    const response = await this.testApp
+      .http()
+      .get(`/api/v1/tickets/${ticketId}/attachments/${attachmentId}`)
+      .set(this.auth())
+      .buffer(true)
+      .parse(collectBytes)
+      .expect(200);
+    return response.body as Buffer;
   }
 }
