@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { InboundEmail } from '../src/tickets/inbound-email';
 import { TicketsService } from '../src/tickets/tickets.service';
+import { usingPostgres } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTenant, TestTenant, TestUser } from './support/tenants';
 
@@ -109,6 +110,32 @@ describe('tickets: read API', () => {
       });
       expect(response.body.items[0].assignee).toBeNull();
     });
+
+    it('gives the same ISO 8601 times in the list as in the ticket, to the millisecond', async () => {
+      const list = await get('/api/v1/tickets').expect(200);
+      for (const item of list.body.items as Record<string, unknown>[]) {
+        const detail = await get(`/api/v1/tickets/${String(item.id)}`).expect(200);
+        for (const field of ['createdAt', 'updatedAt', 'lastActivityAt']) {
+          expect(item[field]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+          expect(item[field]).toBe(detail.body[field]);
+        }
+      }
+      const [row] = (await sql(`SELECT created_at FROM tickets WHERE id = '${ids[0]}'`)) as { created_at: unknown }[];
+      const stored = row.created_at instanceof Date ? row.created_at : new Date(`${String(row.created_at)}Z`);
+      const first = (list.body.items as Record<string, unknown>[]).find((item) => item.id === ids[0]);
+      expect(first?.createdAt).toBe(stored.toISOString());
+    });
+
+    (usingPostgres() ? it.skip : it)(
+      "reads SQLite's other time shapes too (e.g. a default without milliseconds)",
+      async () => {
+        await sql(`UPDATE tickets SET created_at = '2026-01-02 03:04:05' WHERE id = '${ids[1]}'`);
+        const list = await get('/api/v1/tickets').expect(200);
+        const item = (list.body.items as Record<string, unknown>[]).find((candidate) => candidate.id === ids[1]);
+        expect(item?.createdAt).toBe('2026-01-02T03:04:05.000Z');
+        expect((await get(`/api/v1/tickets/${ids[1]}`).expect(200)).body.createdAt).toBe('2026-01-02T03:04:05.000Z');
+      },
+    );
 
     it('pages through the list in a stable order', async () => {
       const pages = await Promise.all(

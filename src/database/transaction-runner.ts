@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 
 export type AfterCommitHook = () => void | Promise<void>;
@@ -13,7 +12,6 @@ interface TransactionHooks {
 
 /** The hooks of each open transaction, by its EntityManager (shared by every runner instance). */
 const HOOKS = new WeakMap<EntityManager, TransactionHooks>();
-const CURRENT = new AsyncLocalStorage<EntityManager>();
 /** SQLite: the tail of the transaction queue, per data source (so every runner instance shares it). */
 const QUEUES = new WeakMap<DataSource, Promise<unknown>>();
 
@@ -50,7 +48,10 @@ export function afterCommit(manager: EntityManager, hook: AfterCommitHook): void
  * - `beforeCommit` hooks run last inside the transaction, so rows that must commit together with
  *   the work (e.g. a notification outbox row for a domain event) are written in the same COMMIT.
  * - SQLite: TypeORM shares one connection for the whole process, so concurrent transactions would
- *   nest into each other. Transactions opened here are therefore queued one at a time.
+ *   nest into each other. Transactions opened here are therefore queued one at a time, which is why
+ *   work inside a transaction must `join` it with its manager: a `run` from inside would wait for
+ *   itself. (That is not detected at run time: knowing "inside" needs AsyncLocalStorage, whose promise
+ *   hooks on Node 20 slow every promise in the process, API requests included.)
  */
 @Injectable()
 export class TransactionRunner {
@@ -59,18 +60,16 @@ export class TransactionRunner {
   constructor(private readonly dataSource: DataSource) {}
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (CURRENT.getStore()) {
-      throw new Error('TransactionRunner.run was called inside a transaction: pass its manager to join it instead');
-    }
     const hooks: TransactionHooks = { before: [], after: [] };
     const transaction = () =>
       this.dataSource.transaction((manager) => {
         HOOKS.set(manager, hooks);
-        return CURRENT.run(manager, async () => {
+        const inTransaction = async () => {
           const result = await work(manager);
           for (let next = hooks.before.shift(); next; next = hooks.before.shift()) await next(manager);
           return result;
-        }).finally(() => HOOKS.delete(manager));
+        };
+        return inTransaction().finally(() => HOOKS.delete(manager));
       });
     const result = await (this.serialized() ? this.enqueue(transaction) : transaction());
     await this.runHooks(hooks.after);

@@ -1,49 +1,21 @@
-import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Global, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
+import { NestPinoLogger } from './nest-pino-logger';
+import { createRequestLogger } from './request-logger';
+import { createRootLogger } from './root-logger';
 
-/** Paths pino blanks out, wherever they appear in a log line. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.accessToken',
-  '*.token',
-  '*.secret',
-  '*.*.password',
-];
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+export const REQUEST_LOGGER = Symbol('REQUEST_LOGGER');
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/** Keeps a well-formed incoming X-Request-Id (from a proxy) so a request can be traced across hops. */
-function requestId(req: IncomingMessage, res: ServerResponse): string {
-  const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
-}
-
+/** The root pino logger, Nest's logger over it, and the request-logging middleware (see createApp). */
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY);
-        return {
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: requestId,
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            customProps: () => ({ context: 'HTTP' }),
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
-            ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
-          },
-        };
-      },
-    }),
+  providers: [
+    { provide: ROOT_LOGGER, inject: [AppConfig], useFactory: (config: AppConfig) => createRootLogger(config) },
+    { provide: NestPinoLogger, inject: [ROOT_LOGGER], useFactory: (root: Logger) => new NestPinoLogger(root) },
+    { provide: REQUEST_LOGGER, inject: [ROOT_LOGGER], useFactory: createRequestLogger },
   ],
+  exports: [NestPinoLogger, REQUEST_LOGGER],
 })
 export class LoggingModule {}

@@ -14,21 +14,20 @@ export interface TicketListFilter {
   search?: string;
 }
 
-/** What a row of the list shows: the ticket's own columns and its requester's address and name. */
+/**
+ * What a row of the list shows: the ticket's own columns and its requester's address and name. Times
+ * are ISO 8601 strings, as the response carries them: JSON.stringify leaves its fast path for any
+ * object with a toJSON method, and 75 Dates made serializing a page four times slower.
+ */
 export type TicketListItem = Pick<
   Ticket,
-  | 'id'
-  | 'number'
-  | 'subject'
-  | 'status'
-  | 'priority'
-  | 'requesterId'
-  | 'assigneeId'
-  | 'source'
-  | 'createdAt'
-  | 'updatedAt'
-  | 'lastActivityAt'
-> & { requester: { email: string; name: string } | null };
+  'id' | 'number' | 'subject' | 'status' | 'priority' | 'requesterId' | 'assigneeId' | 'source'
+> & {
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string;
+  requester: { email: string; name: string } | null;
+};
 
 export interface TicketPage {
   items: TicketListItem[];
@@ -57,11 +56,16 @@ const ITEM_COLUMNS = {
   lastActivityAt: 'last_activity_at',
 } as const satisfies Partial<Record<keyof Ticket, string>>;
 
+const DATE_PROPERTIES = new Set<keyof typeof ITEM_COLUMNS>(['createdAt', 'updatedAt', 'lastActivityAt']);
+
 const SELECT_ITEM = [
   ...Object.values(ITEM_COLUMNS).map((column) => `t."${column}"`),
   'c."email" AS "requester_email"',
   'c."name" AS "requester_name"',
 ].join(', ');
+
+/** How TypeORM writes a Date into SQLite: UTC, `2026-12-04 13:45:39.123`. */
+const SQLITE_UTC_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
 
 /**
  * The total of an unfiltered list, without counting: numbers are handed out 1, 2, 3… by the counter in
@@ -166,14 +170,17 @@ export class TicketListRepository {
     return this.tickets.query(escaped, values) as Promise<ObjectLiteral[]>;
   }
 
-  /** Column values as the entity would hold them (e.g. dates), converted by the driver as TypeORM does. */
+  /** Column values converted by the driver as TypeORM does, but times as ISO strings (see TicketListItem). */
   private itemOf(row: ObjectLiteral): TicketListItem {
     const { driver } = this.tickets.manager.connection;
     const item: ObjectLiteral = {
       requester: row.requester_email === null ? null : { email: row.requester_email, name: row.requester_name },
     };
     for (const [property, column] of this.columns) {
-      item[property] = driver.prepareHydratedValue(row[ITEM_COLUMNS[property]], column);
+      const value: unknown = row[ITEM_COLUMNS[property]];
+      if (!DATE_PROPERTIES.has(property)) item[property] = driver.prepareHydratedValue(value, column);
+      else if (typeof value === 'string' && SQLITE_UTC_TIME.test(value)) item[property] = `${value.replace(' ', 'T')}Z`;
+      else item[property] = (driver.prepareHydratedValue(value, column) as Date).toISOString();
     }
     return item as TicketListItem;
   }

@@ -131,10 +131,15 @@ function summaryOf(
     requester: requester ? contactOf(requester) : { email: '', name: '' },
     assignee: ticket.assigneeId ? { id: ticket.assigneeId, name: userNames.get(ticket.assigneeId) ?? '' } : null,
     source: ticket.source,
-    createdAt: ticket.createdAt,
-    updatedAt: ticket.updatedAt,
-    lastActivityAt: ticket.lastActivityAt,
+    createdAt: isoTime(ticket.createdAt),
+    updatedAt: isoTime(ticket.updatedAt),
+    lastActivityAt: isoTime(ticket.lastActivityAt),
   };
+}
+
+/** Times leave as ISO strings (the list already reads them so; see TicketListItem). */
+function isoTime(time: Date | string): string {
+  return typeof time === 'string' ? time : time.toISOString();
 }
 
 function authorOf(comment: Comment, contacts: Map<string, Contact>, userNames: UserNames): CommentAuthorResponse {

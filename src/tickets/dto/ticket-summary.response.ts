@@ -49,14 +49,14 @@ export class TicketSummaryResponse {
   @ApiProperty({ enum: TICKET_SOURCES, example: 'email' })
   source!: TicketSource;
 
-  @ApiProperty()
-  createdAt!: Date;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
 
-  @ApiProperty()
-  updatedAt!: Date;
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
 
-  @ApiProperty({ description: 'The last comment; the list is ordered by it, newest first' })
-  lastActivityAt!: Date;
+  @ApiProperty({ format: 'date-time', description: 'The last comment; the list is ordered by it, newest first' })
+  lastActivityAt!: string;
 }
 
 export class TicketListResponse {
