@@ -4,6 +4,7 @@ import type { ObjectLiteral, Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Ticket } from './ticket.entity';
 import type { TicketStatus } from './ticket-values';
+import { preparedRead } from '../database/prepared-read';
 
 export interface TicketListFilter {
   status?: TicketStatus;
@@ -167,7 +168,7 @@ export class TicketListRepository {
   private query(sql: string, parameters: Parameters): Promise<ObjectLiteral[]> {
     const { driver } = this.tickets.manager.connection;
     const [escaped, values] = driver.escapeQueryWithParameters(sql, parameters);
-    return this.tickets.query(escaped, values) as Promise<ObjectLiteral[]>;
+    return preparedRead(this.tickets.manager.connection, escaped, values);
   }
 
   /** Column values converted by the driver as TypeORM does, but times as ISO strings (see TicketListItem). */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
 import type { TenantRole, UserRole } from './user-role';
 import { User } from './user.entity';
+import { preparedRead } from '../database/prepared-read';
 
 /** What the JWT strategy needs to know about the caller on every request. */
 export type Caller = Pick<User, 'id' | 'email' | 'name' | 'role' | 'organizationId' | 'disabled'>;
@@ -34,7 +35,7 @@ export class UsersRepository {
       'SELECT "id", "email", "name", "role", "organization_id", "disabled" FROM "users" WHERE "id" = :id',
       { id },
     );
-    const rows = (await this.users.query(sql, parameters)) as {
+    const rows = (await preparedRead(this.users.manager.connection, sql, parameters)) as {
       id: string;
       email: string;
       name: string;
@@ -58,7 +59,7 @@ export class UsersRepository {
       'SELECT "id", "name" FROM "users" WHERE "organization_id" = :organizationId AND "id" IN (:...ids)',
       { organizationId, ids },
     );
-    return (await this.users.query(sql, parameters)) as Pick<User, 'id' | 'name'>[];
+    return (await preparedRead(this.users.manager.connection, sql, parameters)) as Pick<User, 'id' | 'name'>[];
   }
 
   listInOrganization(organizationId: string): Promise<User[]> {
