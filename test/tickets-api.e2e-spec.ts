@@ -167,6 +167,11 @@ describe('tickets: read API', () => {
       ['q=toner_c', [3]],
       ['q=_', [3]],
       ['q=%25', [2]],
+      ['q=on%20FIRE', [0]],
+      ['q=NEWS%20ABOUT', [2]],
+      ['q=pn', [1]],
+      ['q=%22on%20fire%22', []],
+      ['q=toner_cartridge%20leaks%20more', []],
       ['status=new&requester=carla@customer.test&q=printer', [4, 0]],
     ])('filters: %s', async (query: string, expected: number[]) => {
       const response = await get(`/api/v1/tickets?${query}`).expect(200);

@@ -3,6 +3,7 @@ import { EmailSettings1764000001000 } from './migrations/1764000001000-email-set
 import { Tickets1764000002000 } from './migrations/1764000002000-tickets';
 import { Sync1764000003000 } from './migrations/1764000003000-sync';
 import { Notifications1764000004000 } from './migrations/1764000004000-notifications';
+import { TicketSearch1764000005000 } from './migrations/1764000005000-ticket-search';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Tickets1764000002000,
   Sync1764000003000,
   Notifications1764000004000,
+  TicketSearch1764000005000,
 ];

@@ -4,6 +4,8 @@ import type { CommentKind } from './ticket-values';
 /** One entry of a ticket's conversation: a message from the requester side, an agent, or the system. */
 @Entity('comments')
 @Index('IDX_comments_organization_ticket', ['organizationId', 'ticketId', 'createdAt'])
+// PostgreSQL's trigram index for searching comments (migration TicketSearch; SQLite has FTS5 instead).
+@Index('IDX_comments_body_trigram', { synchronize: false })
 export class Comment {
   @PrimaryColumn('uuid')
   id!: string;

@@ -154,15 +154,34 @@ export class TicketListRepository {
       parameters.requesterId = filter.requesterId;
     }
     if (filter.search) {
-      const like = this.tickets.manager.connection.options.type === 'postgres' ? 'ILIKE' : 'LIKE';
-      where.push(
-        `(t."subject" ${like} :pattern ESCAPE '\\' OR EXISTS (SELECT 1 FROM "comments" cm
-          WHERE cm."organization_id" = t."organization_id" AND cm."ticket_id" = t."id"
-          AND cm."body" ${like} :pattern ESCAPE '\\'))`,
-      );
-      parameters.pattern = likePattern(filter.search);
+      where.push(this.searchCondition(filter.search, parameters));
     }
     return { where: where.join(' AND '), parameters };
+  }
+
+  /**
+   * Tickets whose subject or any comment contains `text`, case-insensitively, through the indexes of
+   * migration TicketSearch: PostgreSQL's trigram indexes serve ILIKE; SQLite's FTS5 trigram index
+   * matches the text as a phrase, which is a substring match for three characters or more. Shorter
+   * text cannot be looked up by trigrams and is matched with LIKE over the organization's tickets.
+   */
+  private searchCondition(text: string, parameters: Parameters): string {
+    parameters.pattern = likePattern(text);
+    if (this.tickets.manager.connection.options.type === 'postgres') {
+      return `t."id" IN (SELECT "id" FROM "tickets" WHERE "organization_id" = :organizationId
+          AND "subject" ILIKE :pattern ESCAPE '\\'
+        UNION SELECT "ticket_id" FROM "comments" WHERE "organization_id" = :organizationId
+          AND "body" ILIKE :pattern ESCAPE '\\')`;
+    }
+    if ([...text].length >= 3) {
+      parameters.phrase = `"${text.replace(/"/g, '""')}"`;
+      return `t."id" IN (SELECT r."ticket_id" FROM "ticket_search" JOIN "ticket_search_rows" r
+        ON r."id" = "ticket_search"."rowid"
+        WHERE "ticket_search" MATCH :phrase AND r."organization_id" = :organizationId)`;
+    }
+    return `(t."subject" LIKE :pattern ESCAPE '\\' OR EXISTS (SELECT 1 FROM "comments" cm
+        WHERE cm."organization_id" = t."organization_id" AND cm."ticket_id" = t."id"
+        AND cm."body" LIKE :pattern ESCAPE '\\'))`;
   }
 
   private query(sql: string, parameters: Parameters): Promise<ObjectLiteral[]> {

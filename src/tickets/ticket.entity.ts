@@ -12,6 +12,8 @@ import type { TicketPriority, TicketSource, TicketStatus } from './ticket-values
 @Index('IDX_tickets_organization_assignee_activity', ['organizationId', 'assigneeId', 'lastActivityAt', 'number'])
 @Index('IDX_tickets_organization_requester_activity', ['organizationId', 'requesterId', 'lastActivityAt', 'number'])
 @Index('IDX_tickets_organization_linked', ['organizationId', 'linkedTicketId'])
+// PostgreSQL's trigram index for searching subjects (migration TicketSearch; SQLite has FTS5 instead).
+@Index('IDX_tickets_subject_trigram', { synchronize: false })
 export class Ticket {
   @PrimaryColumn('uuid')
   id!: string;
