@@ -1,12 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { HttpLogger } from 'pino-http';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { REQUEST_LOGGER } from './logging/logging.module';
 import { NestPinoLogger } from './logging/nest-pino-logger';
+import type { RequestLogger } from './logging/request-logger';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api/v1';
@@ -20,7 +20,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(NestPinoLogger));
   // Before Nest's own parsers and routes, so every response, even a 404 or a malformed body, gets an id.
-  app.use(app.get<HttpLogger>(REQUEST_LOGGER));
+  app.use(app.get<RequestLogger>(REQUEST_LOGGER));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestPinoLogger } from './nest-pino-logger';
-import { createRequestLogger } from './request-logger';
+import { createRequestLogger, type IdentifiedRequest } from './request-logger';
 import { createRootLogger } from './root-logger';
 
 type Line = Record<string, unknown> & { req?: { id: string; url: string; headers: Record<string, string> } };
@@ -72,8 +72,7 @@ describe('logging', () => {
       lines = captured.lines;
       const logRequest = createRequestLogger(captured.root);
       server = createServer((req, res) => {
-        logRequest(req, res);
-        res.end('ok');
+        logRequest(req, res, () => res.end(String((req as IdentifiedRequest).id)));
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     });
@@ -83,8 +82,14 @@ describe('logging', () => {
       new Promise<string>((resolve, reject) => {
         const { port } = server.address() as AddressInfo;
         request({ host: '127.0.0.1', port, path, headers }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(String(res.headers['x-request-id'])));
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          // The id the request carried (for error bodies) is the one the response announced.
+          res.on('end', () => {
+            const announced = String(res.headers['x-request-id']);
+            if (body === announced) resolve(announced);
+            else reject(new Error(`request id ${body}, header ${announced}`));
+          });
         })
           .on('error', reject)
           .end();
@@ -103,6 +108,25 @@ describe('logging', () => {
       expect(await get('/a', { 'x-request-id': 'edge-1234.abc' })).toBe('edge-1234.abc');
       const replaced = await get('/b', { 'x-request-id': 'bad id\twith spaces' });
       expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('still gives every request an id when request lines are below the level', async () => {
+      const quiet = capture('warn');
+      const logRequest = createRequestLogger(quiet.root);
+      const quietServer = createServer((req, res) => {
+        logRequest(req, res, () => res.end(String((req as IdentifiedRequest).id)));
+      });
+      await new Promise<void>((resolve) => quietServer.listen(0, '127.0.0.1', resolve));
+      const previous = server;
+      server = quietServer;
+      try {
+        expect(await get('/x')).toMatch(/^[0-9a-f-]{36}$/);
+        expect(await get('/y', { 'x-request-id': 'edge-1' })).toBe('edge-1');
+      } finally {
+        server = previous;
+        await new Promise<void>((resolve) => quietServer.close(() => resolve()));
+      }
+      expect(quiet.lines).toEqual([]);
     });
 
     it('does not log health checks', async () => {
