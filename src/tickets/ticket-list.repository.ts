@@ -5,6 +5,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Ticket } from './ticket.entity';
 import type { TicketStatus } from './ticket-values';
 import { preparedRead } from '../database/prepared-read';
+import { isoFromTimestampText, localTimeIsUtc } from '../database/timestamp-text';
 
 export interface TicketListFilter {
   status?: TicketStatus;
@@ -59,14 +60,18 @@ const ITEM_COLUMNS = {
 
 const DATE_PROPERTIES = new Set<keyof typeof ITEM_COLUMNS>(['createdAt', 'updatedAt', 'lastActivityAt']);
 
-const SELECT_ITEM = [
-  ...Object.values(ITEM_COLUMNS).map((column) => `t."${column}"`),
-  'c."email" AS "requester_email"',
-  'c."name" AS "requester_name"',
-].join(', ');
-
-/** How TypeORM writes a Date into SQLite: UTC, `2026-12-04 13:45:39.123`. */
-const SQLITE_UTC_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+/** The SELECT list; times as text (SQLite keeps them so), turned into ISO strings by itemOf. */
+function selectItem(dialect: string): string {
+  const column = ([property, name]: [string, string]) =>
+    dialect === 'postgres' && DATE_PROPERTIES.has(property as keyof typeof ITEM_COLUMNS)
+      ? `t."${name}"::text AS "${name}"`
+      : `t."${name}"`;
+  return [
+    ...Object.entries(ITEM_COLUMNS).map(column),
+    'c."email" AS "requester_email"',
+    'c."name" AS "requester_name"',
+  ].join(', ');
+}
 
 /**
  * The total of an unfiltered list, without counting: numbers are handed out 1, 2, 3… by the counter in
@@ -87,6 +92,10 @@ const TOTAL_FROM_COUNTER =
 @Injectable()
 export class TicketListRepository {
   private readonly columns: [keyof typeof ITEM_COLUMNS, ColumnMetadata][];
+  private readonly selectItem: string;
+  /** SQLite's times are UTC; PostgreSQL's `timestamp` columns hold the process's local time. */
+  private readonly timeZone: 'utc' | 'local';
+  private readonly localIsUtc = localTimeIsUtc();
 
   constructor(@InjectRepository(Ticket) private readonly tickets: Repository<Ticket>) {
     this.columns = Object.keys(ITEM_COLUMNS).map((property) => {
@@ -94,6 +103,9 @@ export class TicketListRepository {
       if (!column) throw new Error(`Ticket has no column ${property}`);
       return [property as keyof typeof ITEM_COLUMNS, column];
     });
+    const dialect = tickets.manager.connection.options.type;
+    this.selectItem = selectItem(dialect);
+    this.timeZone = dialect === 'postgres' ? 'local' : 'utc';
   }
 
   async page(organizationId: string, filter: TicketListFilter, offset: number, limit: number): Promise<TicketPage> {
@@ -115,7 +127,7 @@ export class TicketListRepository {
 
   private rows(where: string, parameters: Parameters, extraColumn?: string): Promise<ObjectLiteral[]> {
     return this.query(
-      `SELECT ${SELECT_ITEM}${extraColumn ? `, ${extraColumn}` : ''} FROM "tickets" t
+      `SELECT ${this.selectItem}${extraColumn ? `, ${extraColumn}` : ''} FROM "tickets" t
        LEFT JOIN "contacts" c ON c."organization_id" = t."organization_id" AND c."id" = t."requester_id"
        WHERE ${where}
        ORDER BY t."last_activity_at" DESC, t."number" DESC
@@ -190,7 +202,7 @@ export class TicketListRepository {
     return preparedRead(this.tickets.manager.connection, escaped, values);
   }
 
-  /** Column values converted by the driver as TypeORM does, but times as ISO strings (see TicketListItem). */
+  /** Column values converted by the driver as TypeORM does, but times straight to ISO strings (see TicketListItem). */
   private itemOf(row: ObjectLiteral): TicketListItem {
     const { driver } = this.tickets.manager.connection;
     const item: ObjectLiteral = {
@@ -198,9 +210,9 @@ export class TicketListRepository {
     };
     for (const [property, column] of this.columns) {
       const value: unknown = row[ITEM_COLUMNS[property]];
-      if (!DATE_PROPERTIES.has(property)) item[property] = driver.prepareHydratedValue(value, column);
-      else if (typeof value === 'string' && SQLITE_UTC_TIME.test(value)) item[property] = `${value.replace(' ', 'T')}Z`;
-      else item[property] = (driver.prepareHydratedValue(value, column) as Date).toISOString();
+      item[property] = DATE_PROPERTIES.has(property)
+        ? isoFromTimestampText(String(value), this.timeZone, this.localIsUtc)
+        : driver.prepareHydratedValue(value, column);
     }
     return item as TicketListItem;
   }

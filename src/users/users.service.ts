@@ -16,6 +16,13 @@ export interface NewAccount {
 
 @Injectable()
 export class UsersService {
+  /**
+   * Names of users already read, by id, with their organization. A user's name never changes (nothing
+   * updates it) and ids are never reused, so nothing here goes stale; it holds one entry per user read.
+   * It spares the ticket list a query per page for its assignees' names.
+   */
+  private readonly names = new Map<string, { organizationId: string | null; name: string }>();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
@@ -65,8 +72,18 @@ export class UsersService {
   /** The names of the organization's users among `ids`, by id; unknown ids are left out. */
   async namesByIds(organizationId: string, ids: Iterable<string>): Promise<Map<string, string>> {
     const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Map();
-    return new Map((await this.users.findNames(organizationId, unique)).map((user) => [user.id, user.name]));
+    const missing = unique.filter((id) => !this.names.has(id));
+    if (missing.length > 0) {
+      for (const user of await this.users.findNames(organizationId, missing)) {
+        this.names.set(user.id, { organizationId, name: user.name });
+      }
+    }
+    const found = new Map<string, string>();
+    for (const id of unique) {
+      const known = this.names.get(id);
+      if (known?.organizationId === organizationId) found.set(id, known.name);
+    }
+    return found;
   }
 
   existsSuperadmin(): Promise<boolean> {
