@@ -23,8 +23,9 @@ function keyProvider(secret: string): SecretOrKeyProvider {
 }
 
 /**
- * Checks the bearer token, then re-reads the user on every request so that disabling a user or
- * changing their role takes effect at once, not when the token expires.
+ * Checks the bearer token, then looks the user up (at most a second old, see CallerCache) so that
+ * disabling a user or changing their role takes effect at once on this instance, within a second on
+ * others, rather than when the token expires.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { isUniqueViolation } from '../database/unique-violation';
+import { CallerCache } from './caller-cache';
 import { PasswordHasher } from './password-hasher';
 import type { TenantRole, UserRole } from './user-role';
 import type { User } from './user.entity';
@@ -22,6 +23,7 @@ export class UsersService {
    * It spares the ticket list a query per page for its assignees' names.
    */
   private readonly names = new Map<string, { organizationId: string | null; name: string }>();
+  private readonly callers = new CallerCache();
 
   constructor(
     private readonly users: UsersRepository,
@@ -58,6 +60,7 @@ export class UsersService {
       throw new ConflictError('LAST_ADMIN', 'An organization must keep at least one active admin');
     }
     await this.users.update(organizationId, id, patch);
+    this.callers.evict(id);
     return this.get(organizationId, id);
   }
 
@@ -65,8 +68,9 @@ export class UsersService {
     return this.users.findByEmail(email);
   }
 
+  /** The caller of a request, re-read at most once a second (see CallerCache). */
   findCaller(id: string): Promise<Caller | null> {
-    return this.users.findCaller(id);
+    return this.callers.get(id, (userId) => this.users.findCaller(userId));
   }
 
   /** The names of the organization's users among `ids`, by id; unknown ids are left out. */
