@@ -16,8 +16,16 @@ export function localTimeIsUtc(): boolean {
  * milliseconds are cut, as a Date would. Text of any other shape goes through a Date.
  */
 export function isoFromTimestampText(text: string, zone: 'utc' | 'local', localIsUtc: boolean): string {
-  const match = TIMESTAMP_TEXT.exec(text);
-  if (!match) return new Date(zone === 'utc' ? `${text}Z` : text).toISOString();
-  const wallClock = `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}`;
+  const wallClock = wallClockOf(text);
+  if (!wallClock) return new Date(zone === 'utc' ? `${text}Z` : text).toISOString();
   return zone === 'utc' || localIsUtc ? `${wallClock}Z` : new Date(wallClock).toISOString();
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.mmm`, or null for text of another shape. Runs 75 times a page: no regex for the usual shape. */
+function wallClockOf(text: string): string | null {
+  if (text.length === 23 && text[10] === ' ' && text[19] === '.' && TIMESTAMP_TEXT.test(text)) {
+    return `${text.slice(0, 10)}T${text.slice(11)}`;
+  }
+  const match = TIMESTAMP_TEXT.exec(text);
+  return match ? `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}` : null;
 }
