@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, ObjectLiteral } from 'typeorm';
-import { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /** The part of pg's Pool used here: a query given as a named statement. */
@@ -42,13 +41,11 @@ export async function preparedRead(dataSource: DataSource, sql: string, values: 
     const pool = driver.master as NamedStatementPool;
     return (await pool.query({ name: statementName(sql), text: sql, values })).rows;
   }
-  if (driver instanceof BetterSqlite3Driver) {
-    const database = driver.databaseConnection as SqliteDatabase;
-    let statements = SQLITE_STATEMENTS.get(database);
-    if (!statements) SQLITE_STATEMENTS.set(database, (statements = new Map()));
-    let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = database.prepare(sql)));
-    return statement.all(...values);
-  }
-  return (await dataSource.query(sql, values)) as ObjectLiteral[];
+  // The only other dialect the service runs on (buildDataSourceOptions): better-sqlite3.
+  const database = (driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+  let statements = SQLITE_STATEMENTS.get(database);
+  if (!statements) SQLITE_STATEMENTS.set(database, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = database.prepare(sql)));
+  return statement.all(...values);
 }

@@ -5,7 +5,7 @@ import { NestPinoLogger } from './nest-pino-logger';
 import { createRequestLogger } from './request-logger';
 import { createRootLogger } from './root-logger';
 
-export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 export const REQUEST_LOGGER = Symbol('REQUEST_LOGGER');
 
 /** The root pino logger, Nest's logger over it, and the request-logging middleware (see createApp). */

@@ -61,9 +61,9 @@ const ITEM_COLUMNS = {
 const DATE_PROPERTIES = new Set<keyof typeof ITEM_COLUMNS>(['createdAt', 'updatedAt', 'lastActivityAt']);
 
 /** The SELECT list; times as text (SQLite keeps them so), turned into ISO strings by itemOf. */
-function selectItem(dialect: string): string {
+function selectItem(postgres: boolean): string {
   const column = ([property, name]: [string, string]) =>
-    dialect === 'postgres' && DATE_PROPERTIES.has(property as keyof typeof ITEM_COLUMNS)
+    postgres && DATE_PROPERTIES.has(property as keyof typeof ITEM_COLUMNS)
       ? `t."${name}"::text AS "${name}"`
       : `t."${name}"`;
   return [
@@ -92,6 +92,7 @@ const TOTAL_FROM_COUNTER =
 @Injectable()
 export class TicketListRepository {
   private readonly columns: [keyof typeof ITEM_COLUMNS, ColumnMetadata][];
+  private readonly postgres: boolean;
   private readonly selectItem: string;
   /** SQLite's times are UTC; PostgreSQL's `timestamp` columns hold the process's local time. */
   private readonly timeZone: 'utc' | 'local';
@@ -103,9 +104,9 @@ export class TicketListRepository {
       if (!column) throw new Error(`Ticket has no column ${property}`);
       return [property as keyof typeof ITEM_COLUMNS, column];
     });
-    const dialect = tickets.manager.connection.options.type;
-    this.selectItem = selectItem(dialect);
-    this.timeZone = dialect === 'postgres' ? 'local' : 'utc';
+    this.postgres = tickets.manager.connection.options.type === 'postgres';
+    this.selectItem = selectItem(this.postgres);
+    this.timeZone = this.postgres ? 'local' : 'utc';
   }
 
   async page(organizationId: string, filter: TicketListFilter, offset: number, limit: number): Promise<TicketPage> {
@@ -179,7 +180,7 @@ export class TicketListRepository {
    */
   private searchCondition(text: string, parameters: Parameters): string {
     parameters.pattern = likePattern(text);
-    if (this.tickets.manager.connection.options.type === 'postgres') {
+    if (this.postgres) {
       return `t."id" IN (SELECT "id" FROM "tickets" WHERE "organization_id" = :organizationId
           AND "subject" ILIKE :pattern ESCAPE '\\'
         UNION SELECT "ticket_id" FROM "comments" WHERE "organization_id" = :organizationId

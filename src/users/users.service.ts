@@ -22,7 +22,7 @@ export class UsersService {
    * updates it) and ids are never reused, so nothing here goes stale; it holds one entry per user read.
    * It spares the ticket list a query per page for its assignees' names.
    */
-  private readonly names = new Map<string, { organizationId: string | null; name: string }>();
+  private readonly names = new Map<string, { organizationId: string; name: string }>();
   private readonly callers = new CallerCache();
 
   constructor(
