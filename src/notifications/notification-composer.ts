@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { domainToASCII } from 'node:url';
 import { OWN_MAIL_HEADER } from '../../libs/mail/own-mail';
 import { createSignedMessageId, verifySignedMessageId } from '../../libs/mail/signed-message-id';
@@ -80,7 +80,7 @@ export function compose(
   const text = renderText(template.body, draft.values);
   const { inReplyTo, references } = threadHeaders(context);
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     organizationId: context.organizationId,
     ticketId: context.ticketId,
     eventId: context.eventId,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { NotificationTrigger } from './notification-kinds';
 import { insertRows } from '../database/insert-rows';
@@ -26,7 +26,7 @@ export class NotificationEventsRepository {
       NotificationEvent,
       // A millisecond apart: events are claimed by created_at, so they are planned in the order staged.
       events.map(({ organizationId, ticketId, trigger }, index) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         organizationId,
         ticketId,
         trigger,

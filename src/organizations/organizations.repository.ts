@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, Repository } from 'typeorm';
 import { Organization } from './organization.entity';
 
@@ -23,6 +23,6 @@ export class OrganizationsRepository {
 
   insert(manager: EntityManager, name: string): Promise<Organization> {
     const repository = manager.getRepository(Organization);
-    return repository.save(repository.create({ id: randomUUID(), name }));
+    return repository.save(repository.create({ id: timeOrderedId(), name }));
   }
 }

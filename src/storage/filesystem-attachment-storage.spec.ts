@@ -55,6 +55,17 @@ describe('filesystem attachment storage', () => {
     expect(readdirSync(join(dataDir, 'attachments', 'tmp'))).toEqual([]);
   });
 
+  it('makes its folders again when they were removed while it runs', async () => {
+    const first = Buffer.from('first file');
+    const key = (await storage.put(first)).key;
+    // An operator clears the storage by hand: the fan-out folder this process made, and its temporary folder.
+    rmSync(join(dataDir, 'attachments'), { recursive: true, force: true });
+    expect(await storage.put(first)).toEqual({ key, size: first.length });
+    expect(await readAll(await storage.get(key))).toEqual(first);
+    const streamed = await storage.put(Readable.from([Buffer.from('second file')]));
+    expect(await readAll(await storage.get(streamed.key))).toEqual(Buffer.from('second file'));
+  });
+
   it('leaves no file behind when a stream fails half-way', async () => {
     async function* failing() {
       yield Buffer.from('first half');

@@ -24,6 +24,8 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
   private readonly logger = new Logger(FilesystemAttachmentStorage.name);
   private readonly root: string;
   private readonly temporaryDir: string;
+  /** Fan-out directories known to exist: a put into one of them skips its mkdir. At most 65,536. */
+  private readonly madeDirectories = new Set<string>();
 
   constructor(config: AppConfig) {
     super();
@@ -89,14 +91,14 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
     known: StoredContent | null,
     write: (handle: FileHandle) => Promise<StoredContent | void>,
   ): Promise<StoredContent> {
-    await mkdir(this.temporaryDir, { recursive: true });
     const temporaryPath = join(this.temporaryDir, `${randomUUID()}.part`);
     try {
-      const handle = await open(temporaryPath, 'wx', 0o640);
+      const handle = await this.openTemporary(temporaryPath);
       let stored: StoredContent;
       try {
         stored = (await write(handle)) ?? known!;
-        await handle.sync();
+        // The rename below is made durable by the directory's sync; this makes the bytes durable.
+        await handle.datasync();
       } finally {
         await handle.close();
       }
@@ -105,15 +107,41 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
         return stored;
       }
       const finalPath = this.pathOf(stored.key);
-      await mkdir(dirname(finalPath), { recursive: true });
       // Atomic; when a concurrent put of the same bytes won the race it replaces identical content.
-      await rename(temporaryPath, finalPath);
+      await this.renameInto(temporaryPath, finalPath);
       await syncDirectory(dirname(finalPath));
       return stored;
     } catch (error) {
       await rm(temporaryPath, { force: true });
       throw error;
     }
+  }
+
+  /** The temporary folder is made at start; it is made again only if someone removed it since. */
+  private async openTemporary(path: string): Promise<FileHandle> {
+    try {
+      return await open(path, 'wx', 0o640);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.temporaryDir, { recursive: true });
+      return open(path, 'wx', 0o640);
+    }
+  }
+
+  /** Makes the fan-out directory the first time this process uses it, or again if it was removed since. */
+  private async renameInto(temporaryPath: string, finalPath: string): Promise<void> {
+    const directory = dirname(finalPath);
+    if (this.madeDirectories.has(directory)) {
+      try {
+        return await rename(temporaryPath, finalPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        this.madeDirectories.delete(directory);
+      }
+    }
+    await mkdir(directory, { recursive: true });
+    this.madeDirectories.add(directory);
+    await rename(temporaryPath, finalPath);
   }
 
   private async removeStaleTemporaries(): Promise<void> {

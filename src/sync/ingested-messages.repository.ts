@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, In, Repository } from 'typeorm';
 import { insertRows } from '../database/insert-rows';
 import { IngestedMessage } from './ingested-message.entity';
@@ -35,7 +35,7 @@ export class IngestedMessagesRepository {
     await insertRows(
       manager,
       IngestedMessage,
-      rows.map((row) => ({ ...row, id: randomUUID(), organizationId })),
+      rows.map((row) => ({ ...row, id: timeOrderedId(), organizationId })),
     );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, Repository } from 'typeorm';
 import { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
 import type { SyncErrorClass } from './sync-state.entity';
@@ -39,7 +39,7 @@ export class SyncFailuresRepository {
       failures.create({
         ...failure,
         rawBase64,
-        id: randomUUID(),
+        id: timeOrderedId(),
         organizationId,
         status: 'open',
         attempts: 1,

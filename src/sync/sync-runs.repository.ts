@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { In, Repository } from 'typeorm';
 import { IngestedMessage } from './ingested-message.entity';
 import { SyncRun, SyncTrigger } from './sync-run.entity';
@@ -15,7 +15,7 @@ export class SyncRunsRepository {
   start(organizationId: string, trigger: SyncTrigger): Promise<SyncRun> {
     return this.runs.save(
       this.runs.create({
-        id: randomUUID(),
+        id: timeOrderedId(),
         organizationId,
         trigger,
         status: 'running',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Contact } from './contact.entity';
 
@@ -37,7 +37,7 @@ export class ContactsRepository {
       .createQueryBuilder()
       .insert()
       .into(Contact)
-      .values(sorted.map((person) => ({ id: randomUUID(), organizationId, ...person, createdAt: now, updatedAt: now })))
+      .values(sorted.map((person) => ({ id: timeOrderedId(), organizationId, ...person, createdAt: now, updatedAt: now })))
       .orIgnore()
       .updateEntity(false)
       .execute();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, In, Repository } from 'typeorm';
 import { insertRows } from '../database/insert-rows';
 import { TicketMessageId } from './ticket-message-id.entity';
@@ -53,7 +53,7 @@ export class MessageIdsRepository {
     await insertRows(
       manager,
       TicketMessageId,
-      rows.map((row) => ({ id: randomUUID(), organizationId, ...row, createdAt })),
+      rows.map((row) => ({ id: timeOrderedId(), organizationId, ...row, createdAt })),
     );
   }
 

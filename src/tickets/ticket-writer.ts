@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation';
 import { AttachmentStorage } from '../storage/attachment-storage';
@@ -99,7 +99,7 @@ export class TicketWriter {
     const tickets = await this.tickets.insertMany(
       organizationId,
       data.map((ticket) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         subject: ticket.subject,
         status: ticket.status,
         priority: 'normal',
@@ -152,7 +152,7 @@ export class TicketWriter {
     organizationId: string,
     entries: { ticketId: string; data: NewCommentData }[],
   ): Promise<string[]> {
-    const ids = entries.map(() => randomUUID());
+    const ids = entries.map(() => timeOrderedId());
     await this.comments.insertMany(
       organizationId,
       entries.map(({ ticketId, data }, index) => ({
@@ -172,7 +172,7 @@ export class TicketWriter {
       organizationId,
       entries.flatMap(({ ticketId, data }, index) =>
         data.attachments.map((attachment) => ({
-          id: randomUUID(),
+          id: timeOrderedId(),
           ticketId,
           commentId: ids[index],
           ...attachment,

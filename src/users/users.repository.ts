@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, Repository } from 'typeorm';
 import type { TenantRole, UserRole } from './user-role';
 import { User } from './user.entity';
@@ -80,7 +80,7 @@ export class UsersRepository {
     return repository.save(
       repository.create({
         ...user,
-        id: randomUUID(),
+        id: timeOrderedId(),
         email: user.email.toLowerCase(),
         organizationId,
         disabled: false,
