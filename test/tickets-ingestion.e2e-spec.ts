@@ -164,6 +164,39 @@ describe('tickets: ingestion API', () => {
     expect((await tickets.findTicketByMessageIds(orgB.organizationId, [messageId]))?.ticketId).toBe(b.ticketId);
   });
 
+  it('writes a batch of new tickets for new and known people alike, filling in a name that was missing', async () => {
+    const tenant = await createTenant(testApp);
+    // Known from an earlier ticket: Finn as a requester with a name, Gus only as a Cc without one.
+    await tickets.createTicketFromEmail(
+      tenant.organizationId,
+      email({
+        from: { address: 'finn@customer.test', name: 'Finn' },
+        cc: [{ address: 'gus@customer.test', name: '' }],
+      }),
+    );
+    const batch = await runner.run((manager) =>
+      tickets.createTicketsFromEmails(
+        tenant.organizationId,
+        [
+          email({ from: { address: 'gus@customer.test', name: 'Gus Gray' } }),
+          email({
+            from: { address: 'hana@customer.test', name: 'Hana' },
+            cc: [{ address: 'finn@customer.test', name: '' }],
+          }),
+          email({ from: { address: 'FINN@customer.test', name: '' } }),
+        ],
+        manager,
+      ),
+    );
+    expect(batch.map((ticket) => ticket.number)).toEqual([2, 3, 4]);
+    const [gus, hana, finn] = await Promise.all(batch.map((ticket) => detail(tenant, ticket.ticketId)));
+    expect(gus.requester).toEqual({ email: 'gus@customer.test', name: 'Gus Gray' });
+    expect(hana.requester).toEqual({ email: 'hana@customer.test', name: 'Hana' });
+    // A known person keeps the name they have; an empty name in the new mail does not erase it.
+    expect(hana.participants).toEqual([{ email: 'finn@customer.test', name: 'Finn' }]);
+    expect(finn.requester).toEqual({ email: 'finn@customer.test', name: 'Finn' });
+  });
+
   it('threads a subject token only for the requester or a participant of that organization', async () => {
     const ticket = await tickets.createTicketFromEmail(
       orgA.organizationId,

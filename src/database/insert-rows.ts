@@ -11,14 +11,17 @@ const PARAMETER_BUDGET = 30_000;
  * metadata, with each value converted as TypeORM converts it (column transformers, then the driver's
  * own conversion: dates, booleans, JSON): TypeORM's insert builder spent more time naming and escaping
  * hundreds of parameters than the database spent inserting them.
+ *
+ * With `returning`, answers that column's value for each row actually inserted (with `orIgnore`, the
+ * ones not ignored), as the database returns it (RETURNING, on SQLite and PostgreSQL alike).
  */
 export async function insertRows<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   rows: QueryDeepPartialEntity<T>[],
-  options: { orIgnore?: boolean } = {},
-): Promise<void> {
-  if (rows.length === 0) return;
+  options: { orIgnore?: boolean; returning?: keyof T & string } = {},
+): Promise<unknown[]> {
+  if (rows.length === 0) return [];
   const { driver } = manager.connection;
   const metadata = manager.connection.getMetadata(entity);
   const postgres = manager.connection.options.type === 'postgres';
@@ -36,7 +39,12 @@ export async function insertRows<T extends ObjectLiteral>(
   const head =
     `INSERT ${options.orIgnore && !postgres ? 'OR IGNORE ' : ''}INTO ${driver.escape(metadata.tableName)} ` +
     `(${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) VALUES `;
-  const tail = options.orIgnore && postgres ? ' ON CONFLICT DO NOTHING' : '';
+  const returned = options.returning ? metadata.findColumnWithPropertyName(options.returning) : undefined;
+  if (options.returning && !returned) throw new Error(`${metadata.name} has no column ${options.returning}`);
+  const tail =
+    (options.orIgnore && postgres ? ' ON CONFLICT DO NOTHING' : '') +
+    (returned ? ` RETURNING ${driver.escape(returned.databaseName)}` : '');
+  const values: unknown[] = [];
   const perStatement = Math.max(1, Math.floor(PARAMETER_BUDGET / columns.length));
   for (let start = 0; start < stamped.length; start += perStatement) {
     const parameters: unknown[] = [];
@@ -47,6 +55,8 @@ export async function insertRows<T extends ObjectLiteral>(
       });
       return `(${placeholders.join(', ')})`;
     });
-    await manager.query(head + tuples.join(', ') + tail, parameters);
+    const result: unknown = await manager.query(head + tuples.join(', ') + tail, parameters);
+    if (returned) for (const row of result as ObjectLiteral[]) values.push(row[returned.databaseName]);
   }
+  return values;
 }

@@ -76,6 +76,8 @@ export class SyncStateRepository {
   /**
    * Moves the watermark; called inside the transaction that stores the message, so the two commit
    * together. It only moves forward, and never across a UIDVALIDITY change (see setWatermarkExactly).
+   * One statement (SQLite and PostgreSQL alike): on every sync batch, a read and a write were two
+   * more round trips inside its transaction.
    */
   async setWatermark(
     organizationId: string,
@@ -83,10 +85,16 @@ export class SyncStateRepository {
     mark: { uidValidity: string; lastUid: number },
     manager?: EntityManager,
   ): Promise<void> {
-    const repository = manager ? manager.getRepository(SyncWatermark) : this.watermarks;
-    const current = await repository.findOneBy({ organizationId, folder });
+    const target = manager ?? this.watermarks.manager;
+    const table = target.connection.getMetadata(SyncWatermark).tableName;
     // Behind the mark, or from an older UIDVALIDITY (a retried failure from before a re-numbering): keep it.
-    if (current && (current.uidValidity !== mark.uidValidity || current.lastUid >= mark.lastUid)) return;
-    await repository.save(repository.create({ organizationId, folder, ...mark }));
+    const [sql, parameters] = target.connection.driver.escapeQueryWithParameters(
+      `INSERT INTO "${table}" ("organization_id", "folder", "uid_validity", "last_uid")
+       VALUES (:organizationId, :folder, :uidValidity, :lastUid)
+       ON CONFLICT ("organization_id", "folder") DO UPDATE SET "last_uid" = excluded."last_uid"
+       WHERE "${table}"."uid_validity" = excluded."uid_validity" AND "${table}"."last_uid" < excluded."last_uid"`,
+      { organizationId, folder, uidValidity: mark.uidValidity, lastUid: mark.lastUid },
+    );
+    await target.query(sql, parameters);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, In, Repository } from 'typeorm';
+import { timeOrderedId } from '../../libs/ids/time-ordered-id';
+import { insertRows } from '../database/insert-rows';
 import { Contact } from './contact.entity';
 
 export interface ContactInput {
@@ -33,22 +34,25 @@ export class ContactsRepository {
     if (byEmail.size === 0) return new Map();
     const sorted = [...byEmail.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
     const now = new Date();
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Contact)
-      .values(sorted.map((person) => ({ id: timeOrderedId(), organizationId, ...person, createdAt: now, updatedAt: now })))
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
-    const found = await manager
-      .getRepository(Contact)
-      .findBy({ organizationId, email: In(sorted.map((p) => p.email)) });
-    for (const contact of found) {
-      const name = byEmail.get(contact.email)?.name;
-      if (!contact.name && name) {
-        await manager.getRepository(Contact).update({ organizationId, id: contact.id }, { name });
-        contact.name = name;
+    const rows: Contact[] = sorted.map((person) => ({
+      id: timeOrderedId(),
+      organizationId,
+      ...person,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    // Mostly new people in a batch of new tickets: what was inserted is known without reading it back.
+    const inserted = new Set(await insertRows(manager, Contact, rows, { orIgnore: true, returning: 'email' }));
+    const found = rows.filter((row) => inserted.has(row.email));
+    const existing = sorted.filter((person) => !inserted.has(person.email)).map((person) => person.email);
+    if (existing.length > 0) {
+      for (const contact of await manager.getRepository(Contact).findBy({ organizationId, email: In(existing) })) {
+        const name = byEmail.get(contact.email)?.name;
+        if (!contact.name && name) {
+          await manager.getRepository(Contact).update({ organizationId, id: contact.id }, { name });
+          contact.name = name;
+        }
+        found.push(contact);
       }
     }
     return new Map(found.map((contact) => [contact.email, contact]));
