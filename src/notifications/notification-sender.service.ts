@@ -102,23 +102,32 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     if (event.section === 'outgoing') this.pools.close(event.organizationId);
   }
 
-  /** One round: plan pending events, then send what is due. Returns how many rows it handled. */
-  async runOnce(): Promise<number> {
+  /**
+   * One round: plan pending events, then send what is due. Returns whether another round should
+   * follow at once: when the planner took a full batch, more events may be waiting.
+   */
+  private async runOnce(): Promise<boolean> {
     const planned = await this.planner.planPending();
-    if (this.stopping) return planned;
-    return planned + (await this.drainDue());
+    if (this.stopping) return false;
+    await this.drainDue();
+    return planned >= this.config.notifications.batchSize;
   }
 
+  /**
+   * Rounds until stopped. After a round that did not fill a batch it waits for a wake (or the poll):
+   * everything pending when it started was handled, and what committed since has woken it already.
+   * An empty round after every busy one cost a sync batch two more transactions.
+   */
   private async run(): Promise<void> {
     while (!this.stopping) {
-      let handled = 0;
+      let more = false;
       try {
-        handled = await this.runOnce();
+        more = await this.runOnce();
         this.pools.closeIdle(POOL_IDLE_MS);
       } catch (error) {
         if (!this.stopping) this.logger.error({ err: error }, 'The notification sender round failed');
       }
-      if (handled === 0 && !this.stopping) await this.idle(this.config.notifications.pollIntervalMs);
+      if (!more && !this.stopping) await this.idle(this.config.notifications.pollIntervalMs);
     }
   }
 
@@ -143,8 +152,7 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
    * Sends everything that is due, batch after batch, as a pipeline: the next batch is claimed while the
    * current one is being sent, and outcomes are recorded while the next one is sent.
    */
-  private async drainDue(): Promise<number> {
-    let handled = 0;
+  private async drainDue(): Promise<void> {
     let recording: Promise<void> = Promise.resolve();
     let batch = await this.claim();
     while (batch.rows.length > 0) {
@@ -153,11 +161,9 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
       const outcomes = await sending;
       await recording;
       recording = this.record(outcomes);
-      handled += batch.rows.length;
       batch = next;
     }
     await recording;
-    return handled;
   }
 
   private async claim(): Promise<ClaimedBatch> {
