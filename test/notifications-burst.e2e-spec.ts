@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startMailSystem, type MailSystem } from './harness/mail-system';
+import { inboundEmail } from './support/inbound-email';
 import { eventually } from './support/messages';
 import { notifications, NOTIFY_ENV, openNotifyingDesk } from './support/notification-desk';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -36,17 +36,7 @@ describe('notifications: a burst of events', () => {
       for (let index = 0; index < 5; index += 1) {
         const ticket = await tickets.createTicketFromEmail(
           organizationId,
-          {
-            subject: `Burst ${index}`,
-            from: { address: `burst${index}@customer.test`, name: '' },
-            cc: [],
-            messageId: `<${randomUUID()}@customer.test>`,
-            text: 'hello',
-            html: null,
-            fullText: 'hello',
-            attachments: [],
-            receivedAt: new Date(),
-          },
+          inboundEmail({ subject: `Burst ${index}`, from: { address: `burst${index}@customer.test`, name: '' } }),
           manager,
         );
         ids.push(ticket.ticketId);

@@ -6,6 +6,7 @@ import { createApp } from '../src/create-app';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startMailSystem, type MailSystem } from './harness/mail-system';
+import { inboundEmail } from './support/inbound-email';
 import { eventually } from './support/messages';
 import {
   mailbox,
@@ -160,17 +161,8 @@ describe('notifications: the outbox and its sender', () => {
           )
         )[0].n,
       );
-    const email = (subject: string) => ({
-      subject,
-      from: { address: 'rolled@customer.test', name: 'Rolled Back' },
-      cc: [],
-      messageId: `<${randomUUID()}@customer.test>`,
-      text: 'hello',
-      html: null,
-      fullText: 'hello',
-      attachments: [],
-      receivedAt: new Date(),
-    });
+    const email = (subject: string) =>
+      inboundEmail({ subject, from: { address: 'rolled@customer.test', name: 'Rolled Back' } });
     const before = await events();
     await expect(
       testApp.app.get(TransactionRunner).run(async (manager) => {

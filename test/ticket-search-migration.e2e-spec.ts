@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { InboundEmail } from '../src/tickets/inbound-email';
 import { TicketsService } from '../src/tickets/tickets.service';
+import { inboundEmail } from './support/inbound-email';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTenant, TestTenant } from './support/tenants';
 
@@ -10,17 +9,7 @@ describe('ticket search: the migration', () => {
   let testApp: TestApp;
   let tenant: TestTenant;
 
-  const email = (subject: string, text: string): InboundEmail => ({
-    subject,
-    from: { address: 'carla@customer.test', name: 'Carla' },
-    cc: [],
-    messageId: `<${randomUUID()}@customer.test>`,
-    text,
-    html: null,
-    fullText: text,
-    attachments: [],
-    receivedAt: new Date(),
-  });
+  const email = (subject: string, text: string) => inboundEmail({ subject, text });
   const search = async (q: string) => {
     const response = await testApp
       .http()
