@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { Helpdesk } from '../test/support/helpdesk';
 import { startTestApp } from '../test/support/test-app';
 import { createTenant } from '../test/support/tenants';
+import { measureCpu, type CpuSpent } from './cpu-sampler';
 import { sampleRss } from './rss-sampler';
 
 interface PhaseEnv {
@@ -31,7 +32,7 @@ function readEnv(): PhaseEnv {
 }
 
 /** The raw limit: imapflow fetching every full source, mailparser parsing each, in sequence; no database. */
-async function raw(env: PhaseEnv): Promise<{ seconds: number; messages: number }> {
+async function raw(env: PhaseEnv): Promise<{ seconds: number; messages: number; cpu: CpuSpent | null }> {
   const client = new ImapFlow({
     host: env.host,
     port: env.port,
@@ -43,18 +44,22 @@ async function raw(env: PhaseEnv): Promise<{ seconds: number; messages: number }
   await client.connect();
   await client.mailboxOpen('INBOX', { readOnly: true });
   const started = process.hrtime.bigint();
+  const cpu = measureCpu();
   let messages = 0;
   for await (const message of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
     if (message.source) await simpleParser(message.source);
     messages += 1;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const spent = cpu.stop();
   await client.logout();
-  return { seconds, messages };
+  return { seconds, messages, cpu: spent };
 }
 
 /** A full sync into tickets through the product, timed from Start to the last message stored. */
-async function sync(env: PhaseEnv): Promise<{ seconds: number; messages: number; baselineRss: number }> {
+async function sync(
+  env: PhaseEnv,
+): Promise<{ seconds: number; messages: number; baselineRss: number; cpu: CpuSpent | null }> {
   const testApp = await startTestApp({
     MAIL_ALLOW_PRIVATE_HOSTS: 'true',
     SYNC_RUN_BUDGET_SECONDS: '3600',
@@ -68,12 +73,14 @@ async function sync(env: PhaseEnv): Promise<{ seconds: number; messages: number;
     await desk.connectIncoming({ host: env.host, imapPort: env.port } as never, env.user, env.password);
     const baselineRss = process.memoryUsage.rss();
     const started = process.hrtime.bigint();
+    const cpu = measureCpu();
     await desk.start({ from: 'specific-date', date: '2020-01-01' });
     const run = await desk.syncNow();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const spent = cpu.stop();
     if (run.failed > 0 || run.status !== 'succeeded')
       throw new Error(`Run ended ${run.status} with ${run.failed} failures`);
-    return { seconds, messages: run.fetched, baselineRss };
+    return { seconds, messages: run.fetched, baselineRss, cpu: spent };
   } finally {
     await testApp.close();
   }

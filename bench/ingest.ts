@@ -1,13 +1,17 @@
 /**
- * `npm run bench:ingest [-- --count N | --large]`: puts N realistic messages (default 2,000; 10,000 with
- * --large) into a private Dovecot, then measures in the same run (a) the raw limit (imapflow + mailparser,
- * no database), (b) a full sync into tickets on SQLite, (c) the same on PostgreSQL when it answers at
- * TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), and (d) RSS growth while
- * ingesting one message with a 20 MB attachment. Prints figures and ratios; asserts nothing.
+ * `npm run bench:ingest [-- --count N | --large] [--runs R]`: puts N realistic messages (default 2,000;
+ * 10,000 with --large) into a private Dovecot, then measures in the same run (a) the raw limit (imapflow
+ * + mailparser, no database), (b) a full sync into tickets on SQLite, (c) the same on PostgreSQL when it
+ * answers at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), and (d) RSS growth
+ * while ingesting one message with a 20 MB attachment. Each of (a)-(c) runs R times (default 3) in
+ * rotation, a b c a b c ..., so a machine that slows down or speeds up meanwhile weighs on all three
+ * alike; figures are medians, ratios are the median of each round's own ratio. Prints figures, CPU
+ * time by who spent it, and ratios; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startDovecot, type DovecotServer } from '../test/harness/dovecot';
+import type { CpuSpent } from './cpu-sampler';
 import { realisticMessage } from './realistic-messages';
 import { PG_URL, postgresAnswers } from './postgres';
 
@@ -16,6 +20,7 @@ interface PhaseResult {
   messages: number;
   peakRss: number;
   baselineRss?: number;
+  cpu: CpuSpent | null;
 }
 
 const MB = 1024 * 1024;
@@ -27,6 +32,11 @@ function argCount(): number {
   if (args.includes('--large')) return 10_000;
   const at = args.indexOf('--count');
   return at >= 0 ? Number(args[at + 1]) : 2_000;
+}
+
+function argRuns(): number {
+  const at = process.argv.indexOf('--runs');
+  return at >= 0 ? Math.max(1, Number(process.argv[at + 1])) : 3;
 }
 
 function runPhase(
@@ -66,34 +76,60 @@ async function fill(dovecot: DovecotServer, user: string, raws: string[]): Promi
 const rate = (r: PhaseResult) => r.messages / r.seconds;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Median msg/s with the spread of the runs, peak RSS of all runs, and median CPU per 1,000 messages. */
+function describe(label: string, results: PhaseResult[]): string {
+  const rates = results.map(rate);
+  const spread = results.length > 1 ? ` (${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)})` : '';
+  const peak = Math.max(...results.map((r) => r.peakRss));
+  const perThousand = (pick: (cpu: CpuSpent) => number) =>
+    median(results.map((r) => (r.cpu ? (pick(r.cpu) / r.messages) * 1000 : NaN))).toFixed(2);
+  const cpu = results.every((r) => r.cpu)
+    ? `   CPU s per 1,000 msgs: main ${perThousand((c) => c.main)}, other threads ${perThousand((c) => c.threads)}, servers ${perThousand((c) => c.servers)}`
+    : '';
+  return `${label} ${median(rates).toFixed(0).padStart(6)} msg/s${spread.padEnd(12)} peak RSS ${mb(peak)}${cpu}`;
+}
+
+/** The median of each round's own ratio: both phases of a round ran on the machine as it was then. */
+function ratio(of: PhaseResult[], to: PhaseResult[]): string {
+  const ratios = of.map((result, round) => rate(result) / rate(to[round]));
+  const spread =
+    ratios.length > 1 ? `, rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '';
+  return `${median(ratios).toFixed(2)}   (target >= 0.7, design >= 1.0${spread})`;
+}
+
 async function main(): Promise<void> {
   const count = argCount();
+  const runs = argRuns();
   const dovecot = await startDovecot();
   try {
     const raws = Array.from({ length: count }, (_, i) => realisticMessage(i));
     const bytes = raws.reduce((sum, raw) => sum + Buffer.byteLength(raw), 0);
     await fill(dovecot, 'bench', raws);
-    console.log(`bench:ingest — ${count} messages, ${(bytes / MB).toFixed(1)} MiB in Dovecot\n`);
-
-    const a = runPhase('raw', dovecot, 'bench', count);
+    const withPostgres = await postgresAnswers();
     console.log(
-      `(a) raw limit, imapflow + mailparser   ${rate(a).toFixed(0).padStart(6)} msg/s   peak RSS ${mb(a.peakRss)}`,
+      `bench:ingest — ${count} messages, ${(bytes / MB).toFixed(1)} MiB in Dovecot; ` +
+        `${runs} run${runs > 1 ? 's' : ''} of each phase in rotation, medians (range)\n`,
     );
-    const b = runPhase('sync', dovecot, 'bench', count);
-    console.log(
-      `(b) full sync into tickets, SQLite     ${rate(b).toFixed(0).padStart(6)} msg/s   peak RSS ${mb(b.peakRss)}`,
-    );
-    let c: PhaseResult | null = null;
-    if (await postgresAnswers()) {
-      c = runPhase('sync', dovecot, 'bench', count, { TEST_DATABASE_URL: PG_URL });
-      console.log(
-        `(c) full sync into tickets, PostgreSQL ${rate(c).toFixed(0).padStart(6)} msg/s   peak RSS ${mb(c.peakRss)}`,
-      );
-    } else {
-      console.log(`(c) PostgreSQL did not answer at ${PG_URL}: skipped`);
+    const a: PhaseResult[] = [];
+    const b: PhaseResult[] = [];
+    const c: PhaseResult[] = [];
+    for (let round = 0; round < runs; round += 1) {
+      a.push(runPhase('raw', dovecot, 'bench', count));
+      b.push(runPhase('sync', dovecot, 'bench', count));
+      if (withPostgres) c.push(runPhase('sync', dovecot, 'bench', count, { TEST_DATABASE_URL: PG_URL }));
     }
-    console.log(`\nb/a = ${(rate(b) / rate(a)).toFixed(2)}   (target >= 0.7, design >= 1.0)`);
-    if (c) console.log(`c/a = ${(rate(c) / rate(a)).toFixed(2)}   (target >= 0.7, design >= 1.0)`);
+    console.log(describe('(a) raw limit, imapflow + mailparser  ', a));
+    console.log(describe('(b) full sync into tickets, SQLite    ', b));
+    if (withPostgres) console.log(describe('(c) full sync into tickets, PostgreSQL', c));
+    else console.log(`(c) PostgreSQL did not answer at ${PG_URL}: skipped`);
+    console.log(`\nb/a = ${ratio(b, a)}`);
+    if (withPostgres) console.log(`c/a = ${ratio(c, a)}`);
 
     const attachment = 20 * MB;
     await fill(dovecot, 'large', [realisticMessage(0, attachment)]);
