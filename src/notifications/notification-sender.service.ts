@@ -18,7 +18,8 @@ const POOL_IDLE_MS = 60_000;
 /**
  * Woken again this soon after a round began, the next round waits until this long after it: a sync
  * commits a batch every few dozen milliseconds, and a round per commit was three transactions each
- * (about 40% of the statements of a sync on PostgreSQL). A wake after a quiet spell goes at once.
+ * (gathering them took a 2,000-message sync on PostgreSQL from 1,332 statements to 1,106). A wake after
+ * a quiet spell, and the poll, go at once.
  */
 const MIN_WOKEN_ROUND_GAP_MS = 500;
 
@@ -138,8 +139,8 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
         if (!this.stopping) this.logger.error({ err: error }, 'The notification sender round failed');
       }
       if (!more && !this.stopping) {
-        await this.idle(this.config.notifications.pollIntervalMs);
-        await this.pause(roundStarted + MIN_WOKEN_ROUND_GAP_MS - Date.now());
+        const woken = await this.idle(this.config.notifications.pollIntervalMs);
+        if (woken) await this.pause(roundStarted + MIN_WOKEN_ROUND_GAP_MS - Date.now());
       }
     }
   }
@@ -158,20 +159,21 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  private idle(ms: number): Promise<void> {
+  /** Waits for a wake or the poll; answers whether a wake ended it. */
+  private idle(ms: number): Promise<boolean> {
     if (this.woken) {
       this.woken = false;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (woken: boolean) => {
         clearTimeout(timer);
         this.wakeUp = null;
         this.woken = false;
-        resolve();
+        resolve(woken);
       };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
+      const timer = setTimeout(() => done(false), ms);
+      this.wakeUp = () => done(true);
     });
   }
 
