@@ -83,7 +83,7 @@ function median(values: number[]): number {
 }
 
 /** Median msg/s with the spread of the runs, peak RSS of all runs, and median CPU per 1,000 messages. */
-function describe(label: string, results: PhaseResult[]): string {
+function phaseLine(label: string, results: PhaseResult[]): string {
   const rates = results.map(rate);
   const spread = results.length > 1 ? ` (${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)})` : '';
   const peak = Math.max(...results.map((r) => r.peakRss));
@@ -124,9 +124,9 @@ async function main(): Promise<void> {
       b.push(runPhase('sync', dovecot, 'bench', count));
       if (withPostgres) c.push(runPhase('sync', dovecot, 'bench', count, { TEST_DATABASE_URL: PG_URL }));
     }
-    console.log(describe('(a) raw limit, imapflow + mailparser  ', a));
-    console.log(describe('(b) full sync into tickets, SQLite    ', b));
-    if (withPostgres) console.log(describe('(c) full sync into tickets, PostgreSQL', c));
+    console.log(phaseLine('(a) raw limit, imapflow + mailparser  ', a));
+    console.log(phaseLine('(b) full sync into tickets, SQLite    ', b));
+    if (withPostgres) console.log(phaseLine('(c) full sync into tickets, PostgreSQL', c));
     else console.log(`(c) PostgreSQL did not answer at ${PG_URL}: skipped`);
     console.log(`\nb/a = ${ratio(b, a)}`);
     if (withPostgres) console.log(`c/a = ${ratio(c, a)}`);

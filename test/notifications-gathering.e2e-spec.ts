@@ -1,13 +1,11 @@
-import { DataSource } from 'typeorm';
 import { NotificationPlanner } from '../src/notifications/notification-planner.service';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startMailSystem, type MailSystem } from './harness/mail-system';
 import { inboundEmail } from './support/inbound-email';
 import { eventually } from './support/messages';
-import { NOTIFY_ENV } from './support/notification-desk';
+import { countNotificationEvents, NOTIFY_ENV } from './support/notification-desk';
 import { openSupportDesk } from './support/support-desk';
 import { startTestApp, type TestApp } from './support/test-app';
-import { usingPostgres } from './support/test-database';
 
 const COMMITS = 8;
 /** About how often a sync commits a batch. */
@@ -40,17 +38,6 @@ describe('notifications: commits in quick succession', () => {
     const support = await openSupportDesk(testApp, mail.dovecot, { start: false });
     const organizationId = support.desk.tenant.organizationId;
     const tickets = testApp.app.get(TicketsService);
-    const dataSource = testApp.app.get(DataSource);
-    const pending = async () =>
-      Number(
-        (
-          await dataSource.query(
-            `SELECT COUNT(*) AS n FROM notification_events WHERE organization_id = ${usingPostgres() ? '$1' : '?'}
-              AND processed_at IS NULL`,
-            [organizationId],
-          )
-        )[0].n,
-      );
     const rounds = jest.spyOn(testApp.app.get(NotificationPlanner), 'planPending');
     for (let index = 0; index < COMMITS; index += 1) {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, COMMIT_SPACING_MS));
@@ -59,7 +46,10 @@ describe('notifications: commits in quick succession', () => {
         inboundEmail({ subject: `Quick ${index}`, from: { address: `quick${index}@customer.test`, name: '' } }),
       );
     }
-    await eventually(async () => (await pending()) === 0, 10_000);
+    await eventually(
+      async () => (await countNotificationEvents(testApp, organizationId, { pendingOnly: true })) === 0,
+      10_000,
+    );
     expect(rounds.mock.calls.length).toBeLessThanOrEqual(COMMITS / 2);
   });
 });

@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { parseConfig } from '../src/config/parse-config';
 import { createApp } from '../src/create-app';
 import { TransactionRunner } from '../src/database/transaction-runner';
@@ -9,6 +8,7 @@ import { startMailSystem, type MailSystem } from './harness/mail-system';
 import { inboundEmail } from './support/inbound-email';
 import { eventually } from './support/messages';
 import {
+  countNotificationEvents,
   mailbox,
   notifications,
   NOTIFY_ENV,
@@ -151,16 +151,7 @@ describe('notifications: the outbox and its sender', () => {
     const support = await open();
     const organizationId = support.desk.tenant.organizationId;
     const tickets = testApp.app.get(TicketsService);
-    const dataSource = testApp.app.get(DataSource);
-    const events = async () =>
-      Number(
-        (
-          await dataSource.query(
-            `SELECT COUNT(*) AS n FROM notification_events WHERE organization_id = ${usingPostgres() ? '$1' : '?'}`,
-            [organizationId],
-          )
-        )[0].n,
-      );
+    const events = () => countNotificationEvents(testApp, organizationId);
     const email = (subject: string) =>
       inboundEmail({ subject, from: { address: 'rolled@customer.test', name: 'Rolled Back' } });
     const before = await events();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { parseMessage } from '../../libs/mail/parse-message';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import type { MailSystem } from '../harness/mail-system';
@@ -6,6 +7,7 @@ import type { DovecotServer } from '../harness/dovecot';
 import { eventually } from './messages';
 import { openSupportDesk, type SupportDesk } from './support-desk';
 import type { TestApp } from './test-app';
+import { usingPostgres } from './test-database';
 import { login, type TestUser } from './tenants';
 
 /** Sender credentials on the harness SMTP server (startMailSystem's default user). */
@@ -121,3 +123,19 @@ export async function notifications(
 
 /** Lets the sender run a few rounds, so "nothing was sent" is not just "not sent yet". */
 export const settle = (ms = 800) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many outbox events the organization has, or only those not processed yet. */
+export async function countNotificationEvents(
+  testApp: TestApp,
+  organizationId: string,
+  opts: { pendingOnly?: boolean } = {},
+): Promise<number> {
+  const [row] = await testApp.app
+    .get(DataSource)
+    .query(
+      `SELECT COUNT(*) AS n FROM notification_events WHERE organization_id = ${usingPostgres() ? '$1' : '?'}` +
+        (opts.pendingOnly ? ' AND processed_at IS NULL' : ''),
+      [organizationId],
+    );
+  return Number(row.n);
+}
