@@ -1,16 +1,18 @@
 /**
- * `npm run bench:ingest [-- --count N | --large] [--runs R]`: puts N realistic messages (default 2,000;
- * 10,000 with --large) into a private Dovecot, then measures in the same run (a) the raw limit (imapflow
+ * `npm run bench:ingest [-- --count N | --large] [--runs R] [--latency MS]`: puts N realistic messages
+ * (default 2,000; 10,000 with --large) into a private Dovecot, then measures in the same run (a) the raw limit (imapflow
  * + mailparser, no database), (b) a full sync into tickets on SQLite, (c) the same on PostgreSQL when it
  * answers at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), and (d) RSS growth
  * while ingesting one message with a 20 MB attachment. Each of (a)-(c) runs R times (default 3) in
  * rotation, a b c a b c ..., so a machine that slows down or speeds up meanwhile weighs on all three
- * alike; figures are medians, ratios are the median of each round's own ratio. Prints figures, CPU
- * time by who spent it, and ratios; asserts nothing.
+ * alike; figures are medians, ratios are the median of each round's own ratio. With --latency, phases
+ * (a)-(c) reach Dovecot through a proxy that delays each direction by MS milliseconds, as a remote
+ * server would. Prints figures, CPU time by who spent it, and ratios; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startDovecot, type DovecotServer } from '../test/harness/dovecot';
+import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 import type { CpuSpent } from './cpu-sampler';
 import { realisticMessage } from './realistic-messages';
 import { PG_URL, postgresAnswers } from './postgres';
@@ -39,9 +41,18 @@ function argRuns(): number {
   return at >= 0 ? Math.max(1, Number(process.argv[at + 1])) : 3;
 }
 
+/** One-way delay in milliseconds for --latency, 0 without it. */
+function argLatency(): number {
+  const at = process.argv.indexOf('--latency');
+  return at >= 0 ? Math.max(0, Number(process.argv[at + 1])) : 0;
+}
+
+/** Where the phases find the IMAP server. */
+type ImapAddress = Pick<DovecotServer, 'host' | 'imapPort'>;
+
 function runPhase(
   phase: 'raw' | 'sync',
-  dovecot: DovecotServer,
+  dovecot: ImapAddress,
   user: string,
   count: number,
   extraEnv = {},
@@ -106,23 +117,28 @@ function ratio(of: PhaseResult[], to: PhaseResult[]): string {
 async function main(): Promise<void> {
   const count = argCount();
   const runs = argRuns();
+  const latency = argLatency();
   const dovecot = await startDovecot();
+  let proxy: LatencyProxy | null = null;
   try {
     const raws = Array.from({ length: count }, (_, i) => realisticMessage(i));
     const bytes = raws.reduce((sum, raw) => sum + Buffer.byteLength(raw), 0);
     await fill(dovecot, 'bench', raws);
     const withPostgres = await postgresAnswers();
+    proxy = latency > 0 ? await startLatencyProxy(dovecot.imapPort, latency) : null;
+    const imap: ImapAddress = proxy ? { host: '127.0.0.1', imapPort: proxy.port } : dovecot;
     console.log(
-      `bench:ingest — ${count} messages, ${(bytes / MB).toFixed(1)} MiB in Dovecot; ` +
+      `bench:ingest — ${count} messages, ${(bytes / MB).toFixed(1)} MiB in Dovecot` +
+        `${latency > 0 ? ` behind ${latency} ms of latency each way` : ''}; ` +
         `${runs} run${runs > 1 ? 's' : ''} of each phase in rotation, medians (range)\n`,
     );
     const a: PhaseResult[] = [];
     const b: PhaseResult[] = [];
     const c: PhaseResult[] = [];
     for (let round = 0; round < runs; round += 1) {
-      a.push(runPhase('raw', dovecot, 'bench', count));
-      b.push(runPhase('sync', dovecot, 'bench', count));
-      if (withPostgres) c.push(runPhase('sync', dovecot, 'bench', count, { TEST_DATABASE_URL: PG_URL }));
+      a.push(runPhase('raw', imap, 'bench', count));
+      b.push(runPhase('sync', imap, 'bench', count));
+      if (withPostgres) c.push(runPhase('sync', imap, 'bench', count, { TEST_DATABASE_URL: PG_URL }));
     }
     console.log(phaseLine('(a) raw limit, imapflow + mailparser  ', a));
     console.log(phaseLine('(b) full sync into tickets, SQLite    ', b));
@@ -140,6 +156,7 @@ async function main(): Promise<void> {
       `\n(d) one message with a 20 MB attachment: RSS ${mb(d.baselineRss ?? 0)} -> ${mb(d.peakRss)}, growth ${mb(growth)} = ${(growth / attachment).toFixed(2)}x the attachment (target < 3x)`,
     );
   } finally {
+    proxy?.close();
     await dovecot.close();
   }
 }

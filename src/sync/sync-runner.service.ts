@@ -9,6 +9,8 @@ import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-in
 import { MessageParser } from './message-parser';
 import { parseLargeMessage, readHeaderBlock } from '../../libs/mail/parse-large-message';
 import type { SyncRun, SyncTrigger } from './sync-run.entity';
+import { CommitPipeline } from './commit-pipeline';
+import { MailboxCursor } from './mailbox-cursor';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
@@ -187,7 +189,8 @@ export class SyncRunner implements BeforeApplicationShutdown {
 
   /**
    * Fetches and ingests everything above the watermark, page by page, strictly in UID order (oversized
-   * messages in their place), committing a batch of messages per transaction.
+   * messages in their place), committing a batch of messages per transaction. The run ends at the
+   * first listing of the folder that finds nothing new (MailboxCursor).
    */
   private async drain(
     session: MailboxSession,
@@ -196,10 +199,29 @@ export class SyncRunner implements BeforeApplicationShutdown {
     live: LiveRun,
     markSeen: boolean,
   ): Promise<void> {
+    const pipeline = new CommitPipeline();
+    try {
+      await this.drainPages(session, folder, fromUid, live, markSeen, pipeline);
+    } catch (error) {
+      // Whatever ended the run, the batch in flight settles before the run is finished.
+      await pipeline.settle();
+      throw error;
+    }
+    await pipeline.drain();
+  }
+
+  private async drainPages(
+    session: MailboxSession,
+    folder: FolderRef & { runId: string; supportAddress: string | null },
+    fromUid: number,
+    live: LiveRun,
+    markSeen: boolean,
+    pipeline: CommitPipeline,
+  ): Promise<void> {
     const deadline = Date.now() + this.config.sync.runBudgetSeconds * 1000;
-    let lastUid = fromUid;
+    const cursor = new MailboxCursor(session, fromUid, this.config.sync.batchSize);
     while (!live.stopRequested && Date.now() < deadline) {
-      const page = await session.listUids(lastUid, this.config.sync.batchSize);
+      const page = await cursor.nextPage();
       if (page.length === 0) {
         // Decided in the same tick as the check, so a request arriving after it starts a run of its own.
         if (!live.relist) {
@@ -210,16 +232,21 @@ export class SyncRunner implements BeforeApplicationShutdown {
         continue;
       }
       for (const segment of this.segments(page)) {
+        // A large or oversized message commits on its own, after everything before it.
+        if (segment.size !== 'normal') await pipeline.drain();
         const done =
           segment.size === 'oversized'
             ? await this.ingestOversized(session, folder, segment.refs[0], live)
             : segment.size === 'large'
               ? await this.ingestLarge(session, folder, segment.refs[0], live)
-              : await this.ingestSegment(session, folder, segment.refs, live);
-        if (markSeen && done.length > 0) await session.markSeen(done);
+              : await this.ingestSegment(session, folder, segment.refs, live, pipeline);
+        if (markSeen && done.length > 0) {
+          // Only what is committed is marked.
+          await pipeline.drain();
+          await session.markSeen(done);
+        }
         if (live.stopRequested) return;
       }
-      lastUid = page[page.length - 1].uid;
     }
   }
 
@@ -245,42 +272,38 @@ export class SyncRunner implements BeforeApplicationShutdown {
 
   /**
    * Downloads, parses and ingests normal-size messages, a bounded batch per transaction, as a pipeline:
-   * while one batch is written, the next is fetched and parsed (on the parser's worker threads). At
-   * most one batch is being written and one read, and they commit strictly in UID order; a failed
-   * commit stops the segment before anything after it is written.
+   * while one batch is written, the next is fetched and parsed (on the parser's worker threads, when
+   * there are any). At most one batch is being written and one read, and they commit strictly in UID
+   * order; a failed commit stops the run before anything after it is written. The last batch is left
+   * committing in `pipeline`.
    */
   private async ingestSegment(
     session: MailboxSession,
     folder: FolderRef & { runId: string; supportAddress: string | null },
     refs: MessageRef[],
     live: LiveRun,
+    pipeline: CommitPipeline,
   ): Promise<number[]> {
     const done: number[] = [];
     let batch: Promise<PreparedItem>[] = [];
     let batchBytes = 0;
-    let writing: Promise<unknown> = Promise.resolve();
-    try {
-      for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
-        live.totals.fetched += 1;
-        batch.push(this.prepare(folder, fetched.uid, fetched.source));
-        batchBytes += fetched.source.length;
-        done.push(fetched.uid);
-        if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || live.stopRequested) {
-          await writing;
-          writing = this.commitWhenPrepared(folder, batch, live);
-          // Awaited before the next batch or at the end; this only marks the rejection as handled meanwhile.
-          writing.catch(() => undefined);
-          batch = [];
-          batchBytes = 0;
-        }
-        if (live.stopRequested) break;
+    for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
+      live.totals.fetched += 1;
+      batch.push(this.prepare(folder, fetched.uid, fetched.source));
+      batchBytes += fetched.source.length;
+      done.push(fetched.uid);
+      if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || live.stopRequested) {
+        const full = batch;
+        await pipeline.push(() => this.commitWhenPrepared(folder, full, live));
+        batch = [];
+        batchBytes = 0;
       }
-    } finally {
-      // Whatever ends the loop, the batch in flight settles before the run is finished.
-      await writing.catch(() => undefined);
+      if (live.stopRequested) break;
     }
-    await writing;
-    if (batch.length > 0) await this.commitWhenPrepared(folder, batch, live);
+    if (batch.length > 0) {
+      const last = batch;
+      await pipeline.push(() => this.commitWhenPrepared(folder, last, live));
+    }
     return done;
   }
 

@@ -66,15 +66,17 @@ export class ImapMailboxSession implements MailboxSession {
     return this.search({ since: date }, 'Searching by date');
   }
 
-  async listUids(fromUidExclusive: number, limit: number): Promise<MessageRef[]> {
-    if (limit <= 0) return [];
-    // SEARCH first, then FETCH just the page: a FETCH of N:* on a big folder would return everything.
+  async uidsAbove(fromUidExclusive: number): Promise<number[]> {
     // "N:*" always matches the highest UID, even when it is below N, hence the filter.
     const found = await this.search({ uid: `${fromUidExclusive + 1}:*` }, 'Listing new messages');
-    const page = found.filter((uid) => uid > fromUidExclusive).slice(0, limit);
-    if (page.length === 0) return [];
+    return found.filter((uid) => uid > fromUidExclusive);
+  }
+
+  async sizesOf(uids: number[]): Promise<MessageRef[]> {
+    if (uids.length === 0) return [];
+    this.assertReady();
     const messages = await this.call(
-      this.client.fetchAll(toUidSet(page), { uid: true, size: true }, { uid: true }),
+      this.client.fetchAll(toUidSet(uids), { uid: true, size: true }, { uid: true }),
       'Reading message sizes',
     );
     return messages.map((message) => ({ uid: message.uid, size: message.size ?? 0 })).sort((a, b) => a.uid - b.uid);

@@ -137,15 +137,21 @@ describe('ImapMailboxDriver against Dovecot', () => {
       });
     });
 
-    it('lists UIDs above a point, in pages, and nothing past the end', async () => {
-      await expect(session.listUids(0, 2)).resolves.toEqual([
-        { uid: uids[0], size: expect.any(Number) },
-        { uid: uids[1], size: expect.any(Number) },
-      ]);
-      await expect(session.listUids(uids[1], 10)).resolves.toEqual([{ uid: uids[2], size: expect.any(Number) }]);
+    it('lists the UIDs above a point, and nothing past the end', async () => {
+      await expect(session.uidsAbove(0)).resolves.toEqual(uids);
+      await expect(session.uidsAbove(uids[0])).resolves.toEqual([uids[1], uids[2]]);
       // "N:*" matches the last message even when N is past it.
-      await expect(session.listUids(uids[2], 10)).resolves.toEqual([]);
-      await expect(session.listUids(uids[2] + 100, 10)).resolves.toEqual([]);
+      await expect(session.uidsAbove(uids[2])).resolves.toEqual([]);
+      await expect(session.uidsAbove(uids[2] + 100)).resolves.toEqual([]);
+    });
+
+    it('reads the sizes of listed messages, ascending, skipping vanished UIDs', async () => {
+      const sizes = await session.sizesOf([uids[2], 9_999, uids[0]]);
+      expect(sizes).toEqual([
+        { uid: uids[0], size: Buffer.byteLength(message('jan')) },
+        { uid: uids[2], size: Buffer.byteLength(message('mar')) },
+      ]);
+      await expect(session.sizesOf([])).resolves.toEqual([]);
     });
 
     it('searches by internal date and by header', async () => {
@@ -184,7 +190,7 @@ describe('ImapMailboxDriver against Dovecot', () => {
     it('sees mail that arrives while the session is open', async () => {
       const uid = await dovecot.append(agent.user, message('apr'));
       await expect(session.folderState()).resolves.toMatchObject({ uidNext: uid + 1, exists: 4 });
-      await expect(session.listUids(uids[2], 10)).resolves.toEqual([{ uid, size: expect.any(Number) }]);
+      await expect(session.uidsAbove(uids[2])).resolves.toEqual([uid]);
       uids.push(uid);
     });
   });
@@ -195,7 +201,7 @@ describe('ImapMailboxDriver against Dovecot', () => {
       await dovecot.stop();
       try {
         const started = Date.now();
-        const error = await failure(session.listUids(0, 10));
+        const error = await failure(session.uidsAbove(0));
         expect(['refused', 'timeout', 'protocol']).toContain(error.reason);
         expect(Date.now() - started).toBeLessThan(options.timeoutMs + 500);
         await session.close();

@@ -40,8 +40,10 @@ export interface MailboxSession {
   folderState(): Promise<FolderState>;
   /** UIDs with an internal date on or after the UTC calendar day of `date` (IMAP SINCE has day precision). */
   searchUidsSince(date: Date): Promise<number[]>;
-  /** The next `limit` messages above `fromUidExclusive`, ascending. */
-  listUids(fromUidExclusive: number, limit: number): Promise<MessageRef[]>;
+  /** Every UID above `fromUidExclusive`, ascending, as the folder is now (mail that just arrived included). */
+  uidsAbove(fromUidExclusive: number): Promise<number[]>;
+  /** The sizes (RFC822.SIZE) of these messages, ascending by UID. Vanished UIDs are skipped. */
+  sizesOf(uids: number[]): Promise<MessageRef[]>;
   /** Full raw messages, ascending by UID; reading them does not mark them \Seen. Vanished UIDs are skipped. */
   fetchSources(uids: number[]): AsyncIterable<FetchedMessage>;
   /**

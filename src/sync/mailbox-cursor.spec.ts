@@ -1,0 +1,78 @@
+import { startDovecot, type DovecotServer } from '../../test/harness/dovecot';
+import { ImapMailboxDriver } from '../mailbox/drivers/imap-mailbox.driver';
+import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
+import { MailboxCursor } from './mailbox-cursor';
+
+const agent = { user: 'agent', password: 'agent-secret' };
+
+function message(n: number): string {
+  return `Message-ID: <m${n}@test>\r\nSubject: message ${n}\r\n\r\nBody ${'x'.repeat(n)}\r\n`;
+}
+
+async function walk(cursor: MailboxCursor): Promise<MessageRef[][]> {
+  const pages: MessageRef[][] = [];
+  for (let page = await cursor.nextPage(); page.length > 0; page = await cursor.nextPage()) pages.push(page);
+  return pages;
+}
+
+describe('MailboxCursor against Dovecot', () => {
+  let dovecot: DovecotServer;
+  let session: MailboxSession;
+  let uids: number[];
+
+  beforeAll(async () => {
+    dovecot = await startDovecot({ users: [agent] });
+    uids = await dovecot.appendMany(
+      agent.user,
+      Array.from({ length: 7 }, (_, n) => message(n)),
+    );
+    session = await new ImapMailboxDriver().openSession(
+      {
+        host: dovecot.host,
+        port: dovecot.imapPort,
+        security: 'none',
+        username: agent.user,
+        password: agent.password,
+        verifyCertificate: false,
+        folder: 'INBOX',
+      },
+      { timeoutMs: 3_000, policy: { allowPrivate: true, allowedHosts: [] } },
+    );
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await dovecot?.close();
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('walks the folder oldest first in pages, listing it once and reading sizes a few at a time', async () => {
+    const listings = jest.spyOn(session, 'uidsAbove');
+    const sizeReads = jest.spyOn(session, 'sizesOf');
+    const pages = await walk(new MailboxCursor(session, 0, 2, 5));
+    expect(pages.map((page) => page.map((ref) => ref.uid))).toEqual([
+      [uids[0], uids[1]],
+      [uids[2], uids[3]],
+      [uids[4]],
+      [uids[5], uids[6]],
+    ]);
+    expect(pages.flat().map((ref) => ref.size)).toEqual(uids.map((_, n) => Buffer.byteLength(message(n))));
+    // The first listing, and the one that found nothing new; one size read per five messages.
+    expect(listings).toHaveBeenCalledTimes(2);
+    expect(sizeReads).toHaveBeenCalledTimes(2);
+  });
+
+  it('starts above the given UID and takes in mail that arrives during the walk, after what was listed', async () => {
+    const cursor = new MailboxCursor(session, uids[4], 10);
+    expect((await cursor.nextPage()).map((ref) => ref.uid)).toEqual([uids[5], uids[6]]);
+    const arrived = await dovecot.append(agent.user, message(7));
+    expect((await cursor.nextPage()).map((ref) => ref.uid)).toEqual([arrived]);
+    await expect(cursor.nextPage()).resolves.toEqual([]);
+    uids.push(arrived);
+  });
+
+  it('finds nothing above the last message', async () => {
+    await expect(new MailboxCursor(session, uids[uids.length - 1], 10).nextPage()).resolves.toEqual([]);
+  });
+});
