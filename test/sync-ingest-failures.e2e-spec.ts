@@ -248,7 +248,8 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
 
   it('ends a run with a network error when the IMAP server goes away mid-run, backs off, then resumes exactly once', async () => {
     const support = await open();
-    const count = 300;
+    // Three pages: the run is still downloading when the server goes away, however quickly a page goes.
+    const count = 600;
     await support.deliver(...Array.from({ length: count }, (_, i) => ({ from: CAROL, subject: `Bulk ${i}` })));
     const running = (await support.desk.syncNowUnderway(20)).finished;
     await dovecot.stop();
@@ -282,7 +283,8 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
 
   it('ends a run within the step timeout when the IMAP server hangs mid-run, then resumes once it answers', async () => {
     const support = await open();
-    const count = 200;
+    // Three pages: the run is still downloading when the server freezes, however quickly a page goes.
+    const count = 600;
     await support.deliver(...Array.from({ length: count }, (_, i) => ({ from: CAROL, subject: `Hung ${i}` })));
     const running = (await support.desk.syncNowUnderway(20)).finished;
     const frozenAt = Date.now();
