@@ -1,13 +1,13 @@
 /**
  * `npm run bench:ingest [-- --count N | --large] [--runs R] [--latency MS]`: puts N realistic messages
- * (default 2,000; 10,000 with --large) into a private Dovecot, then measures in the same run (a) the raw limit (imapflow
- * + mailparser, no database), (b) a full sync into tickets on SQLite, (c) the same on PostgreSQL when it
- * answers at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), and (d) RSS growth
- * while ingesting one message with a 20 MB attachment. Each of (a)-(c) runs R times (default 3) in
- * rotation, a b c a b c ..., so a machine that slows down or speeds up meanwhile weighs on all three
- * alike; figures are medians, ratios are the median of each round's own ratio. With --latency, phases
- * (a)-(c) reach Dovecot through a proxy that delays each direction by MS milliseconds, as a remote
- * server would. Prints figures, CPU time by who spent it, and ratios; asserts nothing.
+ * (default 2,000; 10,000 with --large) into a private Dovecot, then measures in the same run (a) the raw
+ * limit (imapflow + mailparser, no database), (b) a full sync into tickets on SQLite, (c) the same on
+ * PostgreSQL when it answers at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+ * and (d) RSS growth while ingesting one message with a 20 MB attachment. Each of (a)-(c) runs R times
+ * (default 3) in rotation, a b c a b c ..., so a machine that slows down or speeds up meanwhile weighs on
+ * all three alike; figures are medians, ratios are the median of each round's own ratio. With --latency,
+ * phases (a)-(c) reach Dovecot through a proxy that delays each direction by MS milliseconds, as a
+ * remote server would. Prints figures, CPU time by who spent it, and ratios; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
