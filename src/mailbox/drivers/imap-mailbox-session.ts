@@ -164,7 +164,11 @@ export class ImapMailboxSession implements MailboxSession {
     const result = await this.call(this.client.search(query, { uid: true }), what);
     // imapflow answers undefined instead of failing when the connection dropped (no mailbox selected).
     if (result === undefined) throw connectionLost();
-    if (result === false) throw new MailConnectionError('protocol', `${what}: the server rejected the search`);
+    if (result === false) {
+      // imapflow answers false too when the connection dropped while the search was under way.
+      if (!this.client.usable) throw connectionLost();
+      throw new MailConnectionError('protocol', `${what}: the server rejected the search`);
+    }
     return [...result].sort((a, b) => a - b);
   }
 
