@@ -1,4 +1,5 @@
 import { startDovecot, type DovecotServer } from '../../test/harness/dovecot';
+import { imapSettingsFor, LOOPBACK_CONNECT } from '../../test/support/imap-settings';
 import { ImapMailboxDriver } from '../mailbox/drivers/imap-mailbox.driver';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxCursor } from './mailbox-cursor';
@@ -26,18 +27,7 @@ describe('MailboxCursor against Dovecot', () => {
       agent.user,
       Array.from({ length: 7 }, (_, n) => message(n)),
     );
-    session = await new ImapMailboxDriver().openSession(
-      {
-        host: dovecot.host,
-        port: dovecot.imapPort,
-        security: 'none',
-        username: agent.user,
-        password: agent.password,
-        verifyCertificate: false,
-        folder: 'INBOX',
-      },
-      { timeoutMs: 3_000, policy: { allowPrivate: true, allowedHosts: [] } },
-    );
+    session = await new ImapMailboxDriver().openSession(imapSettingsFor(dovecot, agent), LOOPBACK_CONNECT);
   });
 
   afterAll(async () => {

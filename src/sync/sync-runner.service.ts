@@ -27,6 +27,9 @@ const INLINE_RAW_BYTES = 256 * 1024;
 
 type MessageSize = 'normal' | 'large' | 'oversized';
 
+/** The folder a run ingests, with what every message of the run is checked against. */
+type RunTarget = FolderRef & { runId: string; supportAddress: string | null };
+
 /** A batch item whose bytes may still be on their way to storage. */
 interface PreparedItem extends BatchItem {
   stored: Promise<void>;
@@ -194,7 +197,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
    */
   private async drain(
     session: MailboxSession,
-    folder: FolderRef & { runId: string; supportAddress: string | null },
+    folder: RunTarget,
     fromUid: number,
     live: LiveRun,
     markSeen: boolean,
@@ -212,7 +215,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
 
   private async drainPages(
     session: MailboxSession,
-    folder: FolderRef & { runId: string; supportAddress: string | null },
+    folder: RunTarget,
     fromUid: number,
     live: LiveRun,
     markSeen: boolean,
@@ -279,7 +282,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
    */
   private async ingestSegment(
     session: MailboxSession,
-    folder: FolderRef & { runId: string; supportAddress: string | null },
+    folder: RunTarget,
     refs: MessageRef[],
     live: LiveRun,
     pipeline: CommitPipeline,
@@ -316,11 +319,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
    * the transaction, so no file I/O happens while the database transaction is open. A message that
    * cannot be parsed or stored keeps its error and goes to the failures list in the commit.
    */
-  private async prepare(
-    folder: FolderRef & { runId: string; supportAddress: string | null },
-    uid: number,
-    raw: Buffer,
-  ): Promise<PreparedItem> {
+  private async prepare(folder: RunTarget, uid: number, raw: Buffer): Promise<PreparedItem> {
     const context = { ...folder, uid, rawKey: null as string | null };
     let message: ParsedMessage;
     try {
@@ -368,7 +367,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
    */
   private async ingestLarge(
     session: MailboxSession,
-    folder: FolderRef & { runId: string; supportAddress: string | null },
+    folder: RunTarget,
     ref: MessageRef,
     live: LiveRun,
   ): Promise<number[]> {
@@ -394,7 +393,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   /** Over the size limit: the ticket is made from the headers alone, and the admin sees why. */
   private async ingestOversized(
     session: MailboxSession,
-    folder: FolderRef & { runId: string; supportAddress: string | null },
+    folder: RunTarget,
     ref: MessageRef,
     live: LiveRun,
   ): Promise<number[]> {

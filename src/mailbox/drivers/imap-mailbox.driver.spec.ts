@@ -1,5 +1,6 @@
 import { startDovecot, type DovecotServer } from '../../../test/harness/dovecot';
 import { freePort } from '../../../test/harness/free-port';
+import { imapSettingsFor, LOOPBACK_CONNECT } from '../../../test/support/imap-settings';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
 import { MailConnectionError } from '../../common/net/mail-connection-error';
 import { ImapMailboxDriver } from './imap-mailbox.driver';
@@ -7,7 +8,7 @@ import type { ImapConnectionSettings } from './imap-settings';
 import type { FetchedMessage, MailboxSession } from './mailbox-driver';
 
 const agent = { user: 'agent', password: 'agent-secret' };
-const options: MailConnectOptions = { timeoutMs: 3_000, policy: { allowPrivate: true, allowedHosts: [] } };
+const options: MailConnectOptions = LOOPBACK_CONNECT;
 
 function message(id: string, extraHeaders = ''): string {
   return `Message-ID: <${id}@test>\r\nSubject: ${id}\r\n${extraHeaders}\r\nBody of ${id}\r\n`;
@@ -50,16 +51,7 @@ describe('ImapMailboxDriver against Dovecot', () => {
   });
 
   function settings(overrides: Partial<ImapConnectionSettings> = {}): ImapConnectionSettings {
-    return {
-      host: dovecot.host,
-      port: dovecot.imapPort,
-      security: 'none',
-      username: agent.user,
-      password: agent.password,
-      verifyCertificate: false,
-      folder: 'INBOX',
-      ...overrides,
-    };
+    return imapSettingsFor(dovecot, agent, overrides);
   }
 
   describe('testConnection', () => {
