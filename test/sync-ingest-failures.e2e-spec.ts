@@ -255,8 +255,8 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
     await dovecot.stop();
     try {
       const failed = (await running).body.run;
-      expect(failed.status).toBe('failed');
-      expect(failed.error?.class).toBe('network');
+      // Whole objects, so a failure shows the run's error message too.
+      expect(failed).toMatchObject({ status: 'failed', error: { class: 'network' } });
       expect(failed.fetched).toBeLessThan(count);
       const status = await support.desk.status();
       expect(status).toMatchObject({ state: 'running', consecutiveFailures: 1, lastError: { class: 'network' } });

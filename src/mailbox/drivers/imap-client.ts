@@ -1,7 +1,7 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { isIP } from 'node:net';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
-import { classifyMailError, type MailStage } from '../../common/net/mail-connection-error';
+import { classifyMailError, MailConnectionError, type MailStage } from '../../common/net/mail-connection-error';
 import { checkOutboundHost, type OutboundTarget } from '../../common/net/outbound-policy';
 import { withTimeout } from '../../common/net/with-timeout';
 import type { ImapConnectionSettings } from './imap-settings';
@@ -35,6 +35,26 @@ function clientOptions(settings: ImapConnectionSettings, target: OutboundTarget,
 }
 
 /**
+ * Whether the connection is over for its caller. After a server's BYE (e.g. "Server shutting down")
+ * imapflow is in the LOGOUT state but stays `usable` until its deferred close runs; a command issued in
+ * that gap is refused as if no folder were selected (NoMailboxSelected, or a search answering false)
+ * rather than as a lost connection.
+ */
+export function connectionEnded(client: ImapFlow): boolean {
+  return !client.usable || client.state === client.states.LOGOUT;
+}
+
+/** The error for a command on a connection that is over, with the server's farewell when it gave one. */
+export function connectionLost(client: ImapFlow, cause?: unknown): MailConnectionError {
+  const farewell = client.byeReason ? ` (${client.byeReason})` : '';
+  return new MailConnectionError(
+    'refused',
+    `The IMAP connection was closed by the server or after an earlier failure${farewell}`,
+    { cause },
+  );
+}
+
+/**
  * Runs one IMAP step within `timeoutMs`. On timeout the connection is dropped: the step may still be
  * in flight and the protocol state is unknown. Every failure comes out as a MailConnectionError.
  */
@@ -48,7 +68,10 @@ export async function imapCall<T>(
   try {
     return await withTimeout(work, timeoutMs, what, () => client.close());
   } catch (err) {
-    throw classifyMailError(err, stage);
+    const error = classifyMailError(err, stage);
+    // Only once logged in: before that, a client that is not yet usable says nothing about the server.
+    const cutOff = stage === 'command' && error.reason === 'protocol' && connectionEnded(client);
+    throw cutOff ? connectionLost(client, err) : error;
   }
 }
 

@@ -2,45 +2,79 @@ import type { ImapFlow } from 'imapflow';
 import { MailConnectionError } from '../../common/net/mail-connection-error';
 import { ImapMailboxSession } from './imap-mailbox-session';
 
+const STATES = { NOT_AUTHENTICATED: 1, AUTHENTICATED: 2, SELECTED: 3, LOGOUT: 4 } as const;
+
 /**
- * imapflow's answer to a SEARCH when the connection drops while the command is under way: `false`,
- * and the client no longer usable. A real server cannot be made to drop at that exact moment on
- * demand, so this stands in for imapflow with just what the session touches.
+ * How imapflow answers a command that goes out between a server's BYE ("Server shutting down") and the
+ * close it defers to the next turn of the event loop: the client is in the LOGOUT state yet still
+ * `usable`, and refuses the command as if no folder were selected (a search or a status answers
+ * false, a fetch rejects with NoMailboxSelected). Dovecot stopped mid-run hits that gap now and then,
+ * never on demand, so this stands in for imapflow with just what the session touches. The BYE comes
+ * in while the command is under way, after the session checked that the connection was open.
  */
-function clientWhoseSearchAnswersFalse(connectionDrops: boolean): ImapFlow {
-  let dropped = false;
+function clientHearingBye(serverSaysBye: boolean): ImapFlow {
   const client = {
-    get usable() {
-      return !dropped;
-    },
+    usable: true,
+    states: STATES,
+    state: STATES.SELECTED as number,
+    byeReason: undefined as string | undefined,
     noop: async () => true,
-    search: async () => {
-      dropped = connectionDrops;
-      return false;
-    },
+    search: async () => answer(false),
+    status: async () => answer(false),
+    fetch: () => ({
+      next: () =>
+        answer(Promise.reject(Object.assign(new Error('No mailbox is selected'), { code: 'NoMailboxSelected' }))),
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    }),
     close: () => undefined,
   };
+  function answer<T>(value: T): T {
+    if (serverSaysBye) Object.assign(client, { state: STATES.LOGOUT, byeReason: 'Server shutting down.' });
+    return value;
+  }
   return client as unknown as ImapFlow;
 }
 
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
+async function failureOf(promise: Promise<unknown>): Promise<MailConnectionError> {
   try {
     await promise;
   } catch (error) {
     expect(error).toBeInstanceOf(MailConnectionError);
-    return (error as MailConnectionError).reason;
+    return error as MailConnectionError;
   }
   throw new Error('expected a MailConnectionError');
 }
 
-describe('ImapMailboxSession when a search answers false', () => {
-  it('reports a connection that dropped during the search as lost, not as a server that refused it', async () => {
-    const session = new ImapMailboxSession(clientWhoseSearchAnswersFalse(true), 'INBOX', 1_000);
-    expect(await reasonOf(session.uidsAbove(0))).toBe('refused');
+async function drain(session: ImapMailboxSession): Promise<void> {
+  for await (const message of session.fetchSources([1, 2])) void message;
+}
+
+describe('ImapMailboxSession when the server says BYE during a command', () => {
+  const session = () => new ImapMailboxSession(clientHearingBye(true), 'INBOX', 1_000);
+
+  it('reports a search as a lost connection, with the server’s farewell', async () => {
+    const failure = await failureOf(session().uidsAbove(0));
+    expect(failure.reason).toBe('refused');
+    expect(failure.message).toMatch(/closed by the server.*\(Server shutting down\.\)/);
   });
 
-  it('reports a search the server refused on a live connection as a protocol error', async () => {
-    const session = new ImapMailboxSession(clientWhoseSearchAnswersFalse(false), 'INBOX', 1_000);
-    expect(await reasonOf(session.uidsAbove(0))).toBe('protocol');
+  it('reports a download as a lost connection, not as a folder that is not selected', async () => {
+    expect((await failureOf(drain(session()))).reason).toBe('refused');
+  });
+
+  it('reports a status as a lost connection, not as a server that does not report it', async () => {
+    expect((await failureOf(session().folderState())).reason).toBe('refused');
+  });
+});
+
+describe('ImapMailboxSession on a live connection', () => {
+  const session = () => new ImapMailboxSession(clientHearingBye(false), 'INBOX', 1_000);
+
+  it('reports a search the server refused as a protocol error', async () => {
+    expect((await failureOf(session().uidsAbove(0))).reason).toBe('protocol');
+  });
+
+  it('reports a status the server did not give as a protocol error', async () => {
+    expect((await failureOf(session().folderState())).reason).toBe('protocol');
   });
 });

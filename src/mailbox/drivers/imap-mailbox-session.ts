@@ -2,7 +2,7 @@ import type { ImapFlow, SearchObject } from 'imapflow';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailConnectionError } from '../../common/net/mail-connection-error';
-import { disconnectImap, imapCall } from './imap-client';
+import { connectionEnded, connectionLost, disconnectImap, imapCall } from './imap-client';
 import type { FetchedHeaders, FetchedMessage, FolderState, MailboxSession, MessageRef } from './mailbox-driver';
 import { toUidSet } from './uid-set';
 
@@ -33,10 +33,6 @@ function stallGuard(source: Readable, timeoutMs: number, stalled: () => Error): 
   return guarded;
 }
 
-function connectionLost(): MailConnectionError {
-  return new MailConnectionError('refused', 'The IMAP connection was closed by the server or after an earlier failure');
-}
-
 /** imapflow-backed MailboxSession over one connection with the folder selected read-write. */
 export class ImapMailboxSession implements MailboxSession {
   private closed = false;
@@ -56,6 +52,8 @@ export class ImapMailboxSession implements MailboxSession {
       this.client.status(this.folder, { uidNext: true, uidValidity: true, messages: true }),
       'Reading folder status',
     );
+    // imapflow answers false, not an error, for a STATUS that failed, whether refused or cut off.
+    if (!status && connectionEnded(this.client)) throw connectionLost(this.client);
     if (!status || status.uidValidity === undefined || status.uidNext === undefined) {
       throw new MailConnectionError('protocol', `The server did not report the status of ${this.folder}`);
     }
@@ -131,6 +129,7 @@ export class ImapMailboxSession implements MailboxSession {
       this.client.messageFlagsAdd(toUidSet(uids), ['\\Seen'], { uid: true }),
       'Marking messages as seen',
     );
+    if (!stored && connectionEnded(this.client)) throw connectionLost(this.client);
     if (!stored) throw new MailConnectionError('protocol', 'The server refused to mark the messages as seen');
   }
 
@@ -163,10 +162,10 @@ export class ImapMailboxSession implements MailboxSession {
     await this.refresh();
     const result = await this.call(this.client.search(query, { uid: true }), what);
     // imapflow answers undefined instead of failing when the connection dropped (no mailbox selected).
-    if (result === undefined) throw connectionLost();
+    if (result === undefined) throw connectionLost(this.client);
     if (result === false) {
-      // imapflow answers false too when the connection dropped while the search was under way.
-      if (!this.client.usable) throw connectionLost();
+      // imapflow answers false too when the server said BYE before the search went out.
+      if (connectionEnded(this.client)) throw connectionLost(this.client);
       throw new MailConnectionError('protocol', `${what}: the server rejected the search`);
     }
     return [...result].sort((a, b) => a - b);
@@ -189,6 +188,6 @@ export class ImapMailboxSession implements MailboxSession {
       // imapflow would queue the command behind the open FETCH, which waits for this caller: a deadlock.
       throw new Error('Finish or break the fetchSources() iteration before using the session again');
     }
-    if (this.closed || !this.client.usable) throw connectionLost();
+    if (this.closed || connectionEnded(this.client)) throw connectionLost(this.client);
   }
 }
