@@ -89,7 +89,8 @@ export class Helpdesk {
 
   /**
    * Starts a sync-now without waiting for it (supertest sends lazily: then() sends now), and resolves
-   * once the run has fetched more than `fetched` messages; `finished` is the request's answer.
+   * once the run has fetched more than `fetched` messages; `finished` is the request's answer. Polled
+   * every 10 ms: a test that stops, freezes or takes down the server mid-run needs the run still going.
    */
   async syncNowUnderway(fetched = 0): Promise<{ finished: Promise<{ status: number; body: { run: SyncRunView } }> }> {
     const finished = this.testApp
@@ -98,7 +99,7 @@ export class Helpdesk {
       .set(this.auth())
       .send({})
       .then((response) => ({ status: response.status, body: response.body as { run: SyncRunView } }));
-    await eventually(async () => (await this.status()).currentRun?.fetched > fetched, 10_000);
+    await eventually(async () => (await this.status()).currentRun?.fetched > fetched, 10_000, 10);
     return { finished };
   }
 

@@ -38,10 +38,11 @@ export function makeMessage(spec: MessageSpec = {}): string {
   return lines.join('\r\n');
 }
 
-/** Polls until `check` returns a value (not undefined/null/false) or the time is up. */
+/** Polls every `intervalMs` until `check` returns a value (not undefined/null/false) or the time is up. */
 export async function eventually<T>(
   check: () => Promise<T | null | undefined | false>,
   timeoutMs = 15_000,
+  intervalMs = 100,
 ): Promise<T> {
   const started = Date.now();
   let last: unknown;
@@ -52,7 +53,7 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`Condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
 }
