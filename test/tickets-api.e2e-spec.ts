@@ -203,6 +203,48 @@ describe('tickets: read API', () => {
     });
   });
 
+  describe('search pages', () => {
+    let searcher: TestTenant;
+    const ids = (response: { body: { items: { id: string }[] } }) => response.body.items.map((item) => item.id);
+    const as = (path: string) => get(path, searcher.admin.token).expect(200);
+
+    beforeAll(async () => {
+      searcher = await createTenant(testApp, 'Search Org');
+      // Half the tickets mention toner, in the subject or only in the body; one mentions a widget.
+      for (let index = 0; index < 40; index += 1) {
+        const toner = index % 2 === 0 ? (index % 4 === 0 ? 'subject' : 'body') : null;
+        await tickets.createTicketFromEmail(
+          searcher.organizationId,
+          email({
+            subject: toner === 'subject' ? `Toner question ${index}` : `Question ${index}`,
+            text: toner === 'body' ? 'the toner is empty' : index === 7 ? 'a widget broke' : 'details',
+          }),
+        );
+      }
+    });
+
+    it('gives the same matches in the same order, page by page or all at once, with the exact total', async () => {
+      const everything = ids(await as('/api/v1/tickets?pageSize=100'));
+      const matching = new Set(ids(await as('/api/v1/tickets?pageSize=100&q=toner')));
+      expect(matching.size).toBe(20);
+      const byPage: string[] = [];
+      for (let page = 1; page <= 4; page += 1) {
+        const response = await as(`/api/v1/tickets?pageSize=5&page=${page}&q=TONER`);
+        expect(response.body.total).toBe(20);
+        byPage.push(...ids(response));
+      }
+      expect(byPage).toEqual(everything.filter((id) => matching.has(id)));
+      expect((await as('/api/v1/tickets?pageSize=5&page=5&q=toner')).body).toMatchObject({ items: [], total: 20 });
+    });
+
+    it('finds a rare match and nothing for an absent one', async () => {
+      const rare = await as('/api/v1/tickets?q=widget');
+      expect(rare.body.items.map((item: { subject: string }) => item.subject)).toEqual(['Question 7']);
+      expect(rare.body.total).toBe(1);
+      expect((await as('/api/v1/tickets?q=gadget')).body).toMatchObject({ items: [], total: 0 });
+    });
+  });
+
   describe('detail and attachments', () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     let ticketId: string;

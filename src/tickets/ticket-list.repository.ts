@@ -43,6 +43,11 @@ function likePattern(text: string): string {
 
 type Parameters = Record<string, string | number>;
 
+/** The text as one FTS5 phrase: with the trigram tokenizer, a substring match. */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
 /** The ticket columns of a list row, by property, with the SQL column each is read from. */
 const ITEM_COLUMNS = {
   id: 'id',
@@ -81,6 +86,18 @@ function selectItem(postgres: boolean): string {
 const TOTAL_FROM_COUNTER =
   '(SELECT "last_number" FROM "ticket_counters" WHERE "organization_id" = :organizationId) AS "total"';
 
+/** The distinct tickets whose subject or comments hold the FTS5 `:phrase` (SQLite), by id. */
+const SEARCH_MATCHES = `SELECT r."ticket_id" FROM "ticket_search" JOIN "ticket_search_rows" r
+  ON r."id" = "ticket_search"."rowid"
+  WHERE "ticket_search" MATCH :phrase AND r."organization_id" = :organizationId`;
+
+/**
+ * What looking up one match by id and sorting it costs, in tickets read newest first (measured at
+ * 100,000 tickets: about 4.4 µs a match against 0.6 µs a ticket read in order, with the set of matches
+ * built either way). See `searchPage`.
+ */
+const SORTED_MATCH_COST_IN_SCANNED_TICKETS = 4;
+
 /**
  * The agents' ticket list: newest activity first, with `number` as the tie-breaker so pages are
  * stable. Each filter combination is served by one of the tickets indexes (organization first).
@@ -110,6 +127,8 @@ export class TicketListRepository {
   }
 
   async page(organizationId: string, filter: TicketListFilter, offset: number, limit: number): Promise<TicketPage> {
+    const indexedSearch = this.indexedSearchAlone(filter);
+    if (indexedSearch) return this.searchPage(organizationId, indexedSearch, offset, limit);
     const { where, parameters } = this.conditions(organizationId, filter);
     const unfiltered = !filter.status && filter.assigneeId === undefined && !filter.requesterId && !filter.search;
     if (unfiltered) {
@@ -124,6 +143,41 @@ export class TicketListRepository {
       this.count(where, parameters),
     ]);
     return { items: rows.map((row) => this.itemOf(row)), total };
+  }
+
+  /** The text of a search with no other filter that SQLite's trigram index serves (three characters or more). */
+  private indexedSearchAlone(filter: TicketListFilter): string | null {
+    const { search, status, assigneeId, requesterId } = filter;
+    const alone = !status && assigneeId === undefined && !requesterId;
+    return !this.postgres && alone && search && [...search].length >= 3 ? search : null;
+  }
+
+  /**
+   * A page of a search, read whichever way is cheaper. The matches are counted first (which is the
+   * total: every indexed text belongs to a ticket of its organization). A common term is best served by
+   * reading the list newest first and keeping the matches, which stops after about (offset + limit) ×
+   * tickets / matches rows: "printer" in 4% of 100,000 tickets took 7.6 ms that way against 17.5 ms
+   * for looking up and sorting all 4,000 matches. A rare term, or a deep page, is best served the other
+   * way round (a reading of the whole list to find 11 matches took 35 ms, the lookup 0.1 ms).
+   */
+  private async searchPage(organizationId: string, text: string, offset: number, limit: number): Promise<TicketPage> {
+    const parameters: Parameters = { organizationId, phrase: ftsPhrase(text) };
+    const [counts] = await this.query(
+      `SELECT (SELECT COUNT(DISTINCT "ticket_id") FROM (${SEARCH_MATCHES})) AS "matches", ${TOTAL_FROM_COUNTER}`,
+      parameters,
+    );
+    const matches = Number(counts?.matches ?? 0);
+    if (matches === 0 || offset >= matches) return { items: [], total: matches };
+    const tickets = Number(counts?.total ?? 0);
+    const readInOrder = (offset + limit) * tickets < SORTED_MATCH_COST_IN_SCANNED_TICKETS * matches * matches;
+    // SQLite's unary + keeps the planner from looking tickets up by id, so it reads the activity index.
+    const membership = readInOrder ? '+t."id"' : 't."id"';
+    const rows = await this.rows(`t."organization_id" = :organizationId AND ${membership} IN (${SEARCH_MATCHES})`, {
+      ...parameters,
+      limit,
+      offset,
+    });
+    return { items: rows.map((row) => this.itemOf(row)), total: matches };
   }
 
   private rows(where: string, parameters: Parameters, extraColumn?: string): Promise<ObjectLiteral[]> {
@@ -187,10 +241,8 @@ export class TicketListRepository {
           AND "body" ILIKE :pattern ESCAPE '\\')`;
     }
     if ([...text].length >= 3) {
-      parameters.phrase = `"${text.replace(/"/g, '""')}"`;
-      return `t."id" IN (SELECT r."ticket_id" FROM "ticket_search" JOIN "ticket_search_rows" r
-        ON r."id" = "ticket_search"."rowid"
-        WHERE "ticket_search" MATCH :phrase AND r."organization_id" = :organizationId)`;
+      parameters.phrase = ftsPhrase(text);
+      return `t."id" IN (${SEARCH_MATCHES})`;
     }
     return `(t."subject" LIKE :pattern ESCAPE '\\' OR EXISTS (SELECT 1 FROM "comments" cm
         WHERE cm."organization_id" = t."organization_id" AND cm."ticket_id" = t."id"
