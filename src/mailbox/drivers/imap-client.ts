@@ -44,13 +44,17 @@ export function connectionEnded(client: ImapFlow): boolean {
   return !client.usable || client.state === client.states.LOGOUT;
 }
 
-/** The error for a command on a connection that is over, with the server's farewell when it gave one. */
-export function connectionLost(client: ImapFlow, cause?: unknown): MailConnectionError {
+/**
+ * The error for a command on a connection that is over, with the server's farewell when it gave one
+ * and what the command itself failed with, if anything (a refusal the server followed with its BYE).
+ */
+export function connectionLost(client: ImapFlow, failure?: MailConnectionError): MailConnectionError {
   const farewell = client.byeReason ? ` (${client.byeReason})` : '';
+  const before = failure ? `; the command had failed with: ${failure.message}` : '';
   return new MailConnectionError(
     'refused',
-    `The IMAP connection was closed by the server or after an earlier failure${farewell}`,
-    { cause },
+    `The IMAP connection was closed by the server or after an earlier failure${farewell}${before}`,
+    { cause: failure?.cause ?? failure },
   );
 }
 
@@ -71,7 +75,7 @@ export async function imapCall<T>(
     const error = classifyMailError(err, stage);
     // Only once logged in: before that, a client that is not yet usable says nothing about the server.
     const cutOff = stage === 'command' && error.reason === 'protocol' && connectionEnded(client);
-    throw cutOff ? connectionLost(client, err) : error;
+    throw cutOff ? connectionLost(client, error) : error;
   }
 }
 

@@ -1,5 +1,7 @@
+import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
-import { connectImap, disconnectImap, imapCall } from './imap-client';
+import { MailConnectionError } from '../../common/net/mail-connection-error';
+import { connectImap, connectionEnded, connectionLost, disconnectImap, imapCall } from './imap-client';
 import { ImapMailboxSession } from './imap-mailbox-session';
 import type { ImapConnectionSettings } from './imap-settings';
 import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './mailbox-driver';
@@ -10,13 +12,7 @@ export class ImapMailboxDriver implements MailboxDriver {
     const client = await connectImap(settings, options);
     try {
       // Read-only (EXAMINE): a connection test must not change \Recent or anything else.
-      const mailbox = await imapCall(
-        client,
-        client.mailboxOpen(settings.folder, { readOnly: true }),
-        options.timeoutMs,
-        `Opening folder ${settings.folder}`,
-        'folder',
-      );
+      const mailbox = await openFolder(client, settings.folder, true, options);
       return { folder: mailbox.path, messages: mailbox.exists, uidValidity: mailbox.uidValidity.toString() };
     } finally {
       await disconnectImap(client, options.timeoutMs);
@@ -27,17 +23,29 @@ export class ImapMailboxDriver implements MailboxDriver {
     const client = await connectImap(settings, options);
     try {
       // Read-write, so the session can mark messages \Seen.
-      await imapCall(
-        client,
-        client.mailboxOpen(settings.folder),
-        options.timeoutMs,
-        `Opening folder ${settings.folder}`,
-        'folder',
-      );
+      await openFolder(client, settings.folder, false, options);
     } catch (err) {
       await disconnectImap(client, options.timeoutMs);
       throw err;
     }
     return new ImapMailboxSession(client, settings.folder, options.timeoutMs);
   }
+}
+
+/**
+ * SELECT or EXAMINE. imapflow answers undefined instead of failing when the connection ended before the
+ * command went out (after a server's BYE, until its deferred close), which is a lost connection.
+ */
+async function openFolder(
+  client: ImapFlow,
+  folder: string,
+  readOnly: boolean,
+  options: MailConnectOptions,
+): Promise<MailboxObject> {
+  const opening = client.mailboxOpen(folder, { readOnly });
+  const mailbox = await imapCall(client, opening, options.timeoutMs, `Opening folder ${folder}`, 'folder');
+  if (mailbox) return mailbox;
+  throw connectionEnded(client)
+    ? connectionLost(client)
+    : new MailConnectionError('protocol', `The server did not open the folder ${folder}`);
 }
