@@ -59,6 +59,14 @@ export function connectionLost(client: ImapFlow, failure?: MailConnectionError):
 }
 
 /**
+ * The error for a command that imapflow answered with nothing usable (false or undefined) instead of
+ * failing: it does so for a refusal, and also on a connection that ended, which is a lost connection.
+ */
+export function noAnswer(client: ImapFlow, refusal: string): MailConnectionError {
+  return connectionEnded(client) ? connectionLost(client) : new MailConnectionError('protocol', refusal);
+}
+
+/**
  * Runs one IMAP step within `timeoutMs`. On timeout the connection is dropped: the step may still be
  * in flight and the protocol state is unknown. Every failure comes out as a MailConnectionError.
  */

@@ -1,5 +1,5 @@
 import type { ImapFlow } from 'imapflow';
-import { MailConnectionError } from '../../common/net/mail-connection-error';
+import { mailFailure } from '../../../test/support/mail-failure';
 import { ImapMailboxSession } from './imap-mailbox-session';
 
 const STATES = { NOT_AUTHENTICATED: 1, AUTHENTICATED: 2, SELECTED: 3, LOGOUT: 4 } as const;
@@ -35,16 +35,6 @@ function clientHearingBye(serverSaysBye: boolean): ImapFlow {
   return client as unknown as ImapFlow;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<MailConnectionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(MailConnectionError);
-    return error as MailConnectionError;
-  }
-  throw new Error('expected a MailConnectionError');
-}
-
 async function drain(session: ImapMailboxSession): Promise<void> {
   for await (const message of session.fetchSources([1, 2])) void message;
 }
@@ -53,17 +43,17 @@ describe('ImapMailboxSession when the server says BYE during a command', () => {
   const session = () => new ImapMailboxSession(clientHearingBye(true), 'INBOX', 1_000);
 
   it('reports a search as a lost connection, with the server’s farewell', async () => {
-    const failure = await failureOf(session().uidsAbove(0));
+    const failure = await mailFailure(session().uidsAbove(0));
     expect(failure.reason).toBe('refused');
     expect(failure.message).toMatch(/closed by the server.*\(Server shutting down\.\)/);
   });
 
   it('reports a download as a lost connection, not as a folder that is not selected', async () => {
-    expect((await failureOf(drain(session()))).reason).toBe('refused');
+    expect((await mailFailure(drain(session()))).reason).toBe('refused');
   });
 
   it('reports a status as a lost connection, not as a server that does not report it', async () => {
-    expect((await failureOf(session().folderState())).reason).toBe('refused');
+    expect((await mailFailure(session().folderState())).reason).toBe('refused');
   });
 });
 
@@ -71,10 +61,10 @@ describe('ImapMailboxSession on a live connection', () => {
   const session = () => new ImapMailboxSession(clientHearingBye(false), 'INBOX', 1_000);
 
   it('reports a search the server refused as a protocol error', async () => {
-    expect((await failureOf(session().uidsAbove(0))).reason).toBe('protocol');
+    expect((await mailFailure(session().uidsAbove(0))).reason).toBe('protocol');
   });
 
   it('reports a status the server did not give as a protocol error', async () => {
-    expect((await failureOf(session().folderState())).reason).toBe('protocol');
+    expect((await mailFailure(session().folderState())).reason).toBe('protocol');
   });
 });

@@ -2,7 +2,7 @@ import type { ImapFlow, SearchObject } from 'imapflow';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailConnectionError } from '../../common/net/mail-connection-error';
-import { connectionEnded, connectionLost, disconnectImap, imapCall } from './imap-client';
+import { connectionEnded, connectionLost, disconnectImap, imapCall, noAnswer } from './imap-client';
 import type { FetchedHeaders, FetchedMessage, FolderState, MailboxSession, MessageRef } from './mailbox-driver';
 import { toUidSet } from './uid-set';
 
@@ -52,10 +52,8 @@ export class ImapMailboxSession implements MailboxSession {
       this.client.status(this.folder, { uidNext: true, uidValidity: true, messages: true }),
       'Reading folder status',
     );
-    // imapflow answers false, not an error, for a STATUS that failed, whether refused or cut off.
-    if (!status && connectionEnded(this.client)) throw connectionLost(this.client);
     if (!status || status.uidValidity === undefined || status.uidNext === undefined) {
-      throw new MailConnectionError('protocol', `The server did not report the status of ${this.folder}`);
+      throw noAnswer(this.client, `The server did not report the status of ${this.folder}`);
     }
     return { uidValidity: status.uidValidity.toString(), uidNext: status.uidNext, exists: status.messages ?? 0 };
   }
@@ -129,8 +127,7 @@ export class ImapMailboxSession implements MailboxSession {
       this.client.messageFlagsAdd(toUidSet(uids), ['\\Seen'], { uid: true }),
       'Marking messages as seen',
     );
-    if (!stored && connectionEnded(this.client)) throw connectionLost(this.client);
-    if (!stored) throw new MailConnectionError('protocol', 'The server refused to mark the messages as seen');
+    if (!stored) throw noAnswer(this.client, 'The server refused to mark the messages as seen');
   }
 
   async close(): Promise<void> {
@@ -163,11 +160,8 @@ export class ImapMailboxSession implements MailboxSession {
     const result = await this.call(this.client.search(query, { uid: true }), what);
     // imapflow answers undefined instead of failing when the connection dropped (no mailbox selected).
     if (result === undefined) throw connectionLost(this.client);
-    if (result === false) {
-      // imapflow answers false too when the server said BYE before the search went out.
-      if (connectionEnded(this.client)) throw connectionLost(this.client);
-      throw new MailConnectionError('protocol', `${what}: the server rejected the search`);
-    }
+    // imapflow answers false for a refused search, and also when the server said BYE before it went out.
+    if (result === false) throw noAnswer(this.client, `${what}: the server rejected the search`);
     return [...result].sort((a, b) => a - b);
   }
 

@@ -1,8 +1,8 @@
 import { startDovecot, type DovecotServer } from '../../../test/harness/dovecot';
 import { freePort } from '../../../test/harness/free-port';
 import { imapSettingsFor, LOOPBACK_CONNECT } from '../../../test/support/imap-settings';
+import { mailFailure } from '../../../test/support/mail-failure';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
-import { MailConnectionError } from '../../common/net/mail-connection-error';
 import { ImapMailboxDriver } from './imap-mailbox.driver';
 import type { ImapConnectionSettings } from './imap-settings';
 import type { FetchedMessage, MailboxSession } from './mailbox-driver';
@@ -12,16 +12,6 @@ const options: MailConnectOptions = LOOPBACK_CONNECT;
 
 function message(id: string, extraHeaders = ''): string {
   return `Message-ID: <${id}@test>\r\nSubject: ${id}\r\n${extraHeaders}\r\nBody of ${id}\r\n`;
-}
-
-async function failure(promise: Promise<unknown>): Promise<MailConnectionError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(MailConnectionError);
-    return err as MailConnectionError;
-  }
-  throw new Error('expected a MailConnectionError');
 }
 
 async function collect(iterable: AsyncIterable<FetchedMessage>): Promise<FetchedMessage[]> {
@@ -66,29 +56,29 @@ describe('ImapMailboxDriver against Dovecot', () => {
     });
 
     it('reports a wrong password as auth, with the app-password hint', async () => {
-      const error = await failure(driver.testConnection(settings({ password: 'nope' }), options));
+      const error = await mailFailure(driver.testConnection(settings({ password: 'nope' }), options));
       expect(error.reason).toBe('auth');
       expect(error.hint).toMatch(/app password/);
     });
 
     it('reports a closed port as refused', async () => {
-      const error = await failure(driver.testConnection(settings({ port: await freePort() }), options));
+      const error = await mailFailure(driver.testConnection(settings({ port: await freePort() }), options));
       expect(error.reason).toBe('refused');
     });
 
     it('reports an unknown folder as folder', async () => {
-      const error = await failure(driver.testConnection(settings({ folder: 'Nope' }), options));
+      const error = await mailFailure(driver.testConnection(settings({ folder: 'Nope' }), options));
       expect(error.reason).toBe('folder');
     });
 
     it('reports implicit TLS to the plain port as tls', async () => {
-      const error = await failure(driver.testConnection(settings({ security: 'tls' }), options));
+      const error = await mailFailure(driver.testConnection(settings({ security: 'tls' }), options));
       expect(error.reason).toBe('tls');
     });
 
     it('reports plain text to the TLS port as a timeout that suggests TLS', async () => {
       const quick = { ...options, timeoutMs: 800 };
-      const error = await failure(driver.testConnection(settings({ port: dovecot.imapsPort }), quick));
+      const error = await mailFailure(driver.testConnection(settings({ port: dovecot.imapsPort }), quick));
       expect(error.reason).toBe('timeout');
       expect(error.hint).toMatch(/TLS/);
     });
@@ -97,7 +87,7 @@ describe('ImapMailboxDriver against Dovecot', () => {
       { name: 'tls', security: 'tls', port: 'imapsPort' },
       { name: 'starttls', security: 'starttls', port: 'imapPort' },
     ] as const)('rejects the self-signed certificate over $name when verifying', async ({ security, port }) => {
-      const error = await failure(
+      const error = await mailFailure(
         driver.testConnection(settings({ security, port: dovecot[port], verifyCertificate: true }), options),
       );
       expect(error.reason).toBe('certificate');
@@ -105,7 +95,7 @@ describe('ImapMailboxDriver against Dovecot', () => {
 
     it('refuses loopback when the policy does not allow private hosts', async () => {
       const strict = { ...options, policy: { allowPrivate: false, allowedHosts: [] } };
-      const error = await failure(driver.testConnection(settings(), strict));
+      const error = await mailFailure(driver.testConnection(settings(), strict));
       expect(error.reason).toBe('blocked');
     });
   });
@@ -193,7 +183,7 @@ describe('ImapMailboxDriver against Dovecot', () => {
       await dovecot.stop();
       try {
         const started = Date.now();
-        const error = await failure(session.uidsAbove(0));
+        const error = await mailFailure(session.uidsAbove(0));
         expect(['refused', 'timeout', 'protocol']).toContain(error.reason);
         expect(Date.now() - started).toBeLessThan(options.timeoutMs + 500);
         await session.close();
@@ -209,8 +199,8 @@ describe('ImapMailboxDriver against Dovecot', () => {
       dovecot.freeze();
       try {
         const started = Date.now();
-        expect((await failure(collect(session.fetchSources(uids)))).reason).toBe('timeout');
-        expect((await failure(driver.testConnection(settings(), quick))).reason).toBe('timeout');
+        expect((await mailFailure(collect(session.fetchSources(uids)))).reason).toBe('timeout');
+        expect((await mailFailure(driver.testConnection(settings(), quick))).reason).toBe('timeout');
         expect(Date.now() - started).toBeLessThan(2_500);
         await session.close();
       } finally {

@@ -1,7 +1,6 @@
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
-import { MailConnectionError } from '../../common/net/mail-connection-error';
-import { connectImap, connectionEnded, connectionLost, disconnectImap, imapCall } from './imap-client';
+import { connectImap, disconnectImap, imapCall, noAnswer } from './imap-client';
 import { ImapMailboxSession } from './imap-mailbox-session';
 import type { ImapConnectionSettings } from './imap-settings';
 import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './mailbox-driver';
@@ -45,7 +44,5 @@ async function openFolder(
   const opening = client.mailboxOpen(folder, { readOnly });
   const mailbox = await imapCall(client, opening, options.timeoutMs, `Opening folder ${folder}`, 'folder');
   if (mailbox) return mailbox;
-  throw connectionEnded(client)
-    ? connectionLost(client)
-    : new MailConnectionError('protocol', `The server did not open the folder ${folder}`);
+  throw noAnswer(client, `The server did not open the folder ${folder}`);
 }

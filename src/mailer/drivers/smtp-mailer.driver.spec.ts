@@ -1,8 +1,8 @@
 import { startDovecot, type DovecotServer } from '../../../test/harness/dovecot';
 import { freePort } from '../../../test/harness/free-port';
 import { startSmtpServer, type TestSmtpServer, type TestSmtpServerOptions } from '../../../test/harness/smtp-server';
+import { mailFailure } from '../../../test/support/mail-failure';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
-import { MailConnectionError } from '../../common/net/mail-connection-error';
 import type { OutgoingMessage } from './mailer-driver';
 import { SmtpSendError } from './smtp-send-error';
 import { SmtpMailerDriver } from './smtp-mailer.driver';
@@ -19,16 +19,6 @@ function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
     text: 'We are on it.',
     ...overrides,
   };
-}
-
-async function failure<T extends MailConnectionError = MailConnectionError>(promise: Promise<unknown>): Promise<T> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(MailConnectionError);
-    return err as T;
-  }
-  throw new Error('expected a MailConnectionError');
 }
 
 describe('SmtpMailerDriver against the test SMTP server', () => {
@@ -75,7 +65,7 @@ describe('SmtpMailerDriver against the test SMTP server', () => {
     );
 
     it('reports a wrong password as auth', async () => {
-      const error = await failure(
+      const error = await mailFailure(
         driver.testConnection(settings('starttls', { auth: { user: 'helpdesk', pass: 'x' } }), options),
       );
       expect(error.reason).toBe('auth');
@@ -83,29 +73,29 @@ describe('SmtpMailerDriver against the test SMTP server', () => {
     });
 
     it('reports a closed port as refused', async () => {
-      const error = await failure(driver.testConnection({ ...settings('plain'), port: await freePort() }, options));
+      const error = await mailFailure(driver.testConnection({ ...settings('plain'), port: await freePort() }, options));
       expect(error.reason).toBe('refused');
     });
 
     it('reports implicit TLS to a plain port as tls', async () => {
-      const error = await failure(driver.testConnection(settings('starttls', { security: 'tls' }), options));
+      const error = await mailFailure(driver.testConnection(settings('starttls', { security: 'tls' }), options));
       expect(error.reason).toBe('tls');
     });
 
     it('reports STARTTLS required but not offered as tls', async () => {
-      const error = await failure(driver.testConnection(settings('plain', { security: 'starttls' }), options));
+      const error = await mailFailure(driver.testConnection(settings('plain', { security: 'starttls' }), options));
       expect(error.reason).toBe('tls');
     });
 
     it('reports a password refused for lack of encryption as tls', async () => {
-      const error = await failure(driver.testConnection(settings('starttls', { security: 'none' }), options));
+      const error = await mailFailure(driver.testConnection(settings('starttls', { security: 'none' }), options));
       expect(error.reason).toBe('tls');
       expect(error.hint).toMatch(/STARTTLS or TLS/);
     });
 
     it('reports plain text to the implicit TLS port as a timeout that suggests TLS', async () => {
       const quick = { ...options, timeoutMs: 800 };
-      const error = await failure(driver.testConnection(settings('implicit', { security: 'none' }), quick));
+      const error = await mailFailure(driver.testConnection(settings('implicit', { security: 'none' }), quick));
       expect(error.reason).toBe('timeout');
       expect(error.hint).toMatch(/TLS/);
     });
@@ -113,14 +103,14 @@ describe('SmtpMailerDriver against the test SMTP server', () => {
     it.each([{ name: 'implicit' }, { name: 'starttls' }] as const)(
       'rejects the self-signed certificate over $name when verifying',
       async ({ name }) => {
-        const error = await failure(driver.testConnection(settings(name, { verifyCertificate: true }), options));
+        const error = await mailFailure(driver.testConnection(settings(name, { verifyCertificate: true }), options));
         expect(error.reason).toBe('certificate');
       },
     );
 
     it('refuses loopback when the policy does not allow private hosts', async () => {
       const strict = { ...options, policy: { allowPrivate: false, allowedHosts: [] } };
-      const error = await failure(driver.testConnection(settings('plain'), strict));
+      const error = await mailFailure(driver.testConnection(settings('plain'), strict));
       expect(error.reason).toBe('blocked');
     });
   });
@@ -165,12 +155,12 @@ describe('SmtpMailerDriver against the test SMTP server', () => {
     it('marks 451 as transient and 550 as permanent', async () => {
       servers.plain.rejectWith = { code: 451, message: 'Greylisted, try again later' };
       try {
-        const transient = await failure<SmtpSendError>(driver.send(settings('plain'), message(), options));
+        const transient = await mailFailure<SmtpSendError>(driver.send(settings('plain'), message(), options));
         expect(transient).toBeInstanceOf(SmtpSendError);
         expect(transient).toMatchObject({ responseCode: 451, permanent: false });
 
         servers.plain.rejectWith = { code: 550, message: 'Mailbox unavailable' };
-        const permanent = await failure<SmtpSendError>(driver.send(settings('plain'), message(), options));
+        const permanent = await mailFailure<SmtpSendError>(driver.send(settings('plain'), message(), options));
         expect(permanent).toMatchObject({ responseCode: 550, permanent: true, reason: 'protocol' });
       } finally {
         servers.plain.rejectWith = null;
@@ -179,17 +169,17 @@ describe('SmtpMailerDriver against the test SMTP server', () => {
 
     it('treats a rejected login as transient: the message is fine, the settings are not', async () => {
       const bad = settings('plain', { auth: { user: sender.user, pass: 'wrong' } });
-      const error = await failure<SmtpSendError>(driver.send(bad, message(), options));
+      const error = await mailFailure<SmtpSendError>(driver.send(bad, message(), options));
       expect(error).toMatchObject({ reason: 'auth', responseCode: 535, permanent: false });
     });
 
     it('treats connection failures and blocked hosts as transient', async () => {
-      const closed = await failure<SmtpSendError>(
+      const closed = await mailFailure<SmtpSendError>(
         driver.send({ ...settings('plain'), port: await freePort() }, message(), options),
       );
       expect(closed).toMatchObject({ reason: 'refused', permanent: false });
       const strict = { ...options, policy: { allowPrivate: false, allowedHosts: [] } };
-      const blocked = await failure<SmtpSendError>(driver.send(settings('plain'), message(), strict));
+      const blocked = await mailFailure<SmtpSendError>(driver.send(settings('plain'), message(), strict));
       expect(blocked).toBeInstanceOf(SmtpSendError);
       expect(blocked).toMatchObject({ reason: 'blocked', permanent: false });
     });
@@ -207,7 +197,7 @@ describe('SmtpMailerDriver against the test SMTP server', () => {
         expect(servers.implicit.messages.filter((m) => m.raw.includes('Subject: Pool '))).toHaveLength(5);
 
         await servers.implicit.stop();
-        const outage = await failure<SmtpSendError>(pool.send(message({ subject: 'During outage' })));
+        const outage = await mailFailure<SmtpSendError>(pool.send(message({ subject: 'During outage' })));
         expect(outage).toMatchObject({ permanent: false });
         expect(['refused', 'timeout']).toContain(outage.reason);
 
