@@ -4,15 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuSpent {
   /** This process's main thread: the event loop, where our code, the drivers and the parser run. */
   main: number;
-  /** This process's other threads: V8's compiler and garbage-collector helpers, libuv's pool, workers. */
-  threads: number;
+  /** V8's own threads (the optimizing compiler and the garbage collector's helpers). */
+  runtime: number;
+  /** Threads started later: libuv's pool (file system calls, where attachment files are written) and parser workers. */
+  pool: number;
   /** The PostgreSQL and Dovecot processes on this machine (the servers the phase talks to). */
   servers: number;
 }
 
 interface CpuReading {
+  /** The whole process, including threads that have ended. */
   process: number;
-  main: number;
+  threads: Map<string, number>;
   servers: number;
 }
 
@@ -36,6 +39,21 @@ function readStat(path: string): { name: string; seconds: number } | null {
   }
 }
 
+function listTasks(): string[] {
+  try {
+    return readdirSync('/proc/self/task');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The threads this module found when it was loaded: the main thread and V8's platform threads, which
+ * Node starts before any script runs. libuv starts its pool at the first operation that needs it, so
+ * importing this module before anything else of the phase tells the two kinds apart.
+ */
+const threadsAtLoad = new Set(listTasks());
+
 function serverSeconds(): number {
   let seconds = 0;
   for (const entry of readdirSync('/proc')) {
@@ -47,17 +65,21 @@ function serverSeconds(): number {
 }
 
 function read(): CpuReading | null {
-  const process_ = readStat('/proc/self/stat');
-  const main = readStat(`/proc/self/task/${process.pid}/stat`);
-  if (!process_ || !main) return null;
-  return { process: process_.seconds, main: main.seconds, servers: serverSeconds() };
+  const threads = new Map<string, number>();
+  for (const task of listTasks()) {
+    const stat = readStat(`/proc/self/task/${task}/stat`);
+    if (stat) threads.set(task, stat.seconds);
+  }
+  const total = readStat('/proc/self/stat');
+  if (!total || !threads.has(String(process.pid))) return null;
+  return { process: total.seconds, threads, servers: serverSeconds() };
 }
 
 /**
  * Starts measuring CPU time (Linux /proc, clock-tick resolution); `stop` answers what was spent since,
- * or null where /proc is not there. Server processes that exit during the window take their time with
- * them, so `servers` counts only the ones still running at the end (PostgreSQL backends and Dovecot's
- * imap processes stay for the whole phase).
+ * or null where /proc is not there. A thread that ended during the window counts as `pool`. Server
+ * processes that exit during the window take their time with them, so `servers` counts only the ones
+ * still running at the end (PostgreSQL backends and Dovecot's imap processes stay for the whole phase).
  */
 export function measureCpu(): { stop(): CpuSpent | null } {
   const start = read();
@@ -65,10 +87,14 @@ export function measureCpu(): { stop(): CpuSpent | null } {
     stop: () => {
       const end = read();
       if (!start || !end) return null;
-      const main = end.main - start.main;
+      const spentBy = (task: string) => (end.threads.get(task) ?? 0) - (start.threads.get(task) ?? 0);
+      const main = spentBy(String(process.pid));
+      let runtime = 0;
+      for (const task of threadsAtLoad) if (task !== String(process.pid)) runtime += spentBy(task);
       return {
         main,
-        threads: end.process - start.process - main,
+        runtime,
+        pool: Math.max(0, end.process - start.process - main - runtime),
         servers: Math.max(0, end.servers - start.servers),
       };
     },

@@ -2,12 +2,13 @@
  * One measured phase of `npm run bench:ingest`, in its own process so its peak RSS is its own.
  * Prints one line `RESULT {json}`. Driven by bench/ingest.ts through environment variables.
  */
+// First, so it lists the process's threads before anything starts libuv's pool (see cpu-sampler).
+import { measureCpu, type CpuSpent } from './cpu-sampler';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { Helpdesk } from '../test/support/helpdesk';
 import { startTestApp } from '../test/support/test-app';
 import { createTenant } from '../test/support/tenants';
-import { measureCpu, type CpuSpent } from './cpu-sampler';
 import { sampleRss } from './rss-sampler';
 
 interface PhaseEnv {

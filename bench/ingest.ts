@@ -101,7 +101,7 @@ function phaseLine(label: string, results: PhaseResult[]): string {
   const perThousand = (pick: (cpu: CpuSpent) => number) =>
     median(results.map((r) => (r.cpu ? (pick(r.cpu) / r.messages) * 1000 : NaN))).toFixed(2);
   const cpu = results.every((r) => r.cpu)
-    ? `   CPU s per 1,000 msgs: main ${perThousand((c) => c.main)}, other threads ${perThousand((c) => c.threads)}, servers ${perThousand((c) => c.servers)}`
+    ? `   CPU s per 1,000 msgs: main ${perThousand((c) => c.main)}, V8 ${perThousand((c) => c.runtime)}, pool ${perThousand((c) => c.pool)}, servers ${perThousand((c) => c.servers)}`
     : '';
   return `${label} ${median(rates).toFixed(0).padStart(6)} msg/s${spread.padEnd(12)} peak RSS ${mb(peak)}${cpu}`;
 }
