@@ -139,7 +139,14 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
         this.madeDirectories.delete(directory);
       }
     }
-    await mkdir(directory, { recursive: true });
+    const firstMade = await mkdir(directory, { recursive: true });
+    // A new folder's name is an entry of its parent: flushed as well, or a power cut could take the
+    // folder, and the file about to go in it, away after the ticket that names it has committed.
+    if (firstMade) {
+      for (let made = directory; made !== dirname(firstMade); made = dirname(made)) {
+        await syncDirectory(dirname(made));
+      }
+    }
     this.madeDirectories.add(directory);
     await rename(temporaryPath, finalPath);
   }
