@@ -4,9 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuSpent {
   /** This process's main thread: the event loop, where our code, the drivers and the parser run. */
   main: number;
-  /** V8's own threads (the optimizing compiler and the garbage collector's helpers). */
+  /** Threads present before the phase's code ran: V8's (optimizing compiler, garbage collector's helpers). */
   runtime: number;
-  /** Threads started later: libuv's pool (file system calls, where attachment files are written) and parser workers. */
+  /** Threads started later: libuv's pool (file system calls such as attachment files, DNS) and parser workers. */
   pool: number;
   /** The PostgreSQL and Dovecot processes on this machine (the servers the phase talks to). */
   servers: number;
@@ -90,7 +90,10 @@ export function measureCpu(): { stop(): CpuSpent | null } {
       const spentBy = (task: string) => (end.threads.get(task) ?? 0) - (start.threads.get(task) ?? 0);
       const main = spentBy(String(process.pid));
       let runtime = 0;
-      for (const task of threadsAtLoad) if (task !== String(process.pid)) runtime += spentBy(task);
+      for (const task of threadsAtLoad) {
+        // One that ended during the window is left in the remainder, with the threads that ended.
+        if (task !== String(process.pid) && start.threads.has(task) && end.threads.has(task)) runtime += spentBy(task);
+      }
       return {
         main,
         runtime,

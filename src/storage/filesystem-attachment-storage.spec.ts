@@ -13,6 +13,35 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Records the folders it flushes; a flush of `held` waits until `release` is called. */
+class RecordingStorage extends FilesystemAttachmentStorage {
+  readonly flushed: string[] = [];
+  private gate: { path: string; opened: Promise<void> } | null = null;
+  release: () => void = () => undefined;
+
+  holdFlushOf(path: string): void {
+    this.gate = { path, opened: new Promise((resolve) => (this.release = resolve)) };
+  }
+
+  protected override async flushFolder(path: string): Promise<void> {
+    if (this.gate?.path === path) await this.gate.opened;
+    await super.flushFolder(path);
+    this.flushed.push(path);
+  }
+}
+
+/** Two different contents whose keys share a fan-out folder (`ab/cd`). */
+function contentsInOneFolder(): [Buffer, Buffer] {
+  const seen = new Map<string, Buffer>();
+  for (let index = 0; ; index += 1) {
+    const content = Buffer.from(`attachment ${index}`);
+    const folder = createHash('sha256').update(content).digest('hex').slice(0, 4);
+    const other = seen.get(folder);
+    if (other) return [other, content];
+    seen.set(folder, content);
+  }
+}
+
 describe('filesystem attachment storage', () => {
   let dataDir: string;
   let storage: FilesystemAttachmentStorage;
@@ -33,6 +62,51 @@ describe('filesystem attachment storage', () => {
     expect(readFileSync(join(dataDir, 'attachments', key.slice(0, 2), key.slice(2, 4), key))).toEqual(content);
     expect(await readAll(await storage.get(key))).toEqual(content);
     expect(await storage.exists(key)).toBe(true);
+  });
+
+  it('flushes every name leading to a new file before the put returns', async () => {
+    const recording = new RecordingStorage({ dataDir } as AppConfig);
+    await recording.onModuleInit();
+    // The attachments folder's own name, in DATA_DIR.
+    expect(recording.flushed).toEqual([dataDir]);
+    const { key } = await recording.put(Buffer.from('a new file in a new folder'));
+    const root = join(dataDir, 'attachments');
+    const first = join(root, key.slice(0, 2));
+    expect([...recording.flushed].sort()).toEqual([dataDir, root, first, join(first, key.slice(2, 4))].sort());
+  });
+
+  it('lets a put into a folder another put is making return only once the folder is on disk', async () => {
+    const recording = new RecordingStorage({ dataDir } as AppConfig);
+    await recording.onModuleInit();
+    const [one, two] = contentsInOneFolder();
+    const key = sha256(one);
+    const first = join(dataDir, 'attachments', key.slice(0, 2));
+    recording.holdFlushOf(first);
+    const returned: string[] = [];
+    const puts = [one, two].map((content) =>
+      recording.put(content).then(({ key: stored }) => void returned.push(stored)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Neither may return while the new folder's name is not flushed into its parent.
+    expect(returned).toEqual([]);
+    recording.release();
+    await Promise.all(puts);
+    expect(returned.sort()).toEqual([sha256(one), sha256(two)].sort());
+    expect(recording.flushed).toContain(first);
+  });
+
+  it('writes content that two puts bring at once a single time', async () => {
+    const recording = new RecordingStorage({ dataDir } as AppConfig);
+    await recording.onModuleInit();
+    const content = Buffer.from('the same logo in two messages');
+    const key = sha256(content);
+    const [a, b] = await Promise.all([recording.put(content), recording.put(content)]);
+    expect(a).toEqual({ key, size: content.length });
+    expect(b).toEqual(a);
+    const folder = join(dataDir, 'attachments', key.slice(0, 2), key.slice(2, 4));
+    // One rename into the folder, so one flush of it.
+    expect(recording.flushed.filter((path) => path === folder)).toHaveLength(1);
+    expect(readdirSync(join(dataDir, 'attachments', 'tmp'))).toEqual([]);
   });
 
   it('stores a stream, hashing as it writes', async () => {

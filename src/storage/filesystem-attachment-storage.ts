@@ -15,17 +15,33 @@ import {
 const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 
 /**
+ * What a platform answers when it cannot open a folder (Windows: EISDIR, EPERM, EACCES) or cannot flush
+ * one (EINVAL, EBADF on some file systems). The rename is still atomic there; its durability is the OS's.
+ */
+const FOLDER_FLUSH_UNSUPPORTED = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EBADF']);
+
+/**
  * Files under `DATA_DIR/attachments/ab/cd/<sha256>`. A put writes a temporary file in the same
  * file system, flushes it to disk and renames it into place, so a crash at any point leaves either
  * no file or the whole file under its key, never half of one. Identical content is stored once.
+ *
+ * A put returns only once the file and every name leading to it are on disk: the folder holding it is
+ * flushed after the rename, and each fan-out folder's own name (in its parent) the first time this
+ * process uses the folder. Without a file-system journal, flushing a folder does not keep the folder's
+ * own name, and a power cut could otherwise take a file away after the ticket naming it committed.
  */
 @Injectable()
 export class FilesystemAttachmentStorage extends AttachmentStorage implements OnModuleInit {
   private readonly logger = new Logger(FilesystemAttachmentStorage.name);
   private readonly root: string;
   private readonly temporaryDir: string;
-  /** Fan-out directories known to exist: a put into one of them skips its mkdir. At most 65,536. */
-  private readonly madeDirectories = new Set<string>();
+  /**
+   * Fan-out folders this process has made sure of (made, and their names flushed), or is making sure
+   * of: every put into one waits for the same promise. At most 65,536 + 256.
+   */
+  private readonly folders = new Map<string, Promise<void>>();
+  /** Puts of content whose key is known and is being written: a second put of it waits for the first. */
+  private readonly writing = new Map<string, Promise<StoredContent>>();
 
   constructor(config: AppConfig) {
     super();
@@ -35,14 +51,21 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
 
   async onModuleInit(): Promise<void> {
     await mkdir(this.temporaryDir, { recursive: true });
+    // The attachments folder's own name, made now or by an earlier process that may have died before this.
+    await this.flushFolder(dirname(this.root));
     await this.removeStaleTemporaries();
   }
 
   async put(content: Buffer | Readable): Promise<StoredContent> {
     if (Buffer.isBuffer(content)) {
       const stored = { key: createHash('sha256').update(content).digest('hex'), size: content.length };
-      if (await this.exists(stored.key)) return stored;
-      return this.writeThenCommit(stored, (handle) => handle.writeFile(content));
+      // The same content twice at once (a logo in every message of a batch): the second waits for the first,
+      // rather than finding the file renamed into place but its folder not yet flushed.
+      const inFlight = this.writing.get(stored.key);
+      if (inFlight) return inFlight;
+      const written = this.putBuffer(stored, content).finally(() => this.writing.delete(stored.key));
+      this.writing.set(stored.key, written);
+      return written;
     }
     const hash = createHash('sha256');
     let size = 0;
@@ -79,6 +102,11 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
     }
   }
 
+  private async putBuffer(stored: StoredContent, content: Buffer): Promise<StoredContent> {
+    if (await this.exists(stored.key)) return stored;
+    return this.writeThenCommit(stored, (handle) => handle.writeFile(content));
+  }
+
   private pathOf(key: string): string {
     return join(this.root, key.slice(0, 2), key.slice(2, 4), key);
   }
@@ -109,7 +137,7 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
       const finalPath = this.pathOf(stored.key);
       // Atomic; when a concurrent put of the same bytes won the race it replaces identical content.
       await this.renameInto(temporaryPath, finalPath);
-      await syncDirectory(dirname(finalPath));
+      await this.flushFolder(dirname(finalPath));
       return stored;
     } catch (error) {
       await rm(temporaryPath, { force: true });
@@ -128,27 +156,62 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
     }
   }
 
-  /** Makes the fan-out directory the first time this process uses it, or again if it was removed since. */
+  /** Renames into the key's fan-out folder, making sure of the folder first (again if it was removed since). */
   private async renameInto(temporaryPath: string, finalPath: string): Promise<void> {
-    const directory = dirname(finalPath);
-    if (this.madeDirectories.has(directory)) {
-      try {
-        return await rename(temporaryPath, finalPath);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        this.madeDirectories.delete(directory);
-      }
+    const folder = dirname(finalPath);
+    await this.ensureFolder(folder);
+    try {
+      await rename(temporaryPath, finalPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.forgetFolder(folder);
+      await this.ensureFolder(folder);
+      await rename(temporaryPath, finalPath);
     }
-    const firstMade = await mkdir(directory, { recursive: true });
-    // A new folder's name is an entry of its parent: flushed as well, or a power cut could take the
-    // folder, and the file about to go in it, away after the ticket that names it has committed.
-    if (firstMade) {
-      for (let made = directory; made !== dirname(firstMade); made = dirname(made)) {
-        await syncDirectory(dirname(made));
-      }
+  }
+
+  /** `ab/cd`: made if missing, its name flushed in `ab`, and `ab`'s name in the attachments folder. */
+  private ensureFolder(folder: string): Promise<void> {
+    const parent = dirname(folder);
+    return this.once(folder, async () => {
+      await mkdir(folder, { recursive: true });
+      await Promise.all([this.flushFolder(parent), this.once(parent, () => this.flushFolder(dirname(parent)))]);
+    });
+  }
+
+  /** Runs `make` for `folder` once per process; a failure is forgotten, so the next put tries again. */
+  private once(folder: string, make: () => Promise<void>): Promise<void> {
+    let made = this.folders.get(folder);
+    if (!made) {
+      made = make();
+      this.folders.set(folder, made);
+      made.catch(() => this.folders.delete(folder));
     }
-    this.madeDirectories.add(directory);
-    await rename(temporaryPath, finalPath);
+    return made;
+  }
+
+  /** An operator removed the folder (or the whole store) by hand: it and its parent are made again. */
+  private forgetFolder(folder: string): void {
+    this.folders.delete(folder);
+    this.folders.delete(dirname(folder));
+  }
+
+  /** Makes a folder's entries durable (a rename into it, a folder made in it). */
+  protected async flushFolder(path: string): Promise<void> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (FOLDER_FLUSH_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) return;
+      throw error;
+    }
+    try {
+      await handle.sync();
+    } catch (error) {
+      if (!FOLDER_FLUSH_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    } finally {
+      await handle.close();
+    }
   }
 
   private async removeStaleTemporaries(): Promise<void> {
@@ -169,18 +232,5 @@ async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   while (offset < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
     offset += bytesWritten;
-  }
-}
-
-/** Makes the rename itself durable. Not every platform can open a directory; those skip it. */
-async function syncDirectory(path: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(path, 'r');
-    await handle.sync();
-  } catch {
-    // e.g. EISDIR/EPERM on Windows: the rename is still atomic, only its durability is the OS's.
-  } finally {
-    await handle?.close();
   }
 }
