@@ -183,9 +183,12 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
   private once(folder: string, make: () => Promise<void>): Promise<void> {
     let made = this.folders.get(folder);
     if (!made) {
-      made = make();
-      this.folders.set(folder, made);
-      made.catch(() => this.folders.delete(folder));
+      const making = make();
+      this.folders.set(folder, making);
+      making.catch(() => {
+        if (this.folders.get(folder) === making) this.folders.delete(folder);
+      });
+      made = making;
     }
     return made;
   }
