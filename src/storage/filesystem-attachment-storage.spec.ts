@@ -13,7 +13,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Records the folders it flushes; a flush of `held` waits until `release` is called. */
+/** Records the folders it flushes; a flush of the folder given to `holdFlushOf` waits until `release`. */
 class RecordingStorage extends FilesystemAttachmentStorage {
   readonly flushed: string[] = [];
   private gate: { path: string; opened: Promise<void> } | null = null;

@@ -181,16 +181,14 @@ export class FilesystemAttachmentStorage extends AttachmentStorage implements On
 
   /** Runs `make` for `folder` once per process; a failure is forgotten, so the next put tries again. */
   private once(folder: string, make: () => Promise<void>): Promise<void> {
-    let made = this.folders.get(folder);
-    if (!made) {
-      const making = make();
-      this.folders.set(folder, making);
-      making.catch(() => {
-        if (this.folders.get(folder) === making) this.folders.delete(folder);
-      });
-      made = making;
-    }
-    return made;
+    const known = this.folders.get(folder);
+    if (known) return known;
+    const making = make();
+    this.folders.set(folder, making);
+    making.catch(() => {
+      if (this.folders.get(folder) === making) this.folders.delete(folder);
+    });
+    return making;
   }
 
   /** An operator removed the folder (or the whole store) by hand: it and its parent are made again. */
