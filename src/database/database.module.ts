@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { QueryDrain } from './query-drain';
 import { SqliteMaintenance } from './sqlite-maintenance';
+import { WalCheckpointer } from './wal-checkpointer';
 
 @Module({
   imports: [
@@ -13,6 +14,6 @@ import { SqliteMaintenance } from './sqlite-maintenance';
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), autoLoadEntities: true }),
     }),
   ],
-  providers: [SqliteMaintenance, QueryDrain],
+  providers: [SqliteMaintenance, WalCheckpointer, QueryDrain],
 })
 export class DatabaseModule {}
