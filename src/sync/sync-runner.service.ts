@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { AppConfig } from '../config/app-config';
-import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
@@ -10,7 +10,7 @@ import { MessageParser } from './message-parser';
 import { parseLargeMessage, readHeaderBlock } from '../../libs/mail/parse-large-message';
 import type { SyncRun, SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';
-import { MailboxCursor } from './mailbox-cursor';
+import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
@@ -25,7 +25,14 @@ const COMMIT_BATCH_MESSAGES = 50;
 const COMMIT_BATCH_BYTES = 16 * MB;
 const INLINE_RAW_BYTES = 256 * 1024;
 
-type MessageSize = 'normal' | 'large' | 'oversized';
+/** A large (streamed) or oversized (headers only) message: only these have their size read. */
+interface SizedMessage {
+  uid: number;
+  size: number;
+}
+
+/** Consecutive normal-size messages, or one large or oversized message on its own. */
+type Segment = { size: 'normal'; refs: ListedMessage[] } | { size: 'large' | 'oversized'; ref: SizedMessage };
 
 /** The folder a run ingests, with what every message of the run is checked against. */
 type RunTarget = FolderRef & { runId: string; supportAddress: string | null };
@@ -222,7 +229,9 @@ export class SyncRunner implements BeforeApplicationShutdown {
     pipeline: CommitPipeline,
   ): Promise<void> {
     const deadline = Date.now() + this.config.sync.runBudgetSeconds * 1000;
-    const cursor = new MailboxCursor(session, fromUid, this.config.sync.batchSize);
+    const { batchSize, maxMessageBytes, streamMessageBytes } = this.config.sync;
+    // Only messages over this can be large or oversized, so only their sizes are read.
+    const cursor = new MailboxCursor(session, fromUid, batchSize, Math.min(maxMessageBytes, streamMessageBytes));
     while (!live.stopRequested && Date.now() < deadline) {
       const page = await cursor.nextPage();
       if (page.length === 0) {
@@ -238,11 +247,11 @@ export class SyncRunner implements BeforeApplicationShutdown {
         // A large or oversized message commits on its own, after everything before it.
         if (segment.size !== 'normal') await pipeline.drain();
         const done =
-          segment.size === 'oversized'
-            ? await this.ingestOversized(session, folder, segment.refs[0], live)
+          segment.size === 'normal'
+            ? await this.ingestSegment(session, folder, segment.refs, live, pipeline)
             : segment.size === 'large'
-              ? await this.ingestLarge(session, folder, segment.refs[0], live)
-              : await this.ingestSegment(session, folder, segment.refs, live, pipeline);
+              ? await this.ingestLarge(session, folder, segment.ref, live)
+              : await this.ingestOversized(session, folder, segment.ref, live);
         if (markSeen && done.length > 0) {
           // Only what is committed is marked.
           await pipeline.drain();
@@ -257,18 +266,15 @@ export class SyncRunner implements BeforeApplicationShutdown {
    * Consecutive runs of normal-size messages; each large message (streamed) and each oversized one
    * (headers only) is a segment of its own.
    */
-  private segments(page: MessageRef[]): { size: MessageSize; refs: MessageRef[] }[] {
-    const segments: { size: MessageSize; refs: MessageRef[] }[] = [];
-    for (const ref of page) {
-      const size: MessageSize =
-        ref.size > this.config.sync.maxMessageBytes
-          ? 'oversized'
-          : ref.size > this.config.sync.streamMessageBytes
-            ? 'large'
-            : 'normal';
+  private segments(page: ListedMessage[]): Segment[] {
+    const { maxMessageBytes, streamMessageBytes } = this.config.sync;
+    const segments: Segment[] = [];
+    for (const { uid, size } of page) {
       const last = segments[segments.length - 1];
-      if (last && last.size === 'normal' && size === 'normal') last.refs.push(ref);
-      else segments.push({ size, refs: [ref] });
+      if (size !== null && size > maxMessageBytes) segments.push({ size: 'oversized', ref: { uid, size } });
+      else if (size !== null && size > streamMessageBytes) segments.push({ size: 'large', ref: { uid, size } });
+      else if (last?.size === 'normal') last.refs.push({ uid, size });
+      else segments.push({ size: 'normal', refs: [{ uid, size }] });
     }
     return segments;
   }
@@ -283,7 +289,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   private async ingestSegment(
     session: MailboxSession,
     folder: RunTarget,
-    refs: MessageRef[],
+    refs: ListedMessage[],
     live: LiveRun,
     pipeline: CommitPipeline,
   ): Promise<number[]> {
@@ -368,7 +374,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   private async ingestLarge(
     session: MailboxSession,
     folder: RunTarget,
-    ref: MessageRef,
+    ref: SizedMessage,
     live: LiveRun,
   ): Promise<number[]> {
     const source = await session.downloadSource(ref.uid);
@@ -394,7 +400,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   private async ingestOversized(
     session: MailboxSession,
     folder: RunTarget,
-    ref: MessageRef,
+    ref: SizedMessage,
     live: LiveRun,
   ): Promise<number[]> {
     const [headers] = await session.fetchHeaders([ref.uid]);

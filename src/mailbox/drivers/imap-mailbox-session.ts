@@ -68,6 +68,11 @@ export class ImapMailboxSession implements MailboxSession {
     return found.filter((uid) => uid > fromUidExclusive);
   }
 
+  uidsLargerThan(fromUid: number, toUid: number, bytes: number): Promise<number[]> {
+    // Sizes never change, and mail that arrives now is past `toUid`: no need to look for new mail first.
+    return this.search({ uid: `${fromUid}:${toUid}`, larger: bytes }, 'Listing large messages', false);
+  }
+
   async sizesOf(uids: number[]): Promise<MessageRef[]> {
     if (uids.length === 0) return [];
     this.assertReady();
@@ -154,9 +159,9 @@ export class ImapMailboxSession implements MailboxSession {
     }
   }
 
-  private async search(query: SearchObject, what: string): Promise<number[]> {
+  private async search(query: SearchObject, what: string, refresh = true): Promise<number[]> {
     this.assertReady();
-    await this.refresh();
+    if (refresh) await this.refresh();
     const result = await this.call(this.client.search(query, { uid: true }), what);
     // imapflow answers undefined instead of failing when the connection dropped (no mailbox selected).
     if (result === undefined) throw connectionLost(this.client);

@@ -127,6 +127,19 @@ describe('ImapMailboxDriver against Dovecot', () => {
       await expect(session.uidsAbove(uids[2] + 100)).resolves.toEqual([]);
     });
 
+    it('lists the UIDs of a range over a size', async () => {
+      const sizes = [message('jan'), message('feb', 'X-Ticket: T-1001\r\n'), message('mar')].map((raw) =>
+        Buffer.byteLength(raw),
+      );
+      const smallest = Math.min(...sizes);
+      await expect(session.uidsLargerThan(uids[0], uids[2], smallest)).resolves.toEqual(
+        uids.filter((_, i) => sizes[i] > smallest),
+      );
+      await expect(session.uidsLargerThan(uids[0], uids[2], 0)).resolves.toEqual(uids);
+      await expect(session.uidsLargerThan(uids[1], uids[1], 0)).resolves.toEqual([uids[1]]);
+      await expect(session.uidsLargerThan(uids[0], uids[2], Math.max(...sizes))).resolves.toEqual([]);
+    });
+
     it('reads the sizes of listed messages, ascending, skipping vanished UIDs', async () => {
       const sizes = await session.sizesOf([uids[2], 9_999, uids[0]]);
       expect(sizes).toEqual([

@@ -42,6 +42,8 @@ export interface MailboxSession {
   searchUidsSince(date: Date): Promise<number[]>;
   /** Every UID above `fromUidExclusive`, ascending, as the folder is now (mail that just arrived included). */
   uidsAbove(fromUidExclusive: number): Promise<number[]>;
+  /** UIDs from `fromUid` to `toUid` (inclusive) of messages over `bytes` (IMAP SEARCH LARGER), ascending. */
+  uidsLargerThan(fromUid: number, toUid: number, bytes: number): Promise<number[]>;
   /** The sizes (RFC822.SIZE) of these messages, ascending by UID. Vanished UIDs are skipped. */
   sizesOf(uids: number[]): Promise<MessageRef[]>;
   /** Full raw messages, ascending by UID; reading them does not mark them \Seen. Vanished UIDs are skipped. */
