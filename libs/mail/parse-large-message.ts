@@ -53,7 +53,7 @@ export async function parseLargeMessage(raw: Readable, rawKey: string, store: Co
   );
   const stored: StoredParts = new Map();
   const mail = await readStreaming(input, store, stored);
-  const contentHash = createHash('sha256').update(computeContentHash(header)).update(rawKey).digest('hex');
+  const contentHash = () => createHash('sha256').update(computeContentHash(header)).update(rawKey).digest('hex');
   return toParsedMessage(mail, { raw: header, hints, contentHash, stored });
 }
 

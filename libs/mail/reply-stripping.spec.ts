@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { corpusDir, corpusFileExists, readCorpusFile, readCorpusText } from '../../test/support/corpus';
 import { parseMessage } from './parse-message';
-import { stripHtmlReply, stripReply } from './reply-stripping';
+import { sameAsideFromWhitespace, stripHtmlReply, stripReply } from './reply-stripping';
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
@@ -130,5 +130,46 @@ describe('stripHtmlReply behaviour', () => {
     const html =
       '<p>Fixed now.</p><div id="appendonsend"></div><hr><div id="divRplyFwdMsg"><b>From:</b> x</div><p>old</p>';
     expect(stripHtmlReply(html)).toEqual({ visible: 'Fixed now.', quoted: true });
+  });
+});
+
+describe('sameAsideFromWhitespace', () => {
+  const squash = (value: string): string => value.replace(/\s+/g, ' ').trim();
+
+  it('agrees with collapsing whitespace runs and trimming, on random texts', () => {
+    // Letters, every kind of whitespace \s knows, and characters that look like it but are not (U+200B, U+180E).
+    const alphabet = [
+      'a',
+      'b',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\v',
+      '\f',
+      '\u00a0',
+      '\u2003',
+      '\u3000',
+      '\ufeff',
+      '\u200b',
+      '\u180e',
+    ];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const text = () => Array.from({ length: random(9) }, () => alphabet[random(alphabet.length)]).join('');
+    let same = 0;
+    for (let round = 0; round < 5_000; round += 1) {
+      const a = text();
+      const b = round % 2 === 0 ? text() : a.replace(/\s/g, () => alphabet[2 + random(10)]);
+      const expected = squash(a) === squash(b);
+      if (expected) same += 1;
+      expect({ a, b, same: sameAsideFromWhitespace(a, b) }).toEqual({ a, b, same: expected });
+    }
+    // Both answers came up often enough to mean something.
+    expect(same).toBeGreaterThan(1_250);
+    expect(same).toBeLessThan(3_750);
   });
 });
