@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 /** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
@@ -44,13 +45,21 @@ export async function insertRows<T extends ObjectLiteral>(
   const tail =
     (options.orIgnore && postgres ? ' ON CONFLICT DO NOTHING' : '') +
     (returned ? ` RETURNING ${driver.escape(returned.databaseName)}` : '');
+  // Rows stamped with `now` have the same created/updated time: converted once per column, not once per row.
+  const preparedNow = new Map<ColumnMetadata, unknown>();
+  const prepare = (row: ObjectLiteral, column: ColumnMetadata): unknown => {
+    const value: unknown = column.getEntityValue(row, true);
+    if (value !== now) return driver.preparePersistentValue(value, column) ?? null;
+    if (!preparedNow.has(column)) preparedNow.set(column, driver.preparePersistentValue(now, column) ?? null);
+    return preparedNow.get(column);
+  };
   const values: unknown[] = [];
   const perStatement = Math.max(1, Math.floor(PARAMETER_BUDGET / columns.length));
   for (let start = 0; start < stamped.length; start += perStatement) {
     const parameters: unknown[] = [];
     const tuples = stamped.slice(start, start + perStatement).map((row) => {
       const placeholders = columns.map((column) => {
-        parameters.push(driver.preparePersistentValue(column.getEntityValue(row, true), column) ?? null);
+        parameters.push(prepare(row, column));
         return postgres ? `$${parameters.length}` : '?';
       });
       return `(${placeholders.join(', ')})`;
