@@ -16,7 +16,7 @@ const NAMES = new Map<string, string>();
 const SQLITE_STATEMENTS = new WeakMap<SqliteDatabase, Map<string, ReturnType<SqliteDatabase['prepare']>>>();
 
 /** A statement's name comes from its text: one name can never stand for two different statements. */
-function statementName(sql: string): string {
+export function statementName(sql: string): string {
   let name = NAMES.get(sql);
   if (!name) {
     name = `r${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
