@@ -187,9 +187,10 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
 }
 
 /**
- * Sets `contentHash` as a property computed on its first read. Only mail without a Message-ID reads it
- * (it is that mail's de-duplication key), and normalising and hashing the whole message was about 22 µs
- * of every message's parse. Copies (structured clone to and from a parser worker, spreading) read it.
+ * Sets `contentHash` as a property computed on its first read. On the main thread only mail without a
+ * Message-ID reads it (it is that mail's de-duplication key), and normalising and hashing the whole
+ * message was about 22 µs of every message's parse. A copy reads it: the structured clone that brings a
+ * parser worker's result back computes it there, off the main thread, and a spread copies the value.
  */
 function withContentHash<T extends object>(message: T, compute: () => string): T & { contentHash: string } {
   let value: string | undefined;

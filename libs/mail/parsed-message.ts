@@ -63,5 +63,5 @@ export interface ParsedMessage {
    * SHA-256 (hex) of a normalised form of the raw message, stable across relays and line-ending
    * changes, for de-duplication when the Message-ID is missing.
    */
-  contentHash: string;
+  readonly contentHash: string;
 }

@@ -134,8 +134,6 @@ describe('stripHtmlReply behaviour', () => {
 });
 
 describe('sameAsideFromWhitespace', () => {
-  const squash = (value: string): string => value.replace(/\s+/g, ' ').trim();
-
   it('agrees with collapsing whitespace runs and trimming, on random texts', () => {
     // Letters, every kind of whitespace \s knows, and characters that look like it but are not (U+200B, U+180E).
     const alphabet = [

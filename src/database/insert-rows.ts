@@ -1,4 +1,10 @@
-import { QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+} from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { statementName } from './prepared-read';
@@ -8,13 +14,14 @@ interface NamedStatementClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: ObjectLiteral[] }>;
 }
 
-/** Values per statement: under SQLite's 32,766 bound parameters (and PostgreSQL's 65,535, so its arrays stay bounded too). */
+/** Values per statement: under SQLite's 32,766 bound parameters; PostgreSQL's arrays are kept as small. */
 const PARAMETER_BUDGET = 30_000;
 
 /**
  * Inserts rows with as few INSERT statements as the parameter limits allow (a multi-row VALUES on
- * SQLite, one array per column on PostgreSQL), reading nothing back. One statement for a whole batch instead of one per row keeps a database round trip off every
- * row (the cost that dominates PostgreSQL over loopback). The SQL is written here from the entity's
+ * SQLite, one array per column on PostgreSQL), reading nothing back. One statement for a whole batch
+ * instead of one per row keeps a database round trip off every row (the cost that dominates PostgreSQL
+ * over loopback). The SQL is written here from the entity's
  * metadata, with each value converted as TypeORM converts it (column transformers, then the driver's
  * own conversion: dates, booleans, JSON): TypeORM's insert builder spent more time naming and escaping
  * hundreds of parameters than the database spent inserting them.
@@ -65,7 +72,8 @@ export async function insertRows<T extends ObjectLiteral>(
     const chunk = stamped.slice(start, start + perStatement);
     let result: unknown;
     if (postgres) {
-      const sql = head + unnestOf(columns.map((column) => driver.normalizeType(column))) + tail;
+      const sql =
+        head + unnestOf(columns.map((column) => arrayElementType(column, driver.normalizeType(column)))) + tail;
       result = await insertUnnested(
         manager,
         sql,
@@ -108,6 +116,17 @@ function unnestOf(types: string[]): string {
   return `SELECT * FROM unnest(${types.map((type, at) => `$${at + 1}::${type}[]`).join(', ')})`;
 }
 
+/** The SQL type of a column's values, for its array in `unnestOf`. */
+function arrayElementType(column: ColumnMetadata, type: string): string {
+  // unnest would flatten an array column, and TypeORM's "enum" names no type of PostgreSQL's.
+  if (column.isArray || type === 'enum' || type === 'simple-enum') {
+    throw new Error(
+      `insertRows cannot write ${column.entityMetadata.name}.${column.propertyName} (${type}) on PostgreSQL`,
+    );
+  }
+  return type;
+}
+
 /**
  * Inside a transaction, runs the INSERT as a named prepared statement on the transaction's own
  * connection, so PostgreSQL parses and plans it once per connection; outside one, through TypeORM.
@@ -115,7 +134,9 @@ function unnestOf(types: string[]): string {
  */
 async function insertUnnested(manager: EntityManager, sql: string, columns: unknown[][]): Promise<ObjectLiteral[]> {
   const runner = manager.queryRunner;
-  if (!runner) return (await manager.query(sql, columns)) as ObjectLiteral[];
+  if (!runner?.isTransactionActive) return (await manager.query(sql, columns)) as ObjectLiteral[];
+  // TypeORM's own guard: a released runner's connection is back in the pool, maybe in someone else's transaction.
+  if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
   const client = (await runner.connect()) as NamedStatementClient;
   try {
     return (await client.query({ name: statementName(sql), text: sql, values: columns })).rows;

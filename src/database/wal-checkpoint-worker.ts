@@ -17,6 +17,13 @@ export interface CheckpointWorkerReport {
   error: string;
 }
 
+/** A row of `PRAGMA wal_checkpoint`: whether it was blocked, frames in the WAL, frames copied. */
+interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
 const MAX_PASSES_PER_TICK = 8;
 
 const port = parentPort;
@@ -33,11 +40,14 @@ const timer = setInterval(() => {
   try {
     // Commits made during a pass stay in the WAL, and SQLite starts the WAL over only once nothing in it
     // is left to copy: passes repeat, each shorter than the last, while the main thread keeps committing.
+    // A pass that could not copy everything (another checkpoint was running, or a reader still needs old
+    // pages) leaves the version unseen, so the next tick tries again even if nothing is committed meanwhile.
     for (let pass = 0; pass < MAX_PASSES_PER_TICK; pass += 1) {
       const version = db.pragma('data_version', { simple: true });
       if (version === seenVersion) break;
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+      if (result.busy !== 0 || result.checkpointed !== result.log) break;
       seenVersion = version;
-      db.pragma('wal_checkpoint(PASSIVE)');
     }
     failing = false;
   } catch (error) {

@@ -6,6 +6,8 @@ import type { CheckpointWorkerData, CheckpointWorkerReport } from './wal-checkpo
 
 /** How often the worker looks for new commits to copy into the database file. */
 const CHECKPOINT_INTERVAL_MS = 500;
+/** How long shutdown waits for a checkpoint in progress (as QueryDrain waits for queries). */
+const CLOSE_LIMIT_MS = 5_000;
 
 /**
  * Checkpoints SQLite's WAL on a worker thread. A checkpoint copies the pages written since the last one
@@ -50,6 +52,10 @@ export class WalCheckpointer implements OnApplicationBootstrap, OnApplicationShu
     // Held until it exits, which an unreferenced worker would not be. One that already stopped ignores the message.
     worker.ref();
     worker.postMessage('close');
-    await this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_LIMIT_MS)));
+    // An unfinished checkpoint is safe to cut short: the main connection's close checkpoints again.
+    if ((await Promise.race([this.exited, late])) === 'late') await worker.terminate();
+    clearTimeout(timer);
   }
 }

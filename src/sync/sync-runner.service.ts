@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { AppConfig } from '../config/app-config';
-import type { MailboxSession } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
@@ -25,14 +25,8 @@ const COMMIT_BATCH_MESSAGES = 50;
 const COMMIT_BATCH_BYTES = 16 * MB;
 const INLINE_RAW_BYTES = 256 * 1024;
 
-/** A large (streamed) or oversized (headers only) message: only these have their size read. */
-interface SizedMessage {
-  uid: number;
-  size: number;
-}
-
-/** Consecutive normal-size messages, or one large or oversized message on its own. */
-type Segment = { size: 'normal'; refs: ListedMessage[] } | { size: 'large' | 'oversized'; ref: SizedMessage };
+/** Consecutive normal-size messages, or one large (streamed) or oversized (headers only) message of known size. */
+type Segment = { size: 'normal'; refs: ListedMessage[] } | { size: 'large' | 'oversized'; ref: MessageRef };
 
 /** The folder a run ingests, with what every message of the run is checked against. */
 type RunTarget = FolderRef & { runId: string; supportAddress: string | null };
@@ -374,7 +368,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   private async ingestLarge(
     session: MailboxSession,
     folder: RunTarget,
-    ref: SizedMessage,
+    ref: MessageRef,
     live: LiveRun,
   ): Promise<number[]> {
     const source = await session.downloadSource(ref.uid);
@@ -400,7 +394,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   private async ingestOversized(
     session: MailboxSession,
     folder: RunTarget,
-    ref: SizedMessage,
+    ref: MessageRef,
     live: LiveRun,
   ): Promise<number[]> {
     const [headers] = await session.fetchHeaders([ref.uid]);

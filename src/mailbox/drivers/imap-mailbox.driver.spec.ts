@@ -135,8 +135,9 @@ describe('ImapMailboxDriver against Dovecot', () => {
       await expect(session.uidsLargerThan(uids[0], uids[2], smallest)).resolves.toEqual(
         uids.filter((_, i) => sizes[i] > smallest),
       );
-      await expect(session.uidsLargerThan(uids[0], uids[2], 0)).resolves.toEqual(uids);
-      await expect(session.uidsLargerThan(uids[1], uids[1], 0)).resolves.toEqual([uids[1]]);
+      // Every message is over 1 byte (imapflow leaves LARGER 0 out of the search altogether).
+      await expect(session.uidsLargerThan(uids[0], uids[2], 1)).resolves.toEqual(uids);
+      await expect(session.uidsLargerThan(uids[1], uids[1], 1)).resolves.toEqual([uids[1]]);
       await expect(session.uidsLargerThan(uids[0], uids[2], Math.max(...sizes))).resolves.toEqual([]);
     });
 
