@@ -5,6 +5,7 @@ import {
   type EntityTarget,
   type ObjectLiteral,
 } from 'typeorm';
+import type { Driver } from 'typeorm/driver/Driver';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { statementName } from './prepared-read';
@@ -21,10 +22,10 @@ const PARAMETER_BUDGET = 30_000;
  * Inserts rows with as few INSERT statements as the parameter limits allow (a multi-row VALUES on
  * SQLite, one array per column on PostgreSQL), reading nothing back. One statement for a whole batch
  * instead of one per row keeps a database round trip off every row (the cost that dominates PostgreSQL
- * over loopback). The SQL is written here from the entity's
- * metadata, with each value converted as TypeORM converts it (column transformers, then the driver's
- * own conversion: dates, booleans, JSON): TypeORM's insert builder spent more time naming and escaping
- * hundreds of parameters than the database spent inserting them.
+ * over loopback). The SQL is written here from the entity's metadata, with each value converted as
+ * TypeORM converts it (column transformers, then the driver's own conversion: dates, booleans, JSON):
+ * TypeORM's insert builder spent more time naming and escaping hundreds of parameters than the
+ * database spent inserting them.
  *
  * With `returning`, answers that column's value for each row actually inserted (with `orIgnore`, the
  * ones not ignored), as the database returns it (RETURNING, on SQLite and PostgreSQL alike).
@@ -72,8 +73,7 @@ export async function insertRows<T extends ObjectLiteral>(
     const chunk = stamped.slice(start, start + perStatement);
     let result: unknown;
     if (postgres) {
-      const sql =
-        head + unnestOf(columns.map((column) => arrayElementType(column, driver.normalizeType(column)))) + tail;
+      const sql = head + unnestOf(columns.map((column) => arrayElementType(column, driver))) + tail;
       result = await insertUnnested(
         manager,
         sql,
@@ -117,7 +117,8 @@ function unnestOf(types: string[]): string {
 }
 
 /** The SQL type of a column's values, for its array in `unnestOf`. */
-function arrayElementType(column: ColumnMetadata, type: string): string {
+function arrayElementType(column: ColumnMetadata, driver: Driver): string {
+  const type = driver.normalizeType(column);
   // unnest would flatten an array column, and TypeORM's "enum" names no type of PostgreSQL's.
   if (column.isArray || type === 'enum' || type === 'simple-enum') {
     throw new Error(
