@@ -60,6 +60,12 @@ export function collectCharsetHints(raw: Buffer): string[] {
   return hints;
 }
 
+/** A loop, not `bytes.some(arrow)`: V8 drops a per-call arrow's optimized code at each full GC. */
+function hasHighByte(bytes: Buffer): boolean {
+  for (let at = 0; at < bytes.length; at++) if (bytes[at] >= 0x80) return true;
+  return false;
+}
+
 /**
  * UTF-8, allowing the last character to be cut short: some mailers truncate long parameters
  * mid-character, and the rest of the value is still clearly UTF-8.
@@ -67,7 +73,7 @@ export function collectCharsetHints(raw: Buffer): string[] {
 function looksLikeUtf8(bytes: Buffer): boolean {
   for (let cut = 0; cut <= 3 && cut < bytes.length; cut++) {
     const prefix = bytes.subarray(0, bytes.length - cut);
-    if (isUtf8(prefix) && (cut === 0 || prefix.some((byte) => byte >= 0x80))) {
+    if (isUtf8(prefix) && (cut === 0 || hasHighByte(prefix))) {
       return true;
     }
   }
@@ -129,7 +135,7 @@ export function repairHeaderBytes(raw: Buffer, hints: string[]): Buffer {
   const end = headerBlockEnd(raw);
   const header = raw.subarray(0, end);
   const hasJapaneseWords = /=\?iso-2022-jp\?b\?/i.test(header.toString('latin1'));
-  if (!header.some((byte) => byte >= 0x80) && !hasJapaneseWords) {
+  if (!hasHighByte(header) && !hasJapaneseWords) {
     return raw;
   }
   const lines: Buffer[] = [];

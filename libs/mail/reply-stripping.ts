@@ -135,9 +135,29 @@ function classify(lines: string[]): Line[] {
   );
 }
 
+/*
+ * Line predicates are module-level functions, not arrows made per call: V8 drops a per-call callback's
+ * optimized code at each full GC and compiles it again, unless the caller inlined it.
+ */
+function isText(line: Line): boolean {
+  return line.kind === 'text';
+}
+
+function isNotSignature(line: Line): boolean {
+  return line.kind !== 'signature';
+}
+
+function isNotAttribution(line: Line): boolean {
+  return line.kind !== 'attribution';
+}
+
+function textOf(line: Line): string {
+  return line.text;
+}
+
 /** Index of the first line of the customer's own text; history rules only apply after it. */
 const firstTextIndex = (lines: Line[]): number => {
-  const index = lines.findIndex((line) => line.kind === 'text');
+  const index = lines.findIndex(isText);
   return index >= 0 ? index : lines.length;
 };
 
@@ -159,7 +179,7 @@ function markHeaderContinuations(lines: Line[]): Line[] {
 
 /** A reply written below the quote ("On … wrote:\n> …\nMy answer"): drop the quote above it. */
 function dropLeadingHistory(lines: Line[]): Line[] {
-  const firstText = lines.findIndex((line) => line.kind === 'text');
+  const firstText = lines.findIndex(isText);
   const leading = firstText >= 0 ? lines.slice(0, firstText) : [];
   const introducesHistory = leading.some((line) => line.kind === 'attribution' || line.kind === 'header');
   return introducesHistory ? lines.slice(firstText) : lines;
@@ -170,7 +190,7 @@ function dropLeadingHistory(lines: Line[]): Line[] {
  * (quoted lines followed by more text).
  */
 function cutAtAttribution(lines: Line[]): Line[] {
-  const lastText = lines.findLastIndex((line) => line.kind === 'text');
+  const lastText = lines.findLastIndex(isText);
   // nextQuote[i]: the first quote line at or after i (-1 if none), computed once from the end.
   const nextQuote = new Array<number>(lines.length + 1).fill(-1);
   for (let index = lines.length - 1; index >= 0; index--) {
@@ -228,16 +248,16 @@ export function stripReply(text: string): ReplyStripResult {
   const normalised = text.replace(/\r\n?/g, '\n');
   let lines = classify(joinWrappedAttributions(normalised.split('\n')));
   lines = cutAtDelimiter(lines);
-  lines = lines.filter((line) => line.kind !== 'signature');
+  lines = lines.filter(isNotSignature);
   lines = markHeaderContinuations(lines);
   lines = dropLeadingHistory(lines);
   lines = cutAtAttribution(lines);
   lines = cutAtHeaderBlock(lines);
   lines = dropTrailingQuote(lines);
   // Attributions left over introduce quotes that are answered inline; the quotes stay.
-  lines = lines.filter((line) => line.kind !== 'attribution');
+  lines = lines.filter(isNotAttribution);
 
-  const kept = trimBlankLines(lines.map((line) => line.text));
+  const kept = trimBlankLines(lines.map(textOf));
   // Only quote marks and blank lines left (a quote of a quote of a quote): nothing of their own.
   const visible = /[\p{L}\p{N}]/u.test(kept) ? kept : '';
   return { visible, quoted: !sameAsideFromWhitespace(visible, normalised) };

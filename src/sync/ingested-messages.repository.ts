@@ -32,10 +32,8 @@ export class IngestedMessagesRepository {
 
   /** `insert` for a run of messages in one statement: one already ingested fails them all. */
   async insertMany(organizationId: string, rows: NewIngestedMessage[], manager: EntityManager): Promise<void> {
-    await insertRows(
-      manager,
-      IngestedMessage,
-      rows.map((row) => ({ ...row, id: timeOrderedId(), organizationId })),
-    );
+    const identified: (NewIngestedMessage & { id: string })[] = [];
+    for (const row of rows) identified.push({ ...row, id: timeOrderedId() });
+    await insertRows(manager, IngestedMessage, identified, { shared: { organizationId } });
   }
 }

@@ -99,39 +99,22 @@ export class MessageIngestor {
    */
   async ingestBatch(folder: FolderRef, items: BatchItem[]): Promise<BatchResult[]> {
     const { organizationId } = folder;
-    const keys = items.map((item) => (item.message ? messageKeyOf(item.message) : null));
+    const keys = keysOf(items);
     return this.transactions.run(async (manager) => {
-      const known = await this.ingested.findExistingKeys(
-        organizationId,
-        keys.filter((key): key is string => key !== null),
-        manager,
-      );
-      const threadIds = await this.tickets.knownMessageIds(
-        organizationId,
-        items.flatMap((item) => (item.message ? threadIdsOf(item.message) : [])),
-        manager,
-      );
+      const known = await this.ingested.findExistingKeys(organizationId, presentKeys(keys), manager);
+      const threadIds = await this.tickets.knownMessageIds(organizationId, allThreadIdsOf(items), manager);
       const results: BatchResult[] = [];
       const batchIds = new Set<string>();
-      let run: PlannedMessage[] = [];
-      const flush = async () => {
-        if (run.length === 0) return;
-        const written = await this.ingestRun(organizationId, run, manager);
-        written.forEach((result, index) => {
-          results[run[index].index] = result;
-          if (result.outcome !== 'failed') known.add(run[index].key);
-        });
-        run = [];
-      };
+      const run: PlannedMessage[] = [];
       for (const [index, item] of items.entries()) {
         const key = keys[index];
         if (item.error || !item.message || !key) {
-          await flush();
+          await this.writeRun(organizationId, run, results, known, manager);
           results[index] = await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager);
           continue;
         }
         // The same message twice in a batch: whether the second is a duplicate depends on the first.
-        if (run.some((planned) => planned.key === key)) await flush();
+        if (hasKey(run, key)) await this.writeRun(organizationId, run, results, known, manager);
         if (known.has(key)) {
           results[index] = DUPLICATE;
           continue;
@@ -141,23 +124,39 @@ export class MessageIngestor {
         if (this.startsNothingKnown(planned, classification, threadIds, batchIds)) {
           run.push({ ...planned, classification });
         } else {
-          await flush();
+          await this.writeRun(organizationId, run, results, known, manager);
           results[index] = await this.ingestOne(planned, classification, manager);
           if (results[index].outcome !== 'failed') known.add(key);
         }
         const ownId = messageIdKey(item.message.messageId);
         if (ownId) batchIds.add(ownId);
       }
-      await flush();
-      const lastUid = Math.max(...items.map((item) => item.context.uid));
+      await this.writeRun(organizationId, run, results, known, manager);
       await this.state.setWatermark(
         organizationId,
         folder.folder,
-        { uidValidity: folder.uidValidity, lastUid },
+        { uidValidity: folder.uidValidity, lastUid: lastUidOf(items) },
         manager,
       );
       return results;
     });
+  }
+
+  /** Writes the run planned so far, puts each result at its message's place, and empties the run. */
+  private async writeRun(
+    organizationId: string,
+    run: PlannedMessage[],
+    results: BatchResult[],
+    known: Set<string>,
+    manager: EntityManager,
+  ): Promise<void> {
+    if (run.length === 0) return;
+    const written = await this.ingestRun(organizationId, run, manager);
+    for (const [at, result] of written.entries()) {
+      results[run[at].index] = result;
+      if (result.outcome !== 'failed') known.add(run[at].key);
+    }
+    run.length = 0;
   }
 
   /** Moves the watermark past messages without an effect (e.g. a batch whose messages all vanished). */
@@ -189,12 +188,11 @@ export class MessageIngestor {
   ): boolean {
     if (classification.kind === 'ignore') return true;
     if (classification.kind !== 'ticket-mail' || findSubjectTokens(message.subject).length > 0) return false;
-    return threadIdsOf(message).every(
-      (id) =>
-        !threadIds.has(id) &&
-        !batchIds.has(id) &&
-        verifySignedMessageId(this.messageIdSecret, id)?.organizationId !== context.organizationId,
-    );
+    for (const id of threadIdsOf(message)) {
+      if (threadIds.has(id) || batchIds.has(id)) return false;
+      if (verifySignedMessageId(this.messageIdSecret, id)?.organizationId === context.organizationId) return false;
+    }
+    return true;
   }
 
   /** A run of planned messages in a few statements; one by one if that fails. */
@@ -205,23 +203,21 @@ export class MessageIngestor {
   ): Promise<BatchResult[]> {
     try {
       return await this.transactions.join(manager, async (savepoint) => {
-        const mail = run.filter((planned) => planned.classification.kind === 'ticket-mail');
-        const created = await this.tickets.createTicketsFromEmails(
-          organizationId,
-          mail.map(({ context, message }) => toInboundEmail(message, message.from!, context.supportAddress)),
-          savepoint,
-        );
-        const ticketOf = new Map(mail.map((planned, index) => [planned, created[index].ticketId]));
-        const effects = run.map(({ classification }, index): IngestResult => {
-          if (classification.kind === 'ignore')
-            return { outcome: 'ignored', ticketId: null, reason: classification.reason };
-          return { outcome: 'ticket', ticketId: ticketOf.get(run[index])!, reason: null };
-        });
-        await this.ingested.insertMany(
-          organizationId,
-          run.map((planned, index) => ledgerRow(planned, effects[index])),
-          savepoint,
-        );
+        const created = await this.tickets.createTicketsFromEmails(organizationId, newTicketsOf(run), savepoint);
+        // A run holds ignored mail and new-ticket mail only; the tickets come back in the run's order.
+        const effects: IngestResult[] = [];
+        const rows: NewIngestedMessage[] = [];
+        let next = 0;
+        for (const planned of run) {
+          const { classification } = planned;
+          const effect: IngestResult =
+            classification.kind === 'ignore'
+              ? { outcome: 'ignored', ticketId: null, reason: classification.reason }
+              : { outcome: 'ticket', ticketId: created[next++].ticketId, reason: null };
+          effects.push(effect);
+          rows.push(ledgerRow(planned, effect));
+        }
+        await this.ingested.insertMany(organizationId, rows, savepoint);
         return effects;
       });
     } catch {
@@ -327,13 +323,62 @@ export class MessageIngestor {
   }
 }
 
+/*
+ * The helpers below run for every message of a sync. They are loops in module-level functions rather
+ * than arrows made per call: V8 drops a per-call arrow's optimized code at each full GC and compiles
+ * it again (docs/ARCHITECTURE.md, "Hot paths").
+ */
+
+function keysOf(items: BatchItem[]): (string | null)[] {
+  const keys: (string | null)[] = [];
+  for (const item of items) keys.push(item.message ? messageKeyOf(item.message) : null);
+  return keys;
+}
+
+function presentKeys(keys: (string | null)[]): string[] {
+  const present: string[] = [];
+  for (const key of keys) if (key !== null) present.push(key);
+  return present;
+}
+
+function hasKey(run: PlannedMessage[], key: string): boolean {
+  for (const planned of run) if (planned.key === key) return true;
+  return false;
+}
+
+function lastUidOf(items: BatchItem[]): number {
+  let last = -Infinity;
+  for (const item of items) last = Math.max(last, item.context.uid);
+  return last;
+}
+
+/** The run's mail that starts tickets, as Tickets takes it, in the run's order. */
+function newTicketsOf(run: PlannedMessage[]): InboundEmail[] {
+  const emails: InboundEmail[] = [];
+  for (const { classification, context, message } of run) {
+    if (classification.kind === 'ticket-mail')
+      emails.push(toInboundEmail(message, message.from!, context.supportAddress));
+  }
+  return emails;
+}
+
+/** Every Message-ID the batch's messages carry or reference. */
+function allThreadIdsOf(items: BatchItem[]): string[] {
+  const ids: string[] = [];
+  for (const item of items) if (item.message) ids.push(...threadIdsOf(item.message));
+  return ids;
+}
+
 /** The message's own Message-ID first, then the ones it references. */
 function threadIdsOf(message: ParsedMessage): string[] {
+  const ids: string[] = [];
   const own = messageIdKey(message.messageId);
-  const referenced = extractReferencedIds(message)
-    .map((id) => messageIdKey(id))
-    .filter((id): id is string => id !== null);
-  return own ? [own, ...referenced] : referenced;
+  if (own) ids.push(own);
+  for (const referenced of extractReferencedIds(message)) {
+    const id = messageIdKey(referenced);
+    if (id !== null) ids.push(id);
+  }
+  return ids;
 }
 
 function ledgerRow(
@@ -360,9 +405,10 @@ function ledgerRow(
 function toInboundEmail(message: ParsedMessage, sender: MailAddress, supportAddress: string | null): InboundEmail {
   const fullText = message.text ?? '';
   const stripped = message.text ? stripReply(message.text) : message.html ? stripHtmlReply(message.html) : null;
-  const others = [...message.to, ...message.cc].filter(
-    (person) => person.address !== supportAddress && person.address !== sender.address,
-  );
+  const others: MailAddress[] = [];
+  for (const person of [...message.to, ...message.cc]) {
+    if (person.address !== supportAddress && person.address !== sender.address) others.push(person);
+  }
   return {
     subject: message.subject,
     from: sender,

@@ -26,11 +26,7 @@ export class CommentsRepository {
     comments: Omit<Comment, 'organizationId'>[],
     manager: EntityManager,
   ): Promise<void> {
-    await insertRows(
-      manager,
-      Comment,
-      comments.map((comment) => ({ ...comment, organizationId })),
-    );
+    await insertRows(manager, Comment, comments, { shared: { organizationId } });
   }
 
   async insertAttachments(
@@ -38,11 +34,7 @@ export class CommentsRepository {
     rows: Omit<Attachment, 'organizationId'>[],
     manager: EntityManager,
   ): Promise<void> {
-    await insertRows(
-      manager,
-      Attachment,
-      rows.map((row) => ({ ...row, organizationId })),
-    );
+    await insertRows(manager, Attachment, rows, { shared: { organizationId } });
   }
 
   /** Oldest first: the conversation as it happened. */

@@ -32,19 +32,20 @@ export class ContactsRepository {
       if (!known || (!known.name && person.name)) byEmail.set(person.email, person);
     }
     if (byEmail.size === 0) return new Map();
-    const sorted = [...byEmail.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+    // Loops, not per-call arrows, on this path of every synced message (docs/ARCHITECTURE.md, "Hot paths").
+    const sorted = [...byEmail.values()].sort(compareEmails);
     const now = new Date();
-    const rows: Contact[] = sorted.map((person) => ({
-      id: timeOrderedId(),
-      organizationId,
-      ...person,
-      createdAt: now,
-      updatedAt: now,
-    }));
+    const rows: Contact[] = [];
+    for (const person of sorted)
+      rows.push({ id: timeOrderedId(), organizationId, ...person, createdAt: now, updatedAt: now });
     // Mostly new people in a batch of new tickets: what was inserted is known without reading it back.
     const inserted = new Set(await insertRows(manager, Contact, rows, { orIgnore: true, returning: 'email' }));
-    const found = rows.filter((row) => inserted.has(row.email));
-    const existing = sorted.filter((person) => !inserted.has(person.email)).map((person) => person.email);
+    const found = new Map<string, Contact>();
+    const existing: string[] = [];
+    for (const row of rows) {
+      if (inserted.has(row.email)) found.set(row.email, row);
+      else existing.push(row.email);
+    }
     if (existing.length > 0) {
       for (const contact of await manager.getRepository(Contact).findBy({ organizationId, email: In(existing) })) {
         const name = byEmail.get(contact.email)?.name;
@@ -52,10 +53,10 @@ export class ContactsRepository {
           await manager.getRepository(Contact).update({ organizationId, id: contact.id }, { name });
           contact.name = name;
         }
-        found.push(contact);
+        found.set(contact.email, contact);
       }
     }
-    return new Map(found.map((contact) => [contact.email, contact]));
+    return found;
   }
 
   findByEmail(organizationId: string, email: string, manager?: EntityManager): Promise<Contact | null> {
@@ -72,4 +73,8 @@ export class ContactsRepository {
   private repository(manager?: EntityManager): Repository<Contact> {
     return manager ? manager.getRepository(Contact) : this.contacts;
   }
+}
+
+function compareEmails(a: ContactInput, b: ContactInput): number {
+  return a.email < b.email ? -1 : a.email > b.email ? 1 : 0;
 }

@@ -49,12 +49,9 @@ export class MessageIdsRepository {
     rows: { ticketId: string; messageId: string; direction: MessageDirection }[],
     manager: EntityManager,
   ): Promise<void> {
-    const createdAt = new Date();
-    await insertRows(
-      manager,
-      TicketMessageId,
-      rows.map((row) => ({ id: timeOrderedId(), organizationId, ...row, createdAt })),
-    );
+    const identified: Omit<TicketMessageId, 'organizationId' | 'createdAt'>[] = [];
+    for (const row of rows) identified.push({ id: timeOrderedId(), ...row });
+    await insertRows(manager, TicketMessageId, identified, { shared: { organizationId, createdAt: new Date() } });
   }
 
   /** The thread of a ticket, oldest first (for References headers of replies we send). */

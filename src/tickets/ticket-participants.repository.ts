@@ -20,12 +20,15 @@ export class TicketParticipantsRepository {
     entries: { ticketId: string; contactIds: string[] }[],
     manager: EntityManager,
   ): Promise<void> {
-    const createdAt = new Date();
-    // Sorted, so two transactions adding the same people cannot deadlock.
-    const rows = entries.flatMap(({ ticketId, contactIds }) =>
-      [...new Set(contactIds)].sort().map((contactId) => ({ organizationId, ticketId, contactId, createdAt })),
-    );
-    await insertRows(manager, TicketParticipant, rows, { orIgnore: true });
+    const rows: Pick<TicketParticipant, 'ticketId' | 'contactId'>[] = [];
+    for (const { ticketId, contactIds } of entries) {
+      // Sorted, so two transactions adding the same people cannot deadlock.
+      for (const contactId of [...new Set(contactIds)].sort()) rows.push({ ticketId, contactId });
+    }
+    await insertRows(manager, TicketParticipant, rows, {
+      orIgnore: true,
+      shared: { organizationId, createdAt: new Date() },
+    });
   }
 
   isParticipant(

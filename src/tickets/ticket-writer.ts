@@ -18,7 +18,9 @@ import { TicketParticipantsRepository } from './ticket-participants.repository';
 import type { Ticket } from './ticket.entity';
 import { MessageAlreadyIngestedError } from './ticket-errors';
 import type { CommentKind, MessageDirection, TicketSource, TicketStatus } from './ticket-values';
-import { TicketsRepository } from './tickets.repository';
+import { type NewTicket, TicketsRepository } from './tickets.repository';
+import type { Attachment } from './attachment.entity';
+import type { Comment } from './comment.entity';
 
 export interface StoredAttachment extends AttachmentMetadata {
   storageKey: string;
@@ -46,6 +48,18 @@ export interface NewCommentData {
   at: Date;
 }
 
+/** A comment to add, and the ticket it goes on. */
+export interface NewTicketComment {
+  ticketId: string;
+  data: NewCommentData;
+}
+
+export interface NewMessageId {
+  ticketId: string;
+  messageId: string;
+  direction: MessageDirection;
+}
+
 /**
  * The time of a new comment: now, but always after the ticket's last one, so the conversation
  * keeps its order even when two comments land within the same millisecond.
@@ -56,8 +70,18 @@ export function nextActivityAt(ticket: Pick<Ticket, 'lastActivityAt'>): Date {
 
 /** The participants a ticket may have among these contacts: never its requester, at most the limit. */
 function participantIdsOf(ticket: Pick<Ticket, 'requesterId'>, contactIds: string[]): string[] {
-  return contactIds.filter((id) => id !== ticket.requesterId).slice(0, MAX_PARTICIPANTS);
+  const ids: string[] = [];
+  for (const id of contactIds) {
+    if (ids.length === MAX_PARTICIPANTS) break;
+    if (id !== ticket.requesterId) ids.push(id);
+  }
+  return ids;
 }
+
+/*
+ * The writes below run for every synced message: loops, not per-call arrows, whose optimized code V8
+ * drops at each full GC (docs/ARCHITECTURE.md, "Hot paths").
+ */
 
 /**
  * The steps that write a ticket's data, each inside the transaction it is given. The service
@@ -91,14 +115,12 @@ export class TicketWriter {
 
   /** Tickets numbered in the order given, with their people, in a few statements for all of them. */
   async createTickets(manager: EntityManager, organizationId: string, data: NewTicketData[]): Promise<Ticket[]> {
-    const people = await this.contacts.upsertMany(
-      organizationId,
-      data.flatMap((ticket) => [ticket.requester, ...ticket.participants]),
-      manager,
-    );
-    const tickets = await this.tickets.insertMany(
-      organizationId,
-      data.map((ticket) => ({
+    const everyone: ContactInput[] = [];
+    for (const ticket of data) everyone.push(ticket.requester, ...ticket.participants);
+    const people = await this.contacts.upsertMany(organizationId, everyone, manager);
+    const rows: NewTicket[] = [];
+    for (const ticket of data) {
+      rows.push({
         id: timeOrderedId(),
         subject: ticket.subject,
         status: ticket.status,
@@ -109,20 +131,16 @@ export class TicketWriter {
         linkedTicketId: ticket.linkedTicketId,
         createdAt: ticket.at,
         lastActivityAt: ticket.at,
-      })),
-      manager,
-    );
-    await this.participants.addMany(
-      organizationId,
-      tickets.map((ticket, index) => ({
-        ticketId: ticket.id,
-        contactIds: participantIdsOf(
-          ticket,
-          data[index].participants.map((person) => people.get(person.email)!.id),
-        ),
-      })),
-      manager,
-    );
+      });
+    }
+    const tickets = await this.tickets.insertMany(organizationId, rows, manager);
+    const participants: { ticketId: string; contactIds: string[] }[] = [];
+    for (const [index, ticket] of tickets.entries()) {
+      const contactIds: string[] = [];
+      for (const person of data[index].participants) contactIds.push(people.get(person.email)!.id);
+      participants.push({ ticketId: ticket.id, contactIds: participantIdsOf(ticket, contactIds) });
+    }
+    await this.participants.addMany(organizationId, participants, manager);
     return tickets;
   }
 
@@ -147,16 +165,15 @@ export class TicketWriter {
   }
 
   /** Comments (with their attachments) on any tickets, in two statements; returns their ids in order. */
-  async addComments(
-    manager: EntityManager,
-    organizationId: string,
-    entries: { ticketId: string; data: NewCommentData }[],
-  ): Promise<string[]> {
-    const ids = entries.map(() => timeOrderedId());
-    await this.comments.insertMany(
-      organizationId,
-      entries.map(({ ticketId, data }, index) => ({
-        id: ids[index],
+  async addComments(manager: EntityManager, organizationId: string, entries: NewTicketComment[]): Promise<string[]> {
+    const ids: string[] = [];
+    const rows: Omit<Comment, 'organizationId'>[] = [];
+    const attachments: Omit<Attachment, 'organizationId'>[] = [];
+    for (const { ticketId, data } of entries) {
+      const id = timeOrderedId();
+      ids.push(id);
+      rows.push({
+        id,
         ticketId,
         authorContactId: data.authorContactId,
         authorUserId: data.authorUserId,
@@ -165,22 +182,13 @@ export class TicketWriter {
         internal: data.internal,
         receivedAt: data.receivedAt,
         createdAt: data.at,
-      })),
-      manager,
-    );
-    await this.comments.insertAttachments(
-      organizationId,
-      entries.flatMap(({ ticketId, data }, index) =>
-        data.attachments.map((attachment) => ({
-          id: timeOrderedId(),
-          ticketId,
-          commentId: ids[index],
-          ...attachment,
-          createdAt: data.at,
-        })),
-      ),
-      manager,
-    );
+      });
+      for (const attachment of data.attachments) {
+        attachments.push({ id: timeOrderedId(), ticketId, commentId: id, ...attachment, createdAt: data.at });
+      }
+    }
+    await this.comments.insertMany(organizationId, rows, manager);
+    await this.comments.insertAttachments(organizationId, attachments, manager);
     return ids;
   }
 
@@ -203,11 +211,7 @@ export class TicketWriter {
   }
 
   /** Several ids in one statement; an id the organization already has fails them all. */
-  async recordMessageIds(
-    manager: EntityManager,
-    organizationId: string,
-    rows: { ticketId: string; messageId: string; direction: MessageDirection }[],
-  ): Promise<void> {
+  async recordMessageIds(manager: EntityManager, organizationId: string, rows: NewMessageId[]): Promise<void> {
     try {
       await this.messageIds.insertMany(organizationId, rows, manager);
     } catch (error) {

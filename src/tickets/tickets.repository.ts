@@ -47,12 +47,10 @@ export class TicketsRepository {
   async insertMany(organizationId: string, tickets: NewTicket[], manager: EntityManager): Promise<Ticket[]> {
     if (tickets.length === 0) return [];
     const first = await this.reserveNumbers(organizationId, tickets.length, manager);
-    const rows = tickets.map((ticket, index) => ({
-      ...ticket,
-      organizationId,
-      number: first + index,
-      updatedAt: ticket.createdAt,
-    }));
+    const rows: Ticket[] = [];
+    for (const [index, ticket] of tickets.entries()) {
+      rows.push({ ...ticket, organizationId, number: first + index, updatedAt: ticket.createdAt });
+    }
     await insertRows(manager, Ticket, rows);
     return rows;
   }

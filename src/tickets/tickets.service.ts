@@ -15,7 +15,14 @@ import {
 } from './inbound-email';
 import { MessageIdsRepository } from './message-ids.repository';
 import { TicketParticipantsRepository } from './ticket-participants.repository';
-import { nextActivityAt, StoredAttachment, TicketWriter } from './ticket-writer';
+import {
+  type NewMessageId,
+  type NewTicketComment,
+  type NewTicketData,
+  nextActivityAt,
+  StoredAttachment,
+  TicketWriter,
+} from './ticket-writer';
 import type { Ticket } from './ticket.entity';
 import { MessageAlreadyIngestedError } from './ticket-errors';
 import type { TicketStatus } from './ticket-values';
@@ -81,9 +88,9 @@ export class TicketsService {
     messageIds: string[],
     manager?: EntityManager,
   ): Promise<TicketRef | null> {
-    const keys = messageIds.map((id) => messageIdKey(id)).filter((key): key is string => key !== null);
+    const keys = messageIdKeysOf(messageIds);
     const known = await this.messageIds.findTickets(organizationId, keys, manager);
-    const ticketId = keys.map((key) => known.get(key)).find((id) => id !== undefined);
+    const ticketId = firstKnownTicket(keys, known);
     const ticket = ticketId ? await this.tickets.findById(organizationId, ticketId, manager) : null;
     return ticket ? refOf(ticket) : null;
   }
@@ -112,7 +119,7 @@ export class TicketsService {
 
   /** Which of these Message-IDs belong to a ticket of the organization (normalized), in one query. */
   async knownMessageIds(organizationId: string, messageIds: string[], manager?: EntityManager): Promise<Set<string>> {
-    const keys = messageIds.map((id) => messageIdKey(id)).filter((key): key is string => key !== null);
+    const keys = messageIdKeysOf(messageIds);
     return new Set((await this.messageIds.findTickets(organizationId, keys, manager)).keys());
   }
 
@@ -147,24 +154,23 @@ export class TicketsService {
     transaction: EntityManager,
   ): Promise<CreatedTicket[]> {
     if (emails.length === 0) return [];
-    if (emails.some((email) => !contactOf(email.from).email.includes('@'))) {
-      throw new DomainError('validation', 'SENDER_REQUIRED', 'A message has no sender address');
+    for (const email of emails) {
+      if (!contactOf(email.from).email.includes('@')) {
+        throw new DomainError('validation', 'SENDER_REQUIRED', 'A message has no sender address');
+      }
     }
-    const messageIds = emails.map((email) => messageIdKey(email.messageId));
-    const repeated = messageIds.find((id, index) => id !== null && messageIds.indexOf(id) !== index);
-    if (repeated) throw new MessageAlreadyIngestedError(repeated, null);
-    const attachments: StoredAttachment[][] = [];
-    for (const email of emails) attachments.push(await this.writer.storeAttachments(email.attachments));
-    return this.openTickets(
-      transaction,
-      organizationId,
-      emails.map((email, index) => ({
-        email,
-        messageId: messageIds[index],
-        attachments: attachments[index],
-        linkedTicketId: null,
-      })),
-    );
+    const seen = new Set<string>();
+    for (const email of emails) {
+      const messageId = messageIdKey(email.messageId);
+      if (messageId !== null && seen.has(messageId)) throw new MessageAlreadyIngestedError(messageId, null);
+      if (messageId !== null) seen.add(messageId);
+    }
+    const drafts: EmailTicketDraft[] = [];
+    for (const email of emails) {
+      const attachments = await this.writer.storeAttachments(email.attachments);
+      drafts.push({ email, messageId: messageIdKey(email.messageId), attachments, linkedTicketId: null });
+    }
+    return this.openTickets(transaction, organizationId, drafts);
   }
 
   /**
@@ -304,38 +310,32 @@ export class TicketsService {
     organizationId: string,
     drafts: EmailTicketDraft[],
   ): Promise<CreatedTicket[]> {
+    // Loops, not per-call arrows, on this path of every synced message (docs/ARCHITECTURE.md, "Hot paths").
     const at = new Date();
-    const tickets = await this.writer.createTickets(
-      transaction,
-      organizationId,
-      drafts.map(({ email, linkedTicketId }) => {
-        const requester = contactOf(email.from);
-        return {
-          subject: ticketSubject(email.subject),
-          requester,
-          participants: participantsOf(email, requester.email),
-          source: 'email' as const,
-          status: 'new' as const,
-          linkedTicketId,
-          at,
-        };
-      }),
-    );
-    await this.writer.recordMessageIds(
-      transaction,
-      organizationId,
-      drafts.flatMap(({ messageId }, index) =>
-        messageId ? [{ ticketId: tickets[index].id, messageId, direction: 'inbound' as const }] : [],
-      ),
-    );
-    const commentIds = await this.writer.addComments(
-      transaction,
-      organizationId,
-      drafts.map(({ email, attachments }, index) => ({
-        ticketId: tickets[index].id,
+    const newTickets: NewTicketData[] = [];
+    for (const { email, linkedTicketId } of drafts) {
+      const requester = contactOf(email.from);
+      newTickets.push({
+        subject: ticketSubject(email.subject),
+        requester,
+        participants: participantsOf(email, requester.email),
+        source: 'email',
+        status: 'new',
+        linkedTicketId,
+        at,
+      });
+    }
+    const tickets = await this.writer.createTickets(transaction, organizationId, newTickets);
+    const messageIds: NewMessageId[] = [];
+    const comments: NewTicketComment[] = [];
+    for (const [index, { email, messageId, attachments }] of drafts.entries()) {
+      const ticket = tickets[index];
+      if (messageId) messageIds.push({ ticketId: ticket.id, messageId, direction: 'inbound' });
+      comments.push({
+        ticketId: ticket.id,
         data: {
-          kind: 'requester' as const,
-          authorContactId: tickets[index].requesterId,
+          kind: 'requester',
+          authorContactId: ticket.requesterId,
           authorUserId: null,
           content: commentContent(email),
           internal: false,
@@ -343,9 +343,12 @@ export class TicketsService {
           attachments,
           at,
         },
-      })),
-    );
-    return tickets.map((ticket, index) => {
+      });
+    }
+    await this.writer.recordMessageIds(transaction, organizationId, messageIds);
+    const commentIds = await this.writer.addComments(transaction, organizationId, comments);
+    const created: CreatedTicket[] = [];
+    for (const [index, ticket] of tickets.entries()) {
       this.events.publishAfterCommit(transaction, 'ticket.created', {
         organizationId,
         ticketId: ticket.id,
@@ -354,8 +357,9 @@ export class TicketsService {
         source: 'email',
         linkedTicketId: drafts[index].linkedTicketId,
       });
-      return { ticketId: ticket.id, number: ticket.number, commentId: commentIds[index] };
-    });
+      created.push({ ticketId: ticket.id, number: ticket.number, commentId: commentIds[index] });
+    }
+    return created;
   }
 
   private async replyOn(
@@ -427,6 +431,24 @@ export class TicketsService {
       ...details,
     });
   }
+}
+
+/** The usable, normalized keys of these Message-IDs, in order. */
+function messageIdKeysOf(messageIds: string[]): string[] {
+  const keys: string[] = [];
+  for (const id of messageIds) {
+    const key = messageIdKey(id);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
+}
+
+function firstKnownTicket(keys: string[], known: Map<string, string>): string | undefined {
+  for (const key of keys) {
+    const ticketId = known.get(key);
+    if (ticketId !== undefined) return ticketId;
+  }
+  return undefined;
 }
 
 function refOf(ticket: Ticket): TicketRef {

@@ -44,10 +44,18 @@ export class DomainEventPublisher {
    * never if it rolls back. In-transaction handlers of the event run first, inside it, before COMMIT.
    */
   publishAfterCommit<K extends DomainEventName>(manager: EntityManager, name: K, payload: DomainEventMap[K]): void {
-    beforeCommit(manager, async (transaction) => {
-      for (const handler of IN_TRANSACTION.get(this.emitter)?.get(name) ?? []) await handler(payload, transaction);
-    });
-    afterCommit(manager, () => this.publish(name, payload));
+    // Bound methods rather than arrows made per event: V8 drops a per-call arrow's optimized code at each
+    // full GC and compiles it again (docs/ARCHITECTURE.md, "Hot paths").
+    beforeCommit(manager, this.handleInside.bind(this, name, payload));
+    afterCommit(manager, this.publish.bind(this, name, payload));
+  }
+
+  private async handleInside<K extends DomainEventName>(
+    name: K,
+    payload: DomainEventMap[K],
+    transaction: EntityManager,
+  ): Promise<void> {
+    for (const handler of IN_TRANSACTION.get(this.emitter)?.get(name) ?? []) await handler(payload, transaction);
   }
 
   /** Registers a handler that runs inside every transaction publishing `name`; returns its removal. */
