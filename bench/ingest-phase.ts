@@ -18,6 +18,8 @@ interface PhaseEnv {
   user: string;
   password: string;
   count: number;
+  /** Where the sync keeps its files; the bench removes it when all phases are done. */
+  dataDir: string | undefined;
 }
 
 function readEnv(): PhaseEnv {
@@ -29,6 +31,7 @@ function readEnv(): PhaseEnv {
     user: env.BENCH_USER ?? '',
     password: env.BENCH_PASSWORD ?? '',
     count: Number(env.BENCH_COUNT),
+    dataDir: env.BENCH_DATA_DIR || undefined,
   };
 }
 
@@ -68,6 +71,7 @@ async function sync(
     SYNC_MAX_MESSAGE_BYTES: process.env.SYNC_MAX_MESSAGE_BYTES,
     // The product's default for this machine unless set (the test suite pins it to 1).
     SYNC_PARSE_WORKERS: process.env.SYNC_PARSE_WORKERS,
+    ...(env.dataDir ? { DATA_DIR: env.dataDir } : {}),
   });
   try {
     const desk = new Helpdesk(testApp, await createTenant(testApp));
