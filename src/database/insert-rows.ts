@@ -1,20 +1,9 @@
-import {
-  QueryFailedError,
-  QueryRunnerAlreadyReleasedError,
-  type EntityManager,
-  type EntityTarget,
-  type ObjectLiteral,
-} from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { Driver } from 'typeorm/driver/Driver';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { statementName } from './prepared-read';
-
-/** The part of pg's Client used here: a query given as a named statement. */
-interface NamedStatementClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: ObjectLiteral[] }>;
-}
+import { queryNamed } from './prepared-read';
 
 /** Values per statement: under SQLite's 32,766 bound parameters; PostgreSQL's arrays are kept as small. */
 const PARAMETER_BUDGET = 30_000;
@@ -62,7 +51,7 @@ export async function insertRows<T extends ObjectLiteral>(
     let result: unknown;
     if (postgres) {
       const sql = head + unnestOf(columns, driver) + tail;
-      result = await insertUnnested(manager, sql, prepared.byColumn(chunk, columns));
+      result = await queryNamed(manager, sql, prepared.byColumn(chunk, columns));
     } else {
       const { sql, parameters } = valuesOf(chunk, columns, prepared);
       result = await manager.query(head + sql + tail, parameters);
@@ -178,22 +167,4 @@ function arrayElementType(column: ColumnMetadata, driver: Driver): string {
     );
   }
   return type;
-}
-
-/**
- * Inside a transaction, runs the INSERT as a named prepared statement on the transaction's own
- * connection, so PostgreSQL parses and plans it once per connection; outside one, through TypeORM.
- * A failure is TypeORM's QueryFailedError either way (unique violations are recognised by it).
- */
-async function insertUnnested(manager: EntityManager, sql: string, columns: unknown[][]): Promise<ObjectLiteral[]> {
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive) return (await manager.query(sql, columns)) as ObjectLiteral[];
-  // TypeORM's own guard: a released runner's connection is back in the pool, maybe in someone else's transaction.
-  if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
-  const client = (await runner.connect()) as NamedStatementClient;
-  try {
-    return (await client.query({ name: statementName(sql), text: sql, values: columns })).rows;
-  } catch (error) {
-    throw new QueryFailedError(sql, columns, error as Error);
-  }
 }

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, ObjectLiteral } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  type DataSource,
+  type EntityManager,
+  type ObjectLiteral,
+} from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
-/** The part of pg's Pool used here: a query given as a named statement. */
+/** The part of pg's Pool (and Client) used here: a query given as a named statement. */
 interface NamedStatementPool {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: ObjectLiteral[] }>;
 }
@@ -48,4 +54,23 @@ export async function preparedRead(dataSource: DataSource, sql: string, values: 
   let statement = statements.get(sql);
   if (!statement) statements.set(sql, (statement = database.prepare(sql)));
   return statement.all(...values);
+}
+
+/**
+ * Runs a PostgreSQL statement on `manager`: inside a transaction, as a named prepared statement on the
+ * transaction's own connection, so PostgreSQL parses and plans it once per connection; outside one,
+ * through TypeORM. A failure is TypeORM's QueryFailedError either way (unique violations are recognised
+ * by it).
+ */
+export async function queryNamed(manager: EntityManager, sql: string, values: unknown[]): Promise<ObjectLiteral[]> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return (await manager.query(sql, values)) as ObjectLiteral[];
+  // TypeORM's own guard: a released runner's connection is back in the pool, maybe in someone else's transaction.
+  if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
+  const client = (await runner.connect()) as NamedStatementPool;
+  try {
+    return (await client.query({ name: statementName(sql), text: sql, values })).rows;
+  } catch (error) {
+    throw new QueryFailedError(sql, values, error as Error);
+  }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { findByKeys } from '../database/find-by-keys';
 import { insertRows } from '../database/insert-rows';
 import { IngestedMessage } from './ingested-message.entity';
 
@@ -18,11 +19,11 @@ export class IngestedMessagesRepository {
 
   /** Which of these keys are already in the ledger (one query for a whole batch). */
   async findExistingKeys(organizationId: string, keys: string[], manager: EntityManager): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = await manager
-      .getRepository(IngestedMessage)
-      .find({ select: { messageKey: true }, where: { organizationId, messageKey: In(keys) } });
-    return new Set(rows.map((row) => row.messageKey));
+    const known = new Set<string>();
+    for (const row of await findByKeys(manager, IngestedMessage, 'messageKey', organizationId, keys, ['messageKey'])) {
+      known.add(row.messageKey);
+    }
+    return known;
   }
 
   /** Throws a unique violation when the message was already ingested (the exactly-once guard). */

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { findByKeys } from '../database/find-by-keys';
 import { insertRows } from '../database/insert-rows';
 import { TicketMessageId } from './ticket-message-id.entity';
 import type { MessageDirection } from './ticket-values';
-
-/** Lookups go in chunks, well under every driver's limit on bound parameters. */
-const CHUNK = 500;
 
 /** The only place that touches message_ids. Organization id first. */
 @Injectable()
@@ -21,14 +19,15 @@ export class MessageIdsRepository {
     manager?: EntityManager,
   ): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    const unique = [...new Set(messageIds)];
-    for (let start = 0; start < unique.length; start += CHUNK) {
-      const rows = await this.repository(manager).find({
-        select: { messageId: true, ticketId: true },
-        where: { organizationId, messageId: In(unique.slice(start, start + CHUNK)) },
-      });
-      for (const row of rows) found.set(row.messageId, row.ticketId);
-    }
+    const rows = await findByKeys(
+      manager ?? this.messageIds.manager,
+      TicketMessageId,
+      'messageId',
+      organizationId,
+      messageIds,
+      ['messageId', 'ticketId'],
+    );
+    for (const row of rows) found.set(row.messageId, row.ticketId);
     return found;
   }
 
