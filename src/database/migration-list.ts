@@ -4,6 +4,7 @@ import { Tickets1764000002000 } from './migrations/1764000002000-tickets';
 import { Sync1764000003000 } from './migrations/1764000003000-sync';
 import { Notifications1764000004000 } from './migrations/1764000004000-notifications';
 import { TicketSearch1764000005000 } from './migrations/1764000005000-ticket-search';
+import { RawBytesUncompressed1764000006000 } from './migrations/1764000006000-raw-bytes-uncompressed';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Sync1764000003000,
   Notifications1764000004000,
   TicketSearch1764000005000,
+  RawBytesUncompressed1764000006000,
 ];
