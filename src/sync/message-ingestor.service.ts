@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
 import { type InboundEmail, messageIdKey } from '../tickets/inbound-email';
 import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
-import { TicketsService } from '../tickets/tickets.service';
+import { type CreatedTicket, TicketsService } from '../tickets/tickets.service';
 import type { IngestOutcome } from './ingested-message.entity';
 import { IngestedMessagesRepository, type NewIngestedMessage } from './ingested-messages.repository';
 import { bounceNote, type Classification, classifyInbound } from './message-classifier';
@@ -204,19 +204,7 @@ export class MessageIngestor {
     try {
       return await this.transactions.join(manager, async (savepoint) => {
         const created = await this.tickets.createTicketsFromEmails(organizationId, newTicketsOf(run), savepoint);
-        // A run holds ignored mail and new-ticket mail only; the tickets come back in the run's order.
-        const effects: IngestResult[] = [];
-        const rows: NewIngestedMessage[] = [];
-        let next = 0;
-        for (const planned of run) {
-          const { classification } = planned;
-          const effect: IngestResult =
-            classification.kind === 'ignore'
-              ? { outcome: 'ignored', ticketId: null, reason: classification.reason }
-              : { outcome: 'ticket', ticketId: created[next++].ticketId, reason: null };
-          effects.push(effect);
-          rows.push(ledgerRow(planned, effect));
-        }
+        const { effects, rows } = runEffects(run, created);
         await this.ingested.insertMany(organizationId, rows, savepoint);
         return effects;
       });
@@ -325,8 +313,8 @@ export class MessageIngestor {
 
 /*
  * The helpers below run for every message of a sync. They are loops in module-level functions rather
- * than arrows made per call: V8 drops a per-call arrow's optimized code at each full GC and compiles
- * it again (docs/ARCHITECTURE.md, "Hot paths").
+ * than arrows made per call, whose optimized code V8 drops at each full GC, or loops inside the async
+ * methods, which would get those compiled whole (docs/ARCHITECTURE.md, "Hot paths").
  */
 
 function keysOf(items: BatchItem[]): (string | null)[] {
@@ -360,6 +348,29 @@ function newTicketsOf(run: PlannedMessage[]): InboundEmail[] {
       emails.push(toInboundEmail(message, message.from!, context.supportAddress));
   }
   return emails;
+}
+
+/**
+ * What each message of a written run became, and its ledger row. A run holds ignored mail and
+ * new-ticket mail only; the tickets come back in the run's order.
+ */
+function runEffects(
+  run: PlannedMessage[],
+  created: CreatedTicket[],
+): { effects: IngestResult[]; rows: NewIngestedMessage[] } {
+  const effects: IngestResult[] = [];
+  const rows: NewIngestedMessage[] = [];
+  let next = 0;
+  for (const planned of run) {
+    const { classification } = planned;
+    const effect: IngestResult =
+      classification.kind === 'ignore'
+        ? { outcome: 'ignored', ticketId: null, reason: classification.reason }
+        : { outcome: 'ticket', ticketId: created[next++].ticketId, reason: null };
+    effects.push(effect);
+    rows.push(ledgerRow(planned, effect));
+  }
+  return { effects, rows };
 }
 
 /** Every Message-ID the batch's messages carry or reference. */

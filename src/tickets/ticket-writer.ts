@@ -21,6 +21,7 @@ import type { CommentKind, MessageDirection, TicketSource, TicketStatus } from '
 import { type NewTicket, TicketsRepository } from './tickets.repository';
 import type { Attachment } from './attachment.entity';
 import type { Comment } from './comment.entity';
+import type { Contact } from './contact.entity';
 
 export interface StoredAttachment extends AttachmentMetadata {
   storageKey: string;
@@ -79,9 +80,80 @@ function participantIdsOf(ticket: Pick<Ticket, 'requesterId'>, contactIds: strin
 }
 
 /*
- * The writes below run for every synced message: loops, not per-call arrows, whose optimized code V8
- * drops at each full GC (docs/ARCHITECTURE.md, "Hot paths").
+ * The rows a batch writes are built below, in loops inside module-level functions: not in arrows made
+ * per call, whose optimized code V8 drops at each full GC, nor in the async methods themselves, which a
+ * loop would get compiled whole (docs/ARCHITECTURE.md, "Hot paths").
  */
+
+/** Every requester and participant of the tickets, for one upsert. */
+function peopleOf(data: NewTicketData[]): ContactInput[] {
+  const everyone: ContactInput[] = [];
+  for (const ticket of data) everyone.push(ticket.requester, ...ticket.participants);
+  return everyone;
+}
+
+function ticketRows(data: NewTicketData[], people: Map<string, Contact>): NewTicket[] {
+  const rows: NewTicket[] = [];
+  for (const ticket of data) {
+    rows.push({
+      id: timeOrderedId(),
+      subject: ticket.subject,
+      status: ticket.status,
+      priority: 'normal',
+      requesterId: people.get(ticket.requester.email)!.id,
+      assigneeId: null,
+      source: ticket.source,
+      linkedTicketId: ticket.linkedTicketId,
+      createdAt: ticket.at,
+      lastActivityAt: ticket.at,
+    });
+  }
+  return rows;
+}
+
+function participantsOf(
+  tickets: Ticket[],
+  data: NewTicketData[],
+  people: Map<string, Contact>,
+): { ticketId: string; contactIds: string[] }[] {
+  const entries: { ticketId: string; contactIds: string[] }[] = [];
+  for (const [index, ticket] of tickets.entries()) {
+    const contactIds: string[] = [];
+    for (const person of data[index].participants) contactIds.push(people.get(person.email)!.id);
+    entries.push({ ticketId: ticket.id, contactIds: participantIdsOf(ticket, contactIds) });
+  }
+  return entries;
+}
+
+/** The comment rows (with new ids, in order) and their attachments' rows. */
+function commentRows(entries: NewTicketComment[]): {
+  ids: string[];
+  comments: Omit<Comment, 'organizationId'>[];
+  attachments: Omit<Attachment, 'organizationId'>[];
+} {
+  const ids: string[] = [];
+  const comments: Omit<Comment, 'organizationId'>[] = [];
+  const attachments: Omit<Attachment, 'organizationId'>[] = [];
+  for (const { ticketId, data } of entries) {
+    const id = timeOrderedId();
+    ids.push(id);
+    comments.push({
+      id,
+      ticketId,
+      authorContactId: data.authorContactId,
+      authorUserId: data.authorUserId,
+      kind: data.kind,
+      ...data.content,
+      internal: data.internal,
+      receivedAt: data.receivedAt,
+      createdAt: data.at,
+    });
+    for (const attachment of data.attachments) {
+      attachments.push({ id: timeOrderedId(), ticketId, commentId: id, ...attachment, createdAt: data.at });
+    }
+  }
+  return { ids, comments, attachments };
+}
 
 /**
  * The steps that write a ticket's data, each inside the transaction it is given. The service
@@ -115,32 +187,9 @@ export class TicketWriter {
 
   /** Tickets numbered in the order given, with their people, in a few statements for all of them. */
   async createTickets(manager: EntityManager, organizationId: string, data: NewTicketData[]): Promise<Ticket[]> {
-    const everyone: ContactInput[] = [];
-    for (const ticket of data) everyone.push(ticket.requester, ...ticket.participants);
-    const people = await this.contacts.upsertMany(organizationId, everyone, manager);
-    const rows: NewTicket[] = [];
-    for (const ticket of data) {
-      rows.push({
-        id: timeOrderedId(),
-        subject: ticket.subject,
-        status: ticket.status,
-        priority: 'normal',
-        requesterId: people.get(ticket.requester.email)!.id,
-        assigneeId: null,
-        source: ticket.source,
-        linkedTicketId: ticket.linkedTicketId,
-        createdAt: ticket.at,
-        lastActivityAt: ticket.at,
-      });
-    }
-    const tickets = await this.tickets.insertMany(organizationId, rows, manager);
-    const participants: { ticketId: string; contactIds: string[] }[] = [];
-    for (const [index, ticket] of tickets.entries()) {
-      const contactIds: string[] = [];
-      for (const person of data[index].participants) contactIds.push(people.get(person.email)!.id);
-      participants.push({ ticketId: ticket.id, contactIds: participantIdsOf(ticket, contactIds) });
-    }
-    await this.participants.addMany(organizationId, participants, manager);
+    const people = await this.contacts.upsertMany(organizationId, peopleOf(data), manager);
+    const tickets = await this.tickets.insertMany(organizationId, ticketRows(data, people), manager);
+    await this.participants.addMany(organizationId, participantsOf(tickets, data, people), manager);
     return tickets;
   }
 
@@ -166,28 +215,8 @@ export class TicketWriter {
 
   /** Comments (with their attachments) on any tickets, in two statements; returns their ids in order. */
   async addComments(manager: EntityManager, organizationId: string, entries: NewTicketComment[]): Promise<string[]> {
-    const ids: string[] = [];
-    const rows: Omit<Comment, 'organizationId'>[] = [];
-    const attachments: Omit<Attachment, 'organizationId'>[] = [];
-    for (const { ticketId, data } of entries) {
-      const id = timeOrderedId();
-      ids.push(id);
-      rows.push({
-        id,
-        ticketId,
-        authorContactId: data.authorContactId,
-        authorUserId: data.authorUserId,
-        kind: data.kind,
-        ...data.content,
-        internal: data.internal,
-        receivedAt: data.receivedAt,
-        createdAt: data.at,
-      });
-      for (const attachment of data.attachments) {
-        attachments.push({ id: timeOrderedId(), ticketId, commentId: id, ...attachment, createdAt: data.at });
-      }
-    }
-    await this.comments.insertMany(organizationId, rows, manager);
+    const { ids, comments, attachments } = commentRows(entries);
+    await this.comments.insertMany(organizationId, comments, manager);
     await this.comments.insertAttachments(organizationId, attachments, manager);
     return ids;
   }

@@ -154,17 +154,7 @@ export class TicketsService {
     transaction: EntityManager,
   ): Promise<CreatedTicket[]> {
     if (emails.length === 0) return [];
-    for (const email of emails) {
-      if (!contactOf(email.from).email.includes('@')) {
-        throw new DomainError('validation', 'SENDER_REQUIRED', 'A message has no sender address');
-      }
-    }
-    const seen = new Set<string>();
-    for (const email of emails) {
-      const messageId = messageIdKey(email.messageId);
-      if (messageId !== null && seen.has(messageId)) throw new MessageAlreadyIngestedError(messageId, null);
-      if (messageId !== null) seen.add(messageId);
-    }
+    assertTicketable(emails);
     const drafts: EmailTicketDraft[] = [];
     for (const email of emails) {
       const attachments = await this.writer.storeAttachments(email.attachments);
@@ -310,43 +300,22 @@ export class TicketsService {
     organizationId: string,
     drafts: EmailTicketDraft[],
   ): Promise<CreatedTicket[]> {
-    // Loops, not per-call arrows, on this path of every synced message (docs/ARCHITECTURE.md, "Hot paths").
     const at = new Date();
-    const newTickets: NewTicketData[] = [];
-    for (const { email, linkedTicketId } of drafts) {
-      const requester = contactOf(email.from);
-      newTickets.push({
-        subject: ticketSubject(email.subject),
-        requester,
-        participants: participantsOf(email, requester.email),
-        source: 'email',
-        status: 'new',
-        linkedTicketId,
-        at,
-      });
-    }
-    const tickets = await this.writer.createTickets(transaction, organizationId, newTickets);
-    const messageIds: NewMessageId[] = [];
-    const comments: NewTicketComment[] = [];
-    for (const [index, { email, messageId, attachments }] of drafts.entries()) {
-      const ticket = tickets[index];
-      if (messageId) messageIds.push({ ticketId: ticket.id, messageId, direction: 'inbound' });
-      comments.push({
-        ticketId: ticket.id,
-        data: {
-          kind: 'requester',
-          authorContactId: ticket.requesterId,
-          authorUserId: null,
-          content: commentContent(email),
-          internal: false,
-          receivedAt: email.receivedAt,
-          attachments,
-          at,
-        },
-      });
-    }
+    const tickets = await this.writer.createTickets(transaction, organizationId, newTicketsOf(drafts, at));
+    const { messageIds, comments } = firstCommentsOf(drafts, tickets, at);
     await this.writer.recordMessageIds(transaction, organizationId, messageIds);
     const commentIds = await this.writer.addComments(transaction, organizationId, comments);
+    return this.announceCreated(transaction, organizationId, drafts, tickets, commentIds);
+  }
+
+  /** Publishes `ticket.created` for each new ticket (after the commit); answers what was created. */
+  private announceCreated(
+    transaction: EntityManager,
+    organizationId: string,
+    drafts: EmailTicketDraft[],
+    tickets: Ticket[],
+    commentIds: string[],
+  ): CreatedTicket[] {
     const created: CreatedTicket[] = [];
     for (const [index, ticket] of tickets.entries()) {
       this.events.publishAfterCommit(transaction, 'ticket.created', {
@@ -431,6 +400,72 @@ export class TicketsService {
       ...details,
     });
   }
+}
+
+/*
+ * What a batch of new tickets is made of is worked out below, in loops inside module-level functions:
+ * not in arrows made per call, whose optimized code V8 drops at each full GC, nor in the async methods
+ * themselves, which a loop would get compiled whole (docs/ARCHITECTURE.md, "Hot paths").
+ */
+
+/** Every email has a sender address, and no two share a Message-ID. */
+function assertTicketable(emails: InboundEmail[]): void {
+  for (const email of emails) {
+    if (!contactOf(email.from).email.includes('@')) {
+      throw new DomainError('validation', 'SENDER_REQUIRED', 'A message has no sender address');
+    }
+  }
+  const seen = new Set<string>();
+  for (const email of emails) {
+    const messageId = messageIdKey(email.messageId);
+    if (messageId !== null && seen.has(messageId)) throw new MessageAlreadyIngestedError(messageId, null);
+    if (messageId !== null) seen.add(messageId);
+  }
+}
+
+function newTicketsOf(drafts: EmailTicketDraft[], at: Date): NewTicketData[] {
+  const tickets: NewTicketData[] = [];
+  for (const { email, linkedTicketId } of drafts) {
+    const requester = contactOf(email.from);
+    tickets.push({
+      subject: ticketSubject(email.subject),
+      requester,
+      participants: participantsOf(email, requester.email),
+      source: 'email',
+      status: 'new',
+      linkedTicketId,
+      at,
+    });
+  }
+  return tickets;
+}
+
+/** Each new ticket's first comment (the email), and the Message-IDs that thread to it. */
+function firstCommentsOf(
+  drafts: EmailTicketDraft[],
+  tickets: Ticket[],
+  at: Date,
+): { messageIds: NewMessageId[]; comments: NewTicketComment[] } {
+  const messageIds: NewMessageId[] = [];
+  const comments: NewTicketComment[] = [];
+  for (const [index, { email, messageId, attachments }] of drafts.entries()) {
+    const ticket = tickets[index];
+    if (messageId) messageIds.push({ ticketId: ticket.id, messageId, direction: 'inbound' });
+    comments.push({
+      ticketId: ticket.id,
+      data: {
+        kind: 'requester',
+        authorContactId: ticket.requesterId,
+        authorUserId: null,
+        content: commentContent(email),
+        internal: false,
+        receivedAt: email.receivedAt,
+        attachments,
+        at,
+      },
+    });
+  }
+  return { messageIds, comments };
 }
 
 /** The usable, normalized keys of these Message-IDs, in order. */
