@@ -29,14 +29,6 @@ interface PhaseResult {
 
 const MB = 1024 * 1024;
 
-/**
- * The sync phases' files stay here until the bench ends. Removed after each phase, they made the next
- * phase slower: without a journal, ext4 skips inodes freed in the last minutes when it makes a file, so
- * each attachment the next phase stored scanned past the thousands the previous phase had just freed
- * (up to a third of the sync's thread-pool CPU). A helpdesk's store does not delete thousands of files
- * a minute; the bench should not either.
- */
-const dataRoot = mkdtempSync(join(tmpdir(), 'hd-bench-'));
 /** The Node flags `npm start` runs the service with (package.json), so memory is measured as it runs. */
 const SERVICE_NODE_FLAGS = ['--max-old-space-size=512'];
 
@@ -71,7 +63,6 @@ function runPhase(
   const result = spawnSync(process.execPath, [...SERVICE_NODE_FLAGS, join(__dirname, 'ingest-phase.js')], {
     env: {
       ...process.env,
-      BENCH_DATA_DIR: mkdtempSync(join(dataRoot, 'phase-')),
       BENCH_PHASE: phase,
       BENCH_IMAP_HOST: dovecot.host,
       BENCH_IMAP_PORT: String(dovecot.imapPort),
@@ -130,9 +121,23 @@ async function main(): Promise<void> {
   const count = argCount();
   const runs = argRuns();
   const latency = argLatency();
-  const dovecot = await startDovecot();
+  /**
+   * The sync phases' files stay here until the bench ends (about 30 MB a phase at 2,000 messages, 150 MB
+   * at 10,000). Removed after each phase, they made the next phase slower: without a journal, ext4 skips
+   * inodes freed in the last minutes when it makes a file, so each attachment the next phase stored
+   * scanned past the thousands the previous phase had just freed (up to a third of the sync's
+   * thread-pool CPU). A helpdesk's store does not delete thousands of files a minute; the bench should
+   * not either.
+   */
+  const dataRoot = mkdtempSync(join(tmpdir(), 'hd-bench-'));
+  const keptData = (env: Record<string, string> = {}) => ({
+    ...env,
+    BENCH_DATA_DIR: mkdtempSync(join(dataRoot, 'phase-')),
+  });
+  let dovecot: DovecotServer | null = null;
   let proxy: LatencyProxy | null = null;
   try {
+    dovecot = await startDovecot();
     const raws = Array.from({ length: count }, (_, i) => realisticMessage(i));
     const bytes = raws.reduce((sum, raw) => sum + Buffer.byteLength(raw), 0);
     await fill(dovecot, 'bench', raws);
@@ -149,8 +154,8 @@ async function main(): Promise<void> {
     const c: PhaseResult[] = [];
     for (let round = 0; round < runs; round += 1) {
       a.push(runPhase('raw', imap, 'bench', count));
-      b.push(runPhase('sync', imap, 'bench', count));
-      if (withPostgres) c.push(runPhase('sync', imap, 'bench', count, { TEST_DATABASE_URL: PG_URL }));
+      b.push(runPhase('sync', imap, 'bench', count, keptData()));
+      if (withPostgres) c.push(runPhase('sync', imap, 'bench', count, keptData({ TEST_DATABASE_URL: PG_URL })));
     }
     console.log(phaseLine('(a) raw limit, imapflow + mailparser  ', a));
     console.log(phaseLine('(b) full sync into tickets, SQLite    ', b));
@@ -162,14 +167,14 @@ async function main(): Promise<void> {
     const attachment = 20 * MB;
     await fill(dovecot, 'large', [realisticMessage(0, attachment)]);
     // 20 MB base64-encoded is a ~27 MB message: over the 25 MB default, so the limit is raised here.
-    const d = runPhase('sync', dovecot, 'large', 1, { SYNC_MAX_MESSAGE_BYTES: String(64 * MB) });
+    const d = runPhase('sync', dovecot, 'large', 1, keptData({ SYNC_MAX_MESSAGE_BYTES: String(64 * MB) }));
     const growth = d.peakRss - (d.baselineRss ?? d.peakRss);
     console.log(
       `\n(d) one message with a 20 MB attachment: RSS ${mb(d.baselineRss ?? 0)} -> ${mb(d.peakRss)}, growth ${mb(growth)} = ${(growth / attachment).toFixed(2)}x the attachment (target < 3x)`,
     );
   } finally {
     proxy?.close();
-    await dovecot.close();
+    await dovecot?.close();
     rmSync(dataRoot, { recursive: true, force: true });
   }
 }

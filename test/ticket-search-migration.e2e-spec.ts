@@ -1,21 +1,9 @@
 import { DataSource } from 'typeorm';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { inboundEmail } from './support/inbound-email';
+import { undoThrough } from './support/migrations';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTenant, TestTenant } from './support/tenants';
-
-/** Undoes the latest migrations down to and including `name`; answers their names in the order they run. */
-async function undoThrough(dataSource: DataSource, name: string): Promise<string[]> {
-  const undone: string[] = [];
-  while (!undone.includes(name)) {
-    const [latest] = await dataSource.query<{ name: string }[]>(
-      'SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1',
-    );
-    await dataSource.undoLastMigration({ transaction: 'each' });
-    undone.unshift(latest.name);
-  }
-  return undone;
-}
 
 /** The search indexes of migration TicketSearch cover what was written before it ran, and go away with it. */
 describe('ticket search: the migration', () => {

@@ -123,7 +123,7 @@ export function headerBlockEnd(raw: Buffer): number {
  */
 function relabelMislabelledJapaneseWords(line: string): string {
   return line.replace(/=\?iso-2022-jp\?b\?([A-Za-z0-9+/=]+)\?=/gi, (word: string, payload: string) =>
-    Buffer.from(payload, 'base64').some((byte) => byte >= 0x80) ? `=?SHIFT_JIS?B?${payload}?=` : word,
+    hasHighByte(Buffer.from(payload, 'base64')) ? `=?SHIFT_JIS?B?${payload}?=` : word,
   );
 }
 

@@ -1,11 +1,13 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 
 /** Keys per SQLite statement: well under its 32,766 bound parameters. */
 const SQLITE_CHUNK = 500;
 
 /**
- * The organization's rows whose `key` column is one of `keys`, with the `select`ed properties, for a
- * table with a unique index on (organization_id, key). Nothing is guaranteed about the order.
+ * The organization's rows whose `key` column (a text column) is one of `keys`, with the `select`ed
+ * properties as the driver returns them (no column transformers), for a table with a unique index on
+ * (organization_id, key). Nothing is guaranteed about the order.
  *
  * On PostgreSQL the keys go in as one array, and each is looked up on its own (a LATERAL subquery),
  * so each key is one probe of that unique index whatever the table's statistics say. As `key IN (…)`
@@ -24,31 +26,37 @@ export async function findByKeys<T extends ObjectLiteral, S extends keyof T & st
   select: S[],
 ): Promise<Pick<T, S>[]> {
   if (keys.length === 0) return [];
-  const { driver } = manager.connection;
   const metadata = manager.connection.getMetadata(entity);
-  const columnOf = (property: string): string => {
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${metadata.name} has no column ${property}`);
-    return driver.escape(column.databaseName);
-  };
-  const list = select.map((property) => `t.${columnOf(property)} AS ${driver.escape(property)}`).join(', ');
-  const table = `${driver.escape(metadata.tableName)} t`;
-  const organization = columnOf('organizationId');
+  const escape = (name: string): string => manager.connection.driver.escape(name);
+  const columns: string[] = [];
+  for (const property of select) columns.push(`t.${columnOf(metadata, property, escape)} AS ${escape(property)}`);
+  const list = columns.join(', ');
+  const from = `${escape(metadata.tableName)} t`;
+  const where = `t.${columnOf(metadata, 'organizationId', escape)} = `;
+  const keyColumn = `t.${columnOf(metadata, key, escape)}`;
   const unique = [...new Set(keys)];
   if (manager.connection.options.type === 'postgres') {
     // LIMIT 1 keeps the subquery from being flattened into a hash join over all the organization's rows.
     const sql =
       `SELECT k.* FROM unnest($2::text[]) AS u(value) CROSS JOIN LATERAL ` +
-      `(SELECT ${list} FROM ${table} WHERE t.${organization} = $1 AND t.${columnOf(key)} = u.value LIMIT 1) k`;
+      `(SELECT ${list} FROM ${from} WHERE ${where}$1 AND ${keyColumn} = u.value LIMIT 1) k`;
     return (await manager.query(sql, [organizationId, unique])) as Pick<T, S>[];
   }
   const rows: Pick<T, S>[] = [];
   for (let start = 0; start < unique.length; start += SQLITE_CHUNK) {
     const chunk = unique.slice(start, start + SQLITE_CHUNK);
-    const sql =
-      `SELECT ${list} FROM ${table} WHERE t.${organization} = ? ` +
-      `AND t.${columnOf(key)} IN (${chunk.map(() => '?').join(', ')})`;
+    const sql = `SELECT ${list} FROM ${from} WHERE ${where}? AND ${keyColumn} IN (${placeholders(chunk.length)})`;
     rows.push(...((await manager.query(sql, [organizationId, ...chunk])) as Pick<T, S>[]));
   }
   return rows;
+}
+
+function columnOf(metadata: EntityMetadata, property: string, escape: (name: string) => string): string {
+  const column = metadata.findColumnWithPropertyName(property);
+  if (!column) throw new Error(`${metadata.name} has no column ${property}`);
+  return escape(column.databaseName);
+}
+
+function placeholders(count: number): string {
+  return new Array<string>(count).fill('?').join(', ');
 }

@@ -151,11 +151,7 @@ export class MessageIngestor {
     manager: EntityManager,
   ): Promise<void> {
     if (run.length === 0) return;
-    const written = await this.ingestRun(organizationId, run, manager);
-    for (const [at, result] of written.entries()) {
-      results[run[at].index] = result;
-      if (result.outcome !== 'failed') known.add(run[at].key);
-    }
+    placeResults(run, await this.ingestRun(organizationId, run, manager), results, known);
     run.length = 0;
   }
 
@@ -348,6 +344,14 @@ function newTicketsOf(run: PlannedMessage[]): InboundEmail[] {
       emails.push(toInboundEmail(message, message.from!, context.supportAddress));
   }
   return emails;
+}
+
+/** Puts each written message's result at its place in the batch; what did not fail is now known. */
+function placeResults(run: PlannedMessage[], written: BatchResult[], results: BatchResult[], known: Set<string>): void {
+  for (const [at, result] of written.entries()) {
+    results[run[at].index] = result;
+    if (result.outcome !== 'failed') known.add(run[at].key);
+  }
 }
 
 /**

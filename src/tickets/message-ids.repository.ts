@@ -50,7 +50,7 @@ export class MessageIdsRepository {
   ): Promise<void> {
     const identified: Omit<TicketMessageId, 'organizationId' | 'createdAt'>[] = [];
     for (const row of rows) identified.push({ id: timeOrderedId(), ...row });
-    await insertRows(manager, TicketMessageId, identified, { shared: { organizationId, createdAt: new Date() } });
+    await insertRows(manager, TicketMessageId, identified, { shared: { organizationId } });
   }
 
   /** The thread of a ticket, oldest first (for References headers of replies we send). */

@@ -25,10 +25,7 @@ export class TicketParticipantsRepository {
       // Sorted, so two transactions adding the same people cannot deadlock.
       for (const contactId of [...new Set(contactIds)].sort()) rows.push({ ticketId, contactId });
     }
-    await insertRows(manager, TicketParticipant, rows, {
-      orIgnore: true,
-      shared: { organizationId, createdAt: new Date() },
-    });
+    await insertRows(manager, TicketParticipant, rows, { orIgnore: true, shared: { organizationId } });
   }
 
   isParticipant(

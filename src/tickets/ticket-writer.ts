@@ -111,7 +111,7 @@ function ticketRows(data: NewTicketData[], people: Map<string, Contact>): NewTic
   return rows;
 }
 
-function participantsOf(
+function participantEntries(
   tickets: Ticket[],
   data: NewTicketData[],
   people: Map<string, Contact>,
@@ -189,7 +189,7 @@ export class TicketWriter {
   async createTickets(manager: EntityManager, organizationId: string, data: NewTicketData[]): Promise<Ticket[]> {
     const people = await this.contacts.upsertMany(organizationId, peopleOf(data), manager);
     const tickets = await this.tickets.insertMany(organizationId, ticketRows(data, people), manager);
-    await this.participants.addMany(organizationId, participantsOf(tickets, data, people), manager);
+    await this.participants.addMany(organizationId, participantEntries(tickets, data, people), manager);
     return tickets;
   }
 

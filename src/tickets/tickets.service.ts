@@ -417,9 +417,11 @@ function assertTicketable(emails: InboundEmail[]): void {
   }
   const seen = new Set<string>();
   for (const email of emails) {
+    // An empty key (a Message-ID of control characters only) is no Message-ID, as everywhere else.
     const messageId = messageIdKey(email.messageId);
-    if (messageId !== null && seen.has(messageId)) throw new MessageAlreadyIngestedError(messageId, null);
-    if (messageId !== null) seen.add(messageId);
+    if (!messageId) continue;
+    if (seen.has(messageId)) throw new MessageAlreadyIngestedError(messageId, null);
+    seen.add(messageId);
   }
 }
 

@@ -1,0 +1,65 @@
+import { DataSource } from 'typeorm';
+import { IngestedMessagesRepository } from '../src/sync/ingested-messages.repository';
+import { startTestApp, TestApp } from './support/test-app';
+import { createTenant } from './support/tenants';
+
+/** The ledger's batch lookup (findByKeys): exactly the organization's known keys, however many are asked. */
+describe('ledger lookup by key', () => {
+  let testApp: TestApp;
+  let ledger: IngestedMessagesRepository;
+  let ours: string;
+  let theirs: string;
+
+  const rowsFor = (keys: string[]) =>
+    keys.map((messageKey, uid) => ({
+      messageKey,
+      folder: 'INBOX',
+      uidValidity: '1',
+      uid: uid + 1,
+      runId: null,
+      outcome: 'ignored' as const,
+      reason: 'test',
+      ticketId: null,
+      fromAddress: null,
+      subject: null,
+      rawKey: null,
+      rawBase64: null,
+    }));
+  const write = (organizationId: string, keys: string[]) =>
+    testApp.app.get(DataSource).transaction((manager) => ledger.insertMany(organizationId, rowsFor(keys), manager));
+  const lookUp = (organizationId: string, keys: string[]) =>
+    testApp.app.get(DataSource).transaction((manager) => ledger.findExistingKeys(organizationId, keys, manager));
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    ledger = testApp.app.get(IngestedMessagesRepository);
+    ours = (await createTenant(testApp)).organizationId;
+    theirs = (await createTenant(testApp)).organizationId;
+    // More than one SQLite statement's worth (500 keys), one known to both organizations.
+    await write(
+      ours,
+      Array.from({ length: 700 }, (_, i) => `mid:known-${i}@test`),
+    );
+    await write(theirs, ['mid:known-0@test', 'mid:theirs-only@test']);
+  });
+  afterAll(() => testApp.close());
+
+  it('finds every known key of the organization among 1,000 asked, and none of another organization', async () => {
+    const asked = [
+      ...Array.from({ length: 900 }, (_, i) => `mid:known-${i}@test`),
+      'mid:theirs-only@test',
+      'mid:known-5@test',
+    ];
+    const found = await lookUp(ours, asked);
+    expect(found.size).toBe(700);
+    expect(found.has('mid:known-699@test')).toBe(true);
+    expect(found.has('mid:known-700@test')).toBe(false);
+    expect(found.has('mid:theirs-only@test')).toBe(false);
+    expect([...(await lookUp(theirs, asked))].sort()).toEqual(['mid:known-0@test', 'mid:theirs-only@test']);
+  });
+
+  it('answers an empty set for no keys, and for keys nobody has', async () => {
+    expect((await lookUp(ours, [])).size).toBe(0);
+    expect((await lookUp(ours, ['mid:nobody@test', 'hash:00'])).size).toBe(0);
+  });
+});
