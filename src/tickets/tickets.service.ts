@@ -16,6 +16,7 @@ import {
 import { MessageIdsRepository } from './message-ids.repository';
 import { TicketParticipantsRepository } from './ticket-participants.repository';
 import {
+  type NewCommentData,
   type NewMessageId,
   type NewTicketComment,
   type NewTicketData,
@@ -354,16 +355,12 @@ export class TicketsService {
       [...people.values()].map((contact) => contact.id),
     );
     if (messageId) await this.writer.recordMessageId(transaction, organizationId, ticket.id, messageId, 'inbound');
-    const commentId = await this.writer.addComment(transaction, organizationId, ticket.id, {
-      kind: 'requester',
-      authorContactId: author.id,
-      authorUserId: null,
-      content: commentContent(email),
-      internal: false,
-      receivedAt: email.receivedAt,
-      attachments,
-      at,
-    });
+    const commentId = await this.writer.addComment(
+      transaction,
+      organizationId,
+      ticket.id,
+      requesterComment(email, author.id, attachments, at),
+    );
     const reopened = ticket.status === 'resolved';
     // The customer answered: a resolved ticket reopens, a pending one (waiting for them) is open again.
     const status: TicketStatus = reopened || ticket.status === 'pending' ? 'open' : ticket.status;
@@ -453,21 +450,28 @@ function firstCommentsOf(
   for (const [index, { email, messageId, attachments }] of drafts.entries()) {
     const ticket = tickets[index];
     if (messageId) messageIds.push({ ticketId: ticket.id, messageId, direction: 'inbound' });
-    comments.push({
-      ticketId: ticket.id,
-      data: {
-        kind: 'requester',
-        authorContactId: ticket.requesterId,
-        authorUserId: null,
-        content: commentContent(email),
-        internal: false,
-        receivedAt: email.receivedAt,
-        attachments,
-        at,
-      },
-    });
+    comments.push({ ticketId: ticket.id, data: requesterComment(email, ticket.requesterId, attachments, at) });
   }
   return { messageIds, comments };
+}
+
+/** The comment an email from the customer becomes. */
+function requesterComment(
+  email: InboundEmail,
+  authorContactId: string,
+  attachments: StoredAttachment[],
+  at: Date,
+): NewCommentData {
+  return {
+    kind: 'requester',
+    authorContactId,
+    authorUserId: null,
+    content: commentContent(email),
+    internal: false,
+    receivedAt: email.receivedAt,
+    attachments,
+    at,
+  };
 }
 
 /** The usable, normalized keys of these Message-IDs, in order. */
