@@ -15,7 +15,10 @@ const SQLITE_CHUNK = 500;
  * mailbox's first sync, before autovacuum comes by) as a read of all the organization's rows: 6.5 ms
  * per 50 keys at 10,000 rows, growing with the table; 0.4 ms this way. It is planned on every call, not
  * prepared once: a plan made while the table was nearly empty (a scan of it per key) would be kept as
- * the table grew, and took 48 ms per 50 keys by 10,000 rows.
+ * the table grew, and took 48 ms per 50 keys by 10,000 rows. The table's only index that begins with
+ * the organization must be the unique one: given two, the planner could take either for an
+ * unanalyzed table, and the other reads all the organization's rows per key (see the
+ * MessageIdsByTicket migration).
  */
 export async function findByKeys<T extends ObjectLiteral, S extends keyof T & string>(
   manager: EntityManager,
@@ -26,22 +29,12 @@ export async function findByKeys<T extends ObjectLiteral, S extends keyof T & st
   select: S[],
 ): Promise<Pick<T, S>[]> {
   if (keys.length === 0) return [];
-  const metadata = manager.connection.getMetadata(entity);
-  const escape = (name: string): string => manager.connection.driver.escape(name);
-  const columns: string[] = [];
-  for (const property of select) columns.push(`t.${columnOf(metadata, property, escape)} AS ${escape(property)}`);
-  const list = columns.join(', ');
-  const from = `${escape(metadata.tableName)} t`;
-  const where = `t.${columnOf(metadata, 'organizationId', escape)} = `;
-  const keyColumn = `t.${columnOf(metadata, key, escape)}`;
   const unique = [...new Set(keys)];
   if (manager.connection.options.type === 'postgres') {
-    // LIMIT 1 keeps the subquery from being flattened into a hash join over all the organization's rows.
-    const sql =
-      `SELECT k.* FROM unnest($2::text[]) AS u(value) CROSS JOIN LATERAL ` +
-      `(SELECT ${list} FROM ${from} WHERE ${where}$1 AND ${keyColumn} = u.value LIMIT 1) k`;
+    const sql = postgresKeyLookup(manager, entity, key, select);
     return (await manager.query(sql, [organizationId, unique])) as Pick<T, S>[];
   }
+  const { list, from, where, keyColumn } = lookupParts(manager, entity, key, select);
   const rows: Pick<T, S>[] = [];
   for (let start = 0; start < unique.length; start += SQLITE_CHUNK) {
     const chunk = unique.slice(start, start + SQLITE_CHUNK);
@@ -49,6 +42,40 @@ export async function findByKeys<T extends ObjectLiteral, S extends keyof T & st
     rows.push(...((await manager.query(sql, [organizationId, ...chunk])) as Pick<T, S>[]));
   }
   return rows;
+}
+
+/** findByKeys' statement on PostgreSQL: `$1` the organization, `$2` the keys as one text array. */
+export function postgresKeyLookup<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  key: keyof T & string,
+  select: (keyof T & string)[],
+): string {
+  const { list, from, where, keyColumn } = lookupParts(manager, entity, key, select);
+  // LIMIT 1 keeps the subquery from being flattened into a hash join over all the organization's rows.
+  return (
+    `SELECT k.* FROM unnest($2::text[]) AS u(value) CROSS JOIN LATERAL ` +
+    `(SELECT ${list} FROM ${from} WHERE ${where}$1 AND ${keyColumn} = u.value LIMIT 1) k`
+  );
+}
+
+/** The pieces of the lookup both dialects share, escaped by the driver. */
+function lookupParts<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  key: keyof T & string,
+  select: (keyof T & string)[],
+): { list: string; from: string; where: string; keyColumn: string } {
+  const metadata = manager.connection.getMetadata(entity);
+  const escape = (name: string): string => manager.connection.driver.escape(name);
+  const columns: string[] = [];
+  for (const property of select) columns.push(`t.${columnOf(metadata, property, escape)} AS ${escape(property)}`);
+  return {
+    list: columns.join(', '),
+    from: `${escape(metadata.tableName)} t`,
+    where: `t.${columnOf(metadata, 'organizationId', escape)} = `,
+    keyColumn: `t.${columnOf(metadata, key, escape)}`,
+  };
 }
 
 function columnOf(metadata: EntityMetadata, property: string, escape: (name: string) => string): string {

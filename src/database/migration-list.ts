@@ -5,6 +5,7 @@ import { Sync1764000003000 } from './migrations/1764000003000-sync';
 import { Notifications1764000004000 } from './migrations/1764000004000-notifications';
 import { TicketSearch1764000005000 } from './migrations/1764000005000-ticket-search';
 import { RawBytesUncompressed1764000006000 } from './migrations/1764000006000-raw-bytes-uncompressed';
+import { MessageIdsByTicket1764000007000 } from './migrations/1764000007000-message-ids-by-ticket';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Notifications1764000004000,
   TicketSearch1764000005000,
   RawBytesUncompressed1764000006000,
+  MessageIdsByTicket1764000007000,
 ];

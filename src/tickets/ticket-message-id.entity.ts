@@ -8,7 +8,8 @@ import type { MessageDirection } from './ticket-values';
  */
 @Entity('message_ids')
 @Index('UQ_message_ids_organization_message', ['organizationId', 'messageId'], { unique: true })
-@Index('IDX_message_ids_organization_ticket', ['organizationId', 'ticketId'])
+// By ticket, not by organization first: see the MessageIdsByTicket migration.
+@Index('IDX_message_ids_ticket', ['ticketId', 'createdAt'])
 export class TicketMessageId {
   @PrimaryColumn('uuid')
   id!: string;
