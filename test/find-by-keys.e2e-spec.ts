@@ -27,7 +27,7 @@ describe('ledger lookup by key', () => {
       fromAddress: null,
       subject: null,
       rawKey: null,
-      rawBase64: null,
+      raw: null,
     }));
   const write = (organizationId: string, keys: string[]) =>
     testApp.app.get(DataSource).transaction((manager) => ledger.insertMany(organizationId, rowsFor(keys), manager));

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
-import { DataSource } from 'typeorm';
 import {
   commitKeyFile,
   decodeEncryptionKey,
@@ -17,6 +16,7 @@ import type { AppConfig } from '../config/app-config';
 import { ConfigError, parseConfig } from '../config/parse-config';
 import { readEnvironment } from '../config/read-environment';
 import { buildDataSourceOptions } from '../database/data-source-options';
+import { newDataSource } from '../database/new-data-source';
 import { EMAIL_SETTINGS_SECRET_COLUMNS } from '../settings/email-settings-secrets';
 
 /** Every column holding sealed secrets; a module that stores secrets adds its columns here. */
@@ -68,7 +68,7 @@ async function main(args: string[]): Promise<void> {
 
   // Written before the database changes, so the new key is on disk whatever happens after the commit.
   const pendingFile = current.fromFile ? prepareKeyFile(config.dataDir, next.key) : null;
-  const dataSource = new DataSource(buildDataSourceOptions(config));
+  const dataSource = newDataSource(buildDataSourceOptions(config));
   let result: RotationResult;
   try {
     await dataSource.initialize();

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { newDataSource } from './new-data-source';
 import { QueryDrain } from './query-drain';
 import { SqliteMaintenance } from './sqlite-maintenance';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -12,6 +13,10 @@ import { WalCheckpointer } from './wal-checkpointer';
       inject: [AppConfig],
       // Each module registers its own entities with forFeature; none is listed centrally.
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), autoLoadEntities: true }),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('No database options');
+        return newDataSource(options).initialize();
+      },
     }),
   ],
   providers: [SqliteMaintenance, WalCheckpointer, QueryDrain],

@@ -51,7 +51,7 @@ export async function insertRows<T extends ObjectLiteral>(
     let result: unknown;
     if (postgres) {
       const sql = head + unnestOf(columns, driver) + tail;
-      result = await queryNamed(manager, sql, prepared.byColumn(chunk, columns));
+      result = await queryNamed(manager, sql, prepared.byColumn(chunk, columns, driver));
     } else {
       const { sql, parameters } = valuesOf(chunk, columns, prepared);
       result = await manager.query(head + sql + tail, parameters);
@@ -120,16 +120,36 @@ class PersistentValues {
     return this.preparedNow.get(column);
   }
 
-  /** One array of values per column, for `unnestOf`. */
-  byColumn(rows: ObjectLiteral[], columns: ColumnMetadata[]): unknown[][] {
-    const arrays: unknown[][] = [];
+  /**
+   * The parameters of `unnestOf`'s statement: one array of values per column, and for a binary column
+   * its values' offsets and lengths (1-based, as `substring` counts) and all their bytes in one Buffer.
+   */
+  byColumn(rows: ObjectLiteral[], columns: ColumnMetadata[], driver: Driver): unknown[] {
+    const parameters: unknown[] = [];
     for (const column of columns) {
-      const array: unknown[] = [];
-      for (const row of rows) array.push(this.of(row, column));
-      arrays.push(array);
+      const values: unknown[] = [];
+      for (const row of rows) values.push(this.of(row, column));
+      if (isBinary(column, driver)) parameters.push(...concatenated(values as (Buffer | null)[]));
+      else parameters.push(values);
     }
-    return arrays;
+    return parameters;
   }
+}
+
+/** Offsets and lengths of the non-null values (null for a null), and their bytes end to end. */
+function concatenated(values: (Buffer | null)[]): [(number | null)[], (number | null)[], Buffer] {
+  const offsets: (number | null)[] = [];
+  const lengths: (number | null)[] = [];
+  const parts: Buffer[] = [];
+  let offset = 1;
+  for (const value of values) {
+    offsets.push(value ? offset : null);
+    lengths.push(value ? value.length : null);
+    if (!value) continue;
+    parts.push(value);
+    offset += value.length;
+  }
+  return [offsets, lengths, Buffer.concat(parts)];
 }
 
 /** `VALUES (?, ?), (?, ?)` for SQLite, with the rows' values in order. */
@@ -147,14 +167,39 @@ function valuesOf(
 }
 
 /**
- * `SELECT * FROM unnest($1::uuid[], …)` for PostgreSQL: one array per column, so the statement is the
- * same for any number of rows. Measured against a multi-row VALUES of 50 rows of ten columns: the
- * server's CPU 25-40% lower and ours 20-30% lower (pg spells out one array instead of 500 parameters).
+ * `SELECT u.c0, … FROM unnest($1::uuid[], …) AS u(c0, …)` for PostgreSQL: one array per column, so the
+ * statement is the same for any number of rows. Measured against a multi-row VALUES of 50 rows of ten
+ * columns: the server's CPU 25-40% lower and ours 20-30% lower (pg spells out one array instead of 500
+ * parameters).
+ *
+ * A binary column's values go as one Buffer, which pg sends as it is (binary), cut up by `substring`
+ * over an array of offsets and one of lengths. As an array of bytea, pg spells each value out in hex for
+ * the server to parse back. For 10,000 ledger rows of mail (a scratch test, two rounds): as bytea arrays,
+ * 0.8 s of the server's CPU and 0.9-1.0 s of ours; as one Buffer, 0.3-0.4 s and 0.3-0.4 s; as the base64
+ * text the ledger held before, 0.7-1.6 s and 0.7-0.8 s.
  */
 function unnestOf(columns: ColumnMetadata[], driver: Driver): string {
   const arrays: string[] = [];
-  for (const [at, column] of columns.entries()) arrays.push(`$${at + 1}::${arrayElementType(column, driver)}[]`);
-  return `SELECT * FROM unnest(${arrays.join(', ')})`;
+  const names: string[] = [];
+  const selected: string[] = [];
+  let parameter = 0;
+  for (const [at, column] of columns.entries()) {
+    if (isBinary(column, driver)) {
+      arrays.push(`$${++parameter}::integer[]`, `$${++parameter}::integer[]`);
+      names.push(`o${at}`, `l${at}`);
+      selected.push(`substring($${++parameter}::bytea FROM u.o${at} FOR u.l${at})`);
+      continue;
+    }
+    arrays.push(`$${++parameter}::${arrayElementType(column, driver)}[]`);
+    names.push(`c${at}`);
+    selected.push(`u.c${at}`);
+  }
+  return `SELECT ${selected.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})`;
+}
+
+/** A column of bytes: an entity's `blob`, which is PostgreSQL's bytea (see newDataSource). */
+function isBinary(column: ColumnMetadata, driver: Driver): boolean {
+  return driver.normalizeType(column) === 'bytea';
 }
 
 /** The SQL type of a column's values, for its array in `unnestOf`. */

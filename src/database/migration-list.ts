@@ -6,6 +6,7 @@ import { Notifications1764000004000 } from './migrations/1764000004000-notificat
 import { TicketSearch1764000005000 } from './migrations/1764000005000-ticket-search';
 import { RawBytesUncompressed1764000006000 } from './migrations/1764000006000-raw-bytes-uncompressed';
 import { MessageIdsByTicket1764000007000 } from './migrations/1764000007000-message-ids-by-ticket';
+import { RawBytesBinary1764000008000 } from './migrations/1764000008000-raw-bytes-binary';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   TicketSearch1764000005000,
   RawBytesUncompressed1764000006000,
   MessageIdsByTicket1764000007000,
+  RawBytesBinary1764000008000,
 ];

@@ -51,11 +51,11 @@ export class IngestedMessage {
   subject!: string | null;
 
   /**
-   * The original bytes, so the full message stays available: inline (base64) for ordinary messages,
+   * The original bytes, so the full message stays available: in the row for ordinary messages,
    * committed with everything else; in attachment storage (`rawKey`) when large.
    */
-  @Column({ name: 'raw_base64', type: 'text', nullable: true })
-  rawBase64!: string | null;
+  @Column({ type: 'blob', nullable: true })
+  raw!: Buffer | null;
 
   @Column({ name: 'raw_key', type: String, length: 64, nullable: true })
   rawKey!: string | null;

@@ -412,7 +412,7 @@ function ledgerRow(
     fromAddress: message.from?.address.slice(0, 320) ?? null,
     subject: message.subject.slice(0, 500),
     rawKey: context.rawKey,
-    rawBase64: context.rawKey ? null : raw.toString('base64'),
+    raw: context.rawKey ? null : raw,
   };
 }
 

@@ -44,11 +44,11 @@ export class SyncFailure {
   size!: number;
 
   /**
-   * The original bytes, base64, in the database rather than in file storage: a failure may be a storage
+   * The original bytes, in the database rather than in file storage: a failure may be a storage
    * failure, and the message must survive it.
    */
-  @Column({ name: 'raw_base64', type: 'text' })
-  rawBase64!: string;
+  @Column({ type: 'blob' })
+  raw!: Buffer;
 
   @Column({ name: 'ticket_id', type: 'uuid', nullable: true })
   ticketId!: string | null;

@@ -23,22 +23,20 @@ export class SyncFailuresRepository {
   constructor(@InjectRepository(SyncFailure) private readonly failures: Repository<SyncFailure>) {}
 
   /** Records a failure, or counts one more attempt of a message that failed before. */
-  async record(organizationId: string, { raw, ...failure }: NewSyncFailure, manager?: EntityManager): Promise<void> {
+  async record(organizationId: string, failure: NewSyncFailure, manager?: EntityManager): Promise<void> {
     const failures = manager ? manager.getRepository(SyncFailure) : this.failures;
     const { folder, uidValidity, uid } = failure;
-    const rawBase64 = raw.toString('base64');
     const existing = await failures.findOneBy({ organizationId, folder, uidValidity, uid });
     if (existing) {
       await failures.update(
         { organizationId, id: existing.id },
-        { ...failure, rawBase64, status: 'open', attempts: existing.attempts + 1, updatedAt: new Date() },
+        { ...failure, status: 'open', attempts: existing.attempts + 1, updatedAt: new Date() },
       );
       return;
     }
     await failures.insert(
       failures.create({
         ...failure,
-        rawBase64,
         id: timeOrderedId(),
         organizationId,
         status: 'open',

@@ -38,13 +38,13 @@ export class SyncFailuresService {
   }
 
   async raw(organizationId: string, id: string): Promise<Buffer> {
-    return Buffer.from((await this.get(organizationId, id)).rawBase64, 'base64');
+    return (await this.get(organizationId, id)).raw;
   }
 
   /** Processes the stored bytes again (after a fix); on success the failure is resolved. */
   async retry(organizationId: string, id: string): Promise<RetryResult> {
     const failure = await this.get(organizationId, id);
-    const stored = Buffer.from(failure.rawBase64, 'base64');
+    const stored = failure.raw;
     // A message over the size limit was ingested as a stand-in (its headers and the note, kept as the
     // reason): retry that same message, which the ledger knows, not a bodiless copy it would not.
     const raw = failure.errorClass === 'too-large' ? oversizedStandIn(stored, failure.reason) : stored;
