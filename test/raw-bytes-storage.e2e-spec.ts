@@ -11,6 +11,9 @@ import { createTenant, TestTenant } from './support/tenants';
 
 /** Every byte value, NUL and high bytes included, as no text column could hold them. */
 const EVERY_BYTE = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+const MESSAGE = Buffer.concat([Buffer.from('Subject: bytes\r\n\r\n'), EVERY_BYTE]);
+/** Text that compresses well, long enough that PostgreSQL would compress it if allowed. */
+const COMPRESSIBLE = Buffer.from(`Subject: long\r\n\r\n${'All work and no play. '.repeat(1000)}`);
 
 /** The ledger and the failures list keep raw messages as bytes, exactly, on either database. */
 describe('raw message storage', () => {
@@ -53,17 +56,17 @@ describe('raw message storage', () => {
     testApp = await startTestApp();
     tenant = await createTenant(testApp);
     dataSource = testApp.app.get(DataSource);
-    const message = Buffer.concat([Buffer.from('Subject: bytes\r\n\r\n'), EVERY_BYTE]);
-    // Three rows in one statement: bytes, none (stored elsewhere), and empty.
+    // One statement: bytes, none (stored elsewhere), empty, then more bytes after those.
     await dataSource.transaction((manager) =>
       testApp.app
         .get(IngestedMessagesRepository)
         .insertMany(
           tenant.organizationId,
           [
-            ledgerRow('mid:bytes@test', message),
+            ledgerRow('mid:bytes@test', MESSAGE),
             ledgerRow('mid:elsewhere@test', null),
             ledgerRow('mid:empty@test', Buffer.alloc(0)),
+            ledgerRow('mid:compressible@test', COMPRESSIBLE),
           ],
           manager,
         ),
@@ -85,14 +88,14 @@ describe('raw message storage', () => {
     (await dataSource.getRepository(SyncFailure).findOneByOrFail({ organizationId: tenant.organizationId })).id;
 
   it('gives back exactly the bytes it was given, from the ledger and from the failures list', async () => {
-    expect((await ledgerRaw('mid:bytes@test'))?.subarray(-EVERY_BYTE.length)).toEqual(EVERY_BYTE);
+    expect(await ledgerRaw('mid:bytes@test')).toEqual(MESSAGE);
     expect(await ledgerRaw('mid:elsewhere@test')).toBeNull();
     expect(await ledgerRaw('mid:empty@test')).toEqual(Buffer.alloc(0));
+    expect(await ledgerRaw('mid:compressible@test')).toEqual(COMPRESSIBLE);
     expect(await failureRaw(await failureId())).toEqual(EVERY_BYTE);
   });
 
   it('converts what was stored as base64 before, both ways, and loses nothing', async () => {
-    const before = await ledgerRaw('mid:bytes@test');
     await undoThrough(dataSource, 'RawBytesBinary1764000008000');
     const [{ text }] = await dataSource.query<{ text: string }[]>(
       `SELECT raw_base64 AS text FROM sync_failures WHERE organization_id = ${usingPostgres() ? '$1' : '?'}`,
@@ -100,9 +103,10 @@ describe('raw message storage', () => {
     );
     expect(text).toBe(EVERY_BYTE.toString('base64'));
     await dataSource.runMigrations({ transaction: 'each' });
-    expect(await ledgerRaw('mid:bytes@test')).toEqual(before);
+    expect(await ledgerRaw('mid:bytes@test')).toEqual(MESSAGE);
     expect(await ledgerRaw('mid:elsewhere@test')).toBeNull();
     expect(await ledgerRaw('mid:empty@test')).toEqual(Buffer.alloc(0));
+    expect(await ledgerRaw('mid:compressible@test')).toEqual(COMPRESSIBLE);
     expect(await failureRaw(await failureId())).toEqual(EVERY_BYTE);
   });
 
@@ -116,8 +120,20 @@ describe('raw message storage', () => {
       );
       return row.storage;
     };
+    const compression = async (): Promise<string | null> => {
+      const [row] = await dataSource.query<{ method: string | null }[]>(
+        `SELECT pg_column_compression(raw) AS method FROM ingested_messages WHERE message_key = $1`,
+        ['mid:compressible@test'],
+      );
+      return row.method;
+    };
     expect(await storageOf('ingested_messages', 'raw')).toBe('e');
     expect(await storageOf('sync_failures', 'raw')).toBe('e');
+    expect(await compression()).toBeNull();
+    // Converted from base64 and back, the bytes are still stored as they are.
+    await undoThrough(dataSource, 'RawBytesBinary1764000008000');
+    await dataSource.runMigrations({ transaction: 'each' });
+    expect(await compression()).toBeNull();
     await undoThrough(dataSource, 'RawBytesUncompressed1764000006000');
     expect(await storageOf('ingested_messages', 'raw_base64')).toBe('x');
     expect(await storageOf('sync_failures', 'raw_base64')).toBe('x');

@@ -13,9 +13,10 @@ import { WalCheckpointer } from './wal-checkpointer';
       inject: [AppConfig],
       // Each module registers its own entities with forFeature; none is listed centrally.
       useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), autoLoadEntities: true }),
+      // @nestjs/typeorm initializes it (with its retries).
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('No database options');
-        return newDataSource(options).initialize();
+        return newDataSource(options);
       },
     }),
   ],

@@ -51,7 +51,7 @@ export async function insertRows<T extends ObjectLiteral>(
     let result: unknown;
     if (postgres) {
       const sql = head + unnestOf(columns, driver) + tail;
-      result = await queryNamed(manager, sql, prepared.byColumn(chunk, columns, driver));
+      result = await queryNamed(manager, sql, prepared.byColumn(chunk, columns));
     } else {
       const { sql, parameters } = valuesOf(chunk, columns, prepared);
       result = await manager.query(head + sql + tail, parameters);
@@ -122,14 +122,14 @@ class PersistentValues {
 
   /**
    * The parameters of `unnestOf`'s statement: one array of values per column, and for a binary column
-   * its values' offsets and lengths (1-based, as `substring` counts) and all their bytes in one Buffer.
+   * its values' offsets (1-based, as `substring` counts) and lengths, and all their bytes in one Buffer.
    */
-  byColumn(rows: ObjectLiteral[], columns: ColumnMetadata[], driver: Driver): unknown[] {
+  byColumn(rows: ObjectLiteral[], columns: ColumnMetadata[]): unknown[] {
     const parameters: unknown[] = [];
     for (const column of columns) {
       const values: unknown[] = [];
       for (const row of rows) values.push(this.of(row, column));
-      if (isBinary(column, driver)) parameters.push(...concatenated(values as (Buffer | null)[]));
+      if (isBinary(column, this.driver)) parameters.push(...concatenated(values as (Buffer | null)[]));
       else parameters.push(values);
     }
     return parameters;
