@@ -95,6 +95,12 @@ describe('raw message storage', () => {
     expect(await failureRaw(await failureId())).toEqual(EVERY_BYTE);
   });
 
+  it('reads no raw bytes to list the failures', async () => {
+    const listed = await testApp.app.get(SyncFailuresRepository).list(tenant.organizationId, 'open', 10);
+    expect(listed.map((failure) => failure.uid)).toEqual([2]);
+    expect((listed[0] as { raw?: Buffer }).raw).toBeUndefined();
+  });
+
   it('converts what was stored as base64 before, both ways, and loses nothing', async () => {
     await undoThrough(dataSource, 'RawBytesBinary1764000008000');
     const [{ text }] = await dataSource.query<{ text: string }[]>(

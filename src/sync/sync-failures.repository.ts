@@ -1,9 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, FindOptionsSelect, Repository } from 'typeorm';
 import { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
 import type { SyncErrorClass } from './sync-state.entity';
+
+/** A failure as the list shows it: without its raw bytes. */
+export type ListedSyncFailure = Omit<SyncFailure, 'raw'>;
+
+/** Every column but the raw bytes: a list of 500 failures would otherwise read 500 messages. */
+const LISTED: FindOptionsSelect<SyncFailure> = {
+  id: true,
+  organizationId: true,
+  folder: true,
+  uidValidity: true,
+  uid: true,
+  runId: true,
+  status: true,
+  errorClass: true,
+  reason: true,
+  attempts: true,
+  size: true,
+  ticketId: true,
+  createdAt: true,
+  updatedAt: true,
+};
 
 export interface NewSyncFailure {
   folder: string;
@@ -51,8 +72,13 @@ export class SyncFailuresRepository {
     return this.failures.findOneBy({ organizationId, id });
   }
 
-  list(organizationId: string, status: SyncFailureStatus, limit: number): Promise<SyncFailure[]> {
-    return this.failures.find({ where: { organizationId, status }, order: { createdAt: 'DESC' }, take: limit });
+  list(organizationId: string, status: SyncFailureStatus, limit: number): Promise<ListedSyncFailure[]> {
+    return this.failures.find({
+      select: LISTED,
+      where: { organizationId, status },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
   }
 
   async setStatus(

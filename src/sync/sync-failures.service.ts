@@ -8,7 +8,7 @@ import { MessageIngestor } from './message-ingestor.service';
 import { oversizedStandIn } from './oversized-message';
 import type { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
 import { classifySyncError, SyncError } from './sync-error';
-import { SyncFailuresRepository } from './sync-failures.repository';
+import { SyncFailuresRepository, type ListedSyncFailure } from './sync-failures.repository';
 
 export interface RetryResult {
   ok: boolean;
@@ -27,7 +27,7 @@ export class SyncFailuresService {
     private readonly settings: EmailSettingsService,
   ) {}
 
-  list(organizationId: string, status: SyncFailureStatus): Promise<SyncFailure[]> {
+  list(organizationId: string, status: SyncFailureStatus): Promise<ListedSyncFailure[]> {
     return this.failures.list(organizationId, status, 500);
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { SyncFailure } from '../sync-failure.entity';
+import type { ListedSyncFailure } from '../sync-failures.repository';
 
 export class SyncFailureResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -15,7 +15,7 @@ export class SyncFailureResponse {
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 
-  static from(failure: SyncFailure): SyncFailureResponse {
+  static from(failure: ListedSyncFailure): SyncFailureResponse {
     const { id, folder, uid, status, errorClass, reason, attempts, size, ticketId, createdAt, updatedAt } = failure;
     return { id, folder, uid, status, errorClass, reason, attempts, size, ticketId, createdAt, updatedAt };
   }
