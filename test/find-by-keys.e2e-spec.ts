@@ -4,6 +4,7 @@ import { IngestedMessage } from '../src/sync/ingested-message.entity';
 import { IngestedMessagesRepository } from '../src/sync/ingested-messages.repository';
 import { TicketMessageId } from '../src/tickets/ticket-message-id.entity';
 import { usingPostgres } from './support/test-database';
+import { ignoredLedgerRow } from './support/ledger-rows';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTenant } from './support/tenants';
 
@@ -14,21 +15,7 @@ describe('lookup by key (findByKeys)', () => {
   let ours: string;
   let theirs: string;
 
-  const rowsFor = (keys: string[]) =>
-    keys.map((messageKey, uid) => ({
-      messageKey,
-      folder: 'INBOX',
-      uidValidity: '1',
-      uid: uid + 1,
-      runId: null,
-      outcome: 'ignored' as const,
-      reason: 'test',
-      ticketId: null,
-      fromAddress: null,
-      subject: null,
-      rawKey: null,
-      raw: null,
-    }));
+  const rowsFor = (keys: string[]) => keys.map((messageKey, uid) => ignoredLedgerRow(messageKey, { uid: uid + 1 }));
   const write = (organizationId: string, keys: string[]) =>
     testApp.app.get(DataSource).transaction((manager) => ledger.insertMany(organizationId, rowsFor(keys), manager));
   const lookUp = (organizationId: string, keys: string[]) =>

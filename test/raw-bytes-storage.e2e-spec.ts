@@ -3,6 +3,7 @@ import { IngestedMessage } from '../src/sync/ingested-message.entity';
 import { IngestedMessagesRepository } from '../src/sync/ingested-messages.repository';
 import { SyncFailure } from '../src/sync/sync-failure.entity';
 import { SyncFailuresRepository } from '../src/sync/sync-failures.repository';
+import { ignoredLedgerRow } from './support/ledger-rows';
 import { undoThrough } from './support/migrations';
 import { collectBytes } from './support/response-bytes';
 import { usingPostgres } from './support/test-database';
@@ -21,20 +22,8 @@ describe('raw message storage', () => {
   let tenant: TestTenant;
   let dataSource: DataSource;
 
-  const ledgerRow = (messageKey: string, raw: Buffer | null) => ({
-    messageKey,
-    folder: 'INBOX',
-    uidValidity: '7',
-    uid: 1,
-    runId: null,
-    outcome: 'ignored' as const,
-    reason: 'test',
-    ticketId: null,
-    fromAddress: null,
-    subject: null,
-    rawKey: raw ? null : 'stored-elsewhere',
-    raw,
-  });
+  const ledgerRow = (messageKey: string, raw: Buffer | null) =>
+    ignoredLedgerRow(messageKey, { rawKey: raw ? null : 'stored-elsewhere', raw });
   const ledgerRaw = async (messageKey: string) =>
     (
       await dataSource
