@@ -6,11 +6,12 @@ import { messageKeyOf } from '../src/sync/message-ingestor.service';
 import { ticketSubject } from '../src/tickets/inbound-email';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
 import {
+  type CorpusEntry,
   corpusFileExists,
+  describeCorpus,
   listCorpusMessages,
   readCorpusFile,
   readCorpusText,
-  type CorpusEntry,
 } from './support/corpus';
 import type { TicketDetail } from './support/helpdesk';
 import { openSupportDesk, type SupportDesk } from './support/support-desk';
@@ -84,7 +85,7 @@ interface Delivered {
  * Every message of shared/corpus through a real mailbox in one run: what becomes a ticket, a comment,
  * or is ignored (and why), checked against the corpus's own expectations where it has them.
  */
-describe('sync ingestion: the whole shared corpus through one mailbox', () => {
+describeCorpus('sync ingestion: the whole shared corpus through one mailbox', () => {
   let dovecot: DovecotServer;
   let testApp: TestApp;
   let support: SupportDesk;

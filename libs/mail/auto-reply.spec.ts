@@ -1,9 +1,9 @@
-import { listCorpusMessages, readCorpusFile } from '../../test/support/corpus';
+import { describeCorpus, listCorpusMessages, readCorpusFile } from '../../test/support/corpus';
 import { detectAutoReply } from './auto-reply';
 import { parseMessage } from './parse-message';
 import type { ParsedMessage } from './parsed-message';
 
-describe('detectAutoReply on the corpus', () => {
+describeCorpus('detectAutoReply on the corpus', () => {
   const parsed = new Map<string, ParsedMessage>();
   const messages = listCorpusMessages();
 

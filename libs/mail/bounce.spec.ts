@@ -1,4 +1,4 @@
-import { listCorpusMessages, readCorpusFile, readCorpusText } from '../../test/support/corpus';
+import { describeCorpus, listCorpusMessages, readCorpusFile, readCorpusText } from '../../test/support/corpus';
 import { detectAutoReply } from './auto-reply';
 import { detectBounce, type BounceDetection } from './bounce';
 import { parseMessage } from './parse-message';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 const result = (path: string) => results.get(path)!;
 
-describe('detectBounce on the corpus', () => {
+describeCorpus('detectBounce on the corpus', () => {
   // Tagged auto_bounce by the corpus heuristics, but they are read receipts (MDN), which are
   // automatic replies, not delivery failures: detectAutoReply reports them as read-receipt.
   const READ_RECEIPTS = ['flanker/disposition-notification.eml', 'mimekit/messages/disposition-notification.txt'];

@@ -1,4 +1,4 @@
-import { listCorpusMessages, readCorpusFile } from '../../test/support/corpus';
+import { itCorpus, listCorpusMessages, readCorpusFile } from '../../test/support/corpus';
 import { htmlToPlainText, sanitizeEmailHtml } from './html';
 import { parseMessage } from './parse-message';
 
@@ -42,7 +42,7 @@ describe('sanitizeEmailHtml', () => {
     );
   });
 
-  it('leaves no active content in any HTML body of the corpus', async () => {
+  itCorpus('leaves no active content in any HTML body of the corpus', async () => {
     for (const entry of listCorpusMessages()) {
       const { html } = await parseMessage(readCorpusFile(entry.path));
       if (html) {
@@ -71,7 +71,7 @@ describe('htmlToPlainText', () => {
     ).toBe('From: Ann\nDate: Monday');
   });
 
-  it('survives the 570 KB deeply nested HTML that breaks naive parsers', async () => {
+  itCorpus('survives the 570 KB deeply nested HTML that breaks naive parsers', async () => {
     const message = await parseMessage(readCorpusFile('nodemailer-mailparser/htmllargecallstack.eml'));
     expect(message.html?.length).toBeGreaterThan(500_000);
     expect(typeof htmlToPlainText(message.html!)).toBe('string');

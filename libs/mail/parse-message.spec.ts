@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
 import * as iconv from 'iconv-lite';
 import { parse as parseYaml } from 'yaml';
-import { listCorpusMessages, readCorpusFile, readCorpusText, type CorpusEntry } from '../../test/support/corpus';
+import {
+  type CorpusEntry,
+  describeCorpus,
+  itCorpus,
+  listCorpusMessages,
+  readCorpusFile,
+  readCorpusText,
+} from '../../test/support/corpus';
 import { MessageParseError, parseMessage } from './parse-message';
 import type { ParsedMessage } from './parsed-message';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const md5 = (data: Buffer): string => createHash('md5').update(data).digest('hex');
 
-describe('parseMessage on every corpus message', () => {
+describeCorpus('parseMessage on every corpus message', () => {
   // Messages mailparser itself cannot read. None today: keep it explicit, so a new failure
   // shows up as a test failure instead of being swallowed.
   const EXPECTED_PARSE_FAILURES: string[] = [];
@@ -135,7 +142,7 @@ const ZAMMAD_BODY_PARTS = new Set([
   'zammad/mail087.box:file',
 ]);
 
-describe('parseMessage against Zammad expectations', () => {
+describeCorpus('parseMessage against Zammad expectations', () => {
   const entries = listCorpusMessages().filter((entry) => entry.source === 'zammad');
   const parsed = new Map<string, ParsedMessage>();
 
@@ -187,7 +194,7 @@ describe('parseMessage against Zammad expectations', () => {
   }
 });
 
-describe('parseMessage charsets', () => {
+describeCorpus('parseMessage charsets', () => {
   const parse = (path: string): Promise<ParsedMessage> => parseMessage(readCorpusFile(path));
 
   it('decodes ISO-2022-JP subjects and bodies', async () => {
@@ -272,7 +279,7 @@ describe('parseMessage fields', () => {
     );
   });
 
-  it('falls back to Reply-To when From has no address', async () => {
+  itCorpus('falls back to Reply-To when From has no address', async () => {
     const message = await parse('zammad/mail019.box');
     expect(message.from).toEqual({ address: 'vipyiming@126.com', name: '' });
   });
@@ -287,7 +294,7 @@ describe('parseMessage fields', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('marks cid images shown by the HTML as inline and names unnamed parts', async () => {
+  itCorpus('marks cid images shown by the HTML as inline and names unnamed parts', async () => {
     const message = await parse('zammad/mail010.box');
     expect(message.html).toContain('cid:image001.jpg@01CDB132.D8A510F0');
     expect(message.attachments).toEqual([
@@ -295,17 +302,17 @@ describe('parseMessage fields', () => {
     ]);
   });
 
-  it('derives text from the HTML when the plain part is empty', async () => {
+  itCorpus('derives text from the HTML when the plain part is empty', async () => {
     const message = await parse('zammad/mail034.box');
     expect(message.text).toBe('some html text');
   });
 
-  it('decodes uuencoded attachments', async () => {
+  itCorpus('decodes uuencoded attachments', async () => {
     const message = await parse('zammad/mail078-content_transfer_encoding_x_uuencode.box');
     expect(message.attachments[0].content.toString()).toBe('Hello Zammad');
   });
 
-  it('gives the same content hash to a copy that went through another relay', async () => {
+  itCorpus('gives the same content hash to a copy that went through another relay', async () => {
     const original = readCorpusFile('mikel-mail/plain_emails/basic_email.eml');
     const relayed = Buffer.concat([
       Buffer.from(

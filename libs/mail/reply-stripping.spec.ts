@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { corpusDir, corpusFileExists, readCorpusFile, readCorpusText } from '../../test/support/corpus';
+import { corpusDir, corpusFileExists, describeCorpus, readCorpusFile, readCorpusText } from '../../test/support/corpus';
 import { parseMessage } from './parse-message';
 import { sameAsideFromWhitespace, stripHtmlReply, stripReply } from './reply-stripping';
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
-describe('stripReply on discourse/email_reply_trimmer cases', () => {
+describeCorpus('stripReply on discourse/email_reply_trimmer cases', () => {
   const folder = 'reply-stripping/email_reply_trimmer';
   const names = readdirSync(path.join(corpusDir(), folder, 'emails')).sort();
   // Cases we knowingly get wrong, with the reason. A case listed here must still fail, so a fix
@@ -41,7 +41,7 @@ describe('stripReply on discourse/email_reply_trimmer cases', () => {
   }
 });
 
-describe('stripReply on mailgun/talon standard replies', () => {
+describeCorpus('stripReply on mailgun/talon standard replies', () => {
   // Talon keeps signatures; we drop them (signature delimiter "-- "), by design: the ticket
   // shows the customer's words, and the full text stays available.
   const KNOWN_DIFFERENCES: Record<string, string> = {
@@ -70,7 +70,7 @@ describe('stripReply on mailgun/talon standard replies', () => {
   });
 });
 
-describe('stripHtmlReply on mailgun/talon HTML replies', () => {
+describeCorpus('stripHtmlReply on mailgun/talon HTML replies', () => {
   const expected = 'Hi. I am fine.\n\nThanks,\nAlex';
   for (const name of ['gmail', 'hotmail', 'ms_outlook_2003', 'ms_outlook_2010', 'thunderbird', 'yandex_ru']) {
     it(`${name}.html: only the reply is left`, () => {

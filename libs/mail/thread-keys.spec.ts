@@ -1,4 +1,4 @@
-import { readCorpusFile } from '../../test/support/corpus';
+import { itCorpus, readCorpusFile } from '../../test/support/corpus';
 import { parseMessage } from './parse-message';
 import {
   addSubjectToken,
@@ -22,7 +22,7 @@ describe('extractReferencedIds', () => {
     expect(extractReferencedIds({ inReplyTo: ['<a@example.com>'], references: [] })).toEqual(['a@example.com']);
   });
 
-  it('reads a real Thunderbird reply', async () => {
+  itCorpus('reads a real Thunderbird reply', async () => {
     const message = await parseMessage(readCorpusFile('mikel-mail/rfc2822/example07.eml'));
     expect(extractReferencedIds(message)).toEqual(['3456@example.net', '1234@local.machine.example']);
   });
