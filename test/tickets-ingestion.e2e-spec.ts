@@ -401,6 +401,21 @@ describe('tickets: ingestion API', () => {
       ]);
     });
 
+    it('keeps nested savepoints usable while other requests query the database meanwhile', async () => {
+      // A sync batch (savepoint in savepoint) while an API request reads outside the transaction: on
+      // SQLite every query runner is the same one, and each outside read gives it a new manager.
+      const outcome = await runner.run(async (manager) => {
+        const reads: Promise<unknown>[] = [];
+        const nested = await runner.join(manager, async (savepoint) => {
+          reads.push(tickets.ticketExists(orgA.organizationId, randomUUID()));
+          await Promise.all(reads);
+          return runner.join(savepoint, (inner) => tickets.createTicketFromEmail(orgA.organizationId, email(), inner));
+        });
+        return nested;
+      });
+      expect(await tickets.ticketExists(orgA.organizationId, outcome.ticketId)).toBe(true);
+    });
+
     it('refuses a manager from a transaction it cannot publish after', async () => {
       const dataSource = testApp.app.get(DataSource);
       await expect(

@@ -85,7 +85,11 @@ export class TransactionRunner {
     }
     const marks = { before: hooks.before.length, after: hooks.after.length };
     try {
-      return await manager.transaction((savepoint) => work(savepoint));
+      // The savepoint runs on the caller's query runner, so the caller's manager is the one to work with.
+      // TypeORM hands the callback `queryRunner.manager`, which on SQLite (one query runner for the whole
+      // process) is replaced whenever anything else creates a query runner meanwhile, such as an API
+      // request; that manager has no hooks, so a nested join would fail.
+      return await manager.transaction(() => work(manager));
     } catch (error) {
       hooks.before.length = marks.before;
       hooks.after.length = marks.after;
