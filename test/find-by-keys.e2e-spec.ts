@@ -19,7 +19,7 @@ describe('lookup by key (findByKeys)', () => {
   const write = (organizationId: string, keys: string[]) =>
     testApp.app.get(DataSource).transaction((manager) => ledger.insertMany(organizationId, rowsFor(keys), manager));
   const lookUp = (organizationId: string, keys: string[]) =>
-    testApp.app.get(DataSource).transaction((manager) => ledger.findExistingKeys(organizationId, keys, manager));
+    testApp.app.get(DataSource).transaction((manager) => ledger.findKnown(organizationId, keys, manager));
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -46,7 +46,7 @@ describe('lookup by key (findByKeys)', () => {
     expect(found.has('mid:known-699@test')).toBe(true);
     expect(found.has('mid:known-700@test')).toBe(false);
     expect(found.has('mid:theirs-only@test')).toBe(false);
-    expect([...(await lookUp(theirs, asked))].sort()).toEqual(['mid:known-0@test', 'mid:theirs-only@test']);
+    expect([...(await lookUp(theirs, asked)).keys()].sort()).toEqual(['mid:known-0@test', 'mid:theirs-only@test']);
   });
 
   it('answers an empty set for no keys, and for keys nobody has', async () => {

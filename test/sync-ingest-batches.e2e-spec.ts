@@ -97,7 +97,7 @@ describe('sync ingestion: mail written a batch at a time', () => {
       subject: 'Out of office',
       headers: { 'Auto-Submitted': 'auto-replied' },
     });
-    // Delivered twice: the second copy is a duplicate (neither a ticket nor counted as ignored).
+    // Delivered twice: the second copy is a duplicate, ignored as such and counted.
     const repeated = mail[5];
     mail.push(repeated);
     await support.deliver(...mail);
@@ -110,8 +110,13 @@ describe('sync ingestion: mail written a batch at a time', () => {
       fetched: delivered,
       tickets: 40,
       comments: 4 + 2,
-      ignored: 1,
+      ignored: 2,
     });
+    expect(run.ignoredMessages.map((message) => message.reason).sort()).toEqual([
+      'auto-reply:auto-submitted',
+      'duplicate',
+    ]);
+    expect(run.ignoredMessages.find((message) => message.reason === 'duplicate')?.ticketId).toEqual(expect.any(String));
     const byNumber = await numbers(support.desk);
     // Numbered in the order the mail arrived, after the older ticket.
     const requestNumbers = Array.from({ length: 40 }, (_, index) =>

@@ -6,11 +6,12 @@ export type IngestOutcome = 'ticket' | 'comment' | 'ignored' | 'bounce-noted';
 /**
  * One row per message taken from a mailbox. The unique (organization, message key) index is what
  * makes a duplicate impossible, even when two runs race: the key is the Message-ID, or the content
- * hash for a message without one.
+ * hash for a message without one (see ledger-keys.ts). A copy of a message already taken is recorded
+ * too, ignored as a duplicate, under a key of its own that never matches another.
  */
 @Entity('ingested_messages')
 @Index('UQ_ingested_messages_key', ['organizationId', 'messageKey'], { unique: true })
-@Index('IDX_ingested_messages_run', ['runId'])
+@Index('IDX_ingested_messages_run_uid', ['runId', 'uid'])
 export class IngestedMessage {
   @PrimaryColumn('uuid')
   id!: string;
@@ -21,6 +22,10 @@ export class IngestedMessage {
 
   @Column({ name: 'message_key', type: String, length: 500 })
   messageKey!: string;
+
+  /** What tells two messages with one Message-ID apart (null on rows from before it was kept). */
+  @Column({ name: 'content_hash', type: String, length: 64, nullable: true })
+  contentHash!: string | null;
 
   @Column({ type: String, length: 300 })
   folder!: string;

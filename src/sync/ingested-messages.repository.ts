@@ -8,6 +8,12 @@ import { IngestedMessage } from './ingested-message.entity';
 
 export type NewIngestedMessage = Omit<IngestedMessage, 'id' | 'organizationId' | 'createdAt'>;
 
+/** What the ledger knows of a message it took: enough to tell a copy from a different message. */
+export interface KnownMessage {
+  contentHash: string | null;
+  ticketId: string | null;
+}
+
 @Injectable()
 export class IngestedMessagesRepository {
   constructor(@InjectRepository(IngestedMessage) private readonly ingested: Repository<IngestedMessage>) {}
@@ -17,12 +23,15 @@ export class IngestedMessagesRepository {
     return repository.existsBy({ organizationId, messageKey });
   }
 
-  /** Which of these keys are already in the ledger (one query for a whole batch). */
-  async findExistingKeys(organizationId: string, keys: string[], manager: EntityManager): Promise<Set<string>> {
-    const known = new Set<string>();
-    for (const row of await findByKeys(manager, IngestedMessage, 'messageKey', organizationId, keys, ['messageKey'])) {
-      known.add(row.messageKey);
-    }
+  /** Which of these keys are already in the ledger, and what of (one query for a whole batch). */
+  async findKnown(organizationId: string, keys: string[], manager: EntityManager): Promise<Map<string, KnownMessage>> {
+    const known = new Map<string, KnownMessage>();
+    const rows = await findByKeys(manager, IngestedMessage, 'messageKey', organizationId, keys, [
+      'messageKey',
+      'contentHash',
+      'ticketId',
+    ]);
+    for (const { messageKey, contentHash, ticketId } of rows) known.set(messageKey, { contentHash, ticketId });
     return known;
   }
 

@@ -1,73 +1,57 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { MailAddress, ParsedMessage } from '../../libs/mail/parsed-message';
-import { stripHtmlReply, stripReply } from '../../libs/mail/reply-stripping';
+import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { verifySignedMessageId } from '../../libs/mail/signed-message-id';
 import { extractReferencedIds, findSubjectTokens } from '../../libs/mail/thread-keys';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
 import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
-import { type InboundEmail, messageIdKey } from '../tickets/inbound-email';
+import { messageIdKey } from '../tickets/inbound-email';
 import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
-import { type CreatedTicket, TicketsService } from '../tickets/tickets.service';
-import type { IngestOutcome } from './ingested-message.entity';
-import { IngestedMessagesRepository, type NewIngestedMessage } from './ingested-messages.repository';
+import { TicketsService } from '../tickets/tickets.service';
+import { IngestedMessagesRepository, type KnownMessage } from './ingested-messages.repository';
+import { duplicateKey } from './ledger-keys';
 import { bounceNote, type Classification, classifyInbound } from './message-classifier';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
+import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncStateRepository } from './sync-state.repository';
+import {
+  type MailboxPosition,
+  type IngestContext,
+  type IngestResult,
+  type BatchResult,
+  type FolderRef,
+  type BatchItem,
+  type ParsedItem,
+  type PlannedMessage,
+  UNKNOWN_TICKET,
+  keysOf,
+  lookupKeys,
+  hasPrimary,
+  plan,
+  remember,
+  duplicateEffect,
+  countOutcomes,
+  lastUidOf,
+  newTicketsOf,
+  placeResults,
+  runEffects,
+  allThreadIdsOf,
+  threadIdsOf,
+  ledgerRow,
+  toInboundEmail,
+} from './ingest-batch-plan';
 
-/** Where a message came from, so the watermark can move in the same transaction. */
-export interface MailboxPosition {
-  folder: string;
-  uidValidity: string;
-  uid: number;
-}
-
-export interface IngestContext extends MailboxPosition {
-  organizationId: string;
-  runId: string | null;
-  supportAddress: string | null;
-  rawKey: string | null;
-}
-
-export type IngestResult = { outcome: IngestOutcome | 'duplicate'; ticketId: string | null; reason: string | null };
-
-export type BatchResult = IngestResult | { outcome: 'failed'; ticketId: null; reason: string; error: SyncError };
-
-export interface FolderRef {
-  organizationId: string;
-  folder: string;
-  uidValidity: string;
-}
-
-/** A fetched message: parsed, or with the error that kept it from being parsed. */
-export interface BatchItem {
-  context: IngestContext;
-  message: ParsedMessage | null;
-  raw: Buffer;
-  error: SyncError | null;
-}
-
-interface ParsedItem {
-  context: IngestContext;
-  message: ParsedMessage;
-  raw: Buffer;
-}
-
-/** A message of a batch with its position, ledger key and what it is. */
-interface PlannedMessage extends ParsedItem {
-  index: number;
-  key: string;
-  classification: Classification;
-}
-
-const DUPLICATE: IngestResult = { outcome: 'duplicate', ticketId: null, reason: 'already-ingested' };
-
-export function messageKeyOf(message: ParsedMessage): string {
-  return message.messageId ? `mid:${message.messageId.slice(0, 490)}` : `hash:${message.contentHash}`;
-}
+export type {
+  BatchItem,
+  BatchResult,
+  FolderRef,
+  IngestContext,
+  IngestResult,
+  MailboxPosition,
+} from './ingest-batch-plan';
 
 /**
  * Turns one parsed message into exactly one effect: a ticket, a comment, a delivery-failure note, or a
@@ -81,9 +65,12 @@ export class MessageIngestor {
     private readonly ingested: IngestedMessagesRepository,
     private readonly state: SyncStateRepository,
     private readonly failures: SyncFailuresRepository,
+    private readonly runs: SyncRunsRepository,
     private readonly transactions: TransactionRunner,
     @Inject(MESSAGE_ID_SECRET) private readonly messageIdSecret: string,
   ) {}
+
+  private readonly logger = new Logger(MessageIngestor.name);
 
   /**
    * Ingests a batch of consecutive messages in one transaction, then moves the watermark past it.
@@ -101,32 +88,32 @@ export class MessageIngestor {
     const { organizationId } = folder;
     const keys = keysOf(items);
     return this.transactions.run(async (manager) => {
-      const known = await this.ingested.findExistingKeys(organizationId, presentKeys(keys), manager);
+      const known = await this.ingested.findKnown(organizationId, lookupKeys(keys), manager);
       const threadIds = await this.tickets.knownMessageIds(organizationId, allThreadIdsOf(items), manager);
       const results: BatchResult[] = [];
       const batchIds = new Set<string>();
       const run: PlannedMessage[] = [];
       for (const [index, item] of items.entries()) {
-        const key = keys[index];
-        if (item.error || !item.message || !key) {
+        const itemKeys = keys[index];
+        if (item.error || !item.message || !itemKeys) {
           await this.writeRun(organizationId, run, results, known, manager);
           results[index] = await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager);
           continue;
         }
-        // The same message twice in a batch: whether the second is a duplicate depends on the first.
-        if (hasKey(run, key)) await this.writeRun(organizationId, run, results, known, manager);
-        if (known.has(key)) {
-          results[index] = DUPLICATE;
+        // The same Message-ID twice in a batch: what the second is depends on the first being written.
+        if (hasPrimary(run, itemKeys.primary)) await this.writeRun(organizationId, run, results, known, manager);
+        const planned = plan(index, item as ParsedItem, itemKeys, known);
+        if (planned.duplicateOf) {
+          run.push(planned);
           continue;
         }
-        const planned = { index, key, context: item.context, message: item.message, raw: item.raw };
-        const classification = this.classify(planned);
-        if (this.startsNothingKnown(planned, classification, threadIds, batchIds)) {
-          run.push({ ...planned, classification });
+        planned.classification = this.classify(planned);
+        if (this.startsNothingKnown(planned, planned.classification, threadIds, batchIds)) {
+          run.push(planned);
         } else {
           await this.writeRun(organizationId, run, results, known, manager);
-          results[index] = await this.ingestOne(planned, classification, manager);
-          if (results[index].outcome !== 'failed') known.add(key);
+          results[index] = await this.ingestOne(planned, manager);
+          remember(known, planned, results[index]);
         }
         const ownId = messageIdKey(item.message.messageId);
         if (ownId) batchIds.add(ownId);
@@ -138,8 +125,31 @@ export class MessageIngestor {
         { uidValidity: folder.uidValidity, lastUid: lastUidOf(items) },
         manager,
       );
+      await this.count(organizationId, items, results, manager);
       return results;
     });
+  }
+
+  /**
+   * Counts what the batch became, in its transaction: the run's counts and the all-time totals move with
+   * what commits, so `fetched = tickets + comments + ignored + failed` holds at every moment. A retried
+   * failure (no run) was counted as failed when it was fetched: it moves from there to its new outcome.
+   */
+  private async count(
+    organizationId: string,
+    items: BatchItem[],
+    results: BatchResult[],
+    manager: EntityManager,
+  ): Promise<void> {
+    const counts = countOutcomes(results);
+    const runId = items[0]?.context.runId ?? null;
+    if (runId) {
+      await this.runs.addCounts(organizationId, runId, counts, manager);
+    } else {
+      counts.fetched = 0;
+      counts.failed -= items.length;
+    }
+    await this.state.addTotals(organizationId, counts, manager);
   }
 
   /** Writes the run planned so far, puts each result at its message's place, and empties the run. */
@@ -147,7 +157,7 @@ export class MessageIngestor {
     organizationId: string,
     run: PlannedMessage[],
     results: BatchResult[],
-    known: Set<string>,
+    known: Map<string, KnownMessage>,
     manager: EntityManager,
   ): Promise<void> {
     if (run.length === 0) return;
@@ -207,30 +217,50 @@ export class MessageIngestor {
     } catch {
       // Which message is at fault (or raced with another run) is found by going one by one.
       const results: BatchResult[] = [];
-      for (const planned of run) results.push(await this.ingestOne(planned, planned.classification, manager));
+      for (const planned of run) results.push(await this.ingestOne(planned, manager));
       return results;
     }
   }
 
-  private async ingestOne(
-    planned: ParsedItem & { key: string },
-    classification: Classification,
-    manager: EntityManager,
-  ): Promise<BatchResult> {
-    const { context, message, raw } = planned;
+  private async ingestOne(planned: PlannedMessage, manager: EntityManager): Promise<BatchResult> {
+    const { context, message } = planned;
     try {
       // Tickets publishes its events through the runner's after-commit hooks: nothing is announced for
       // a message whose savepoint rolls back.
       return await this.transactions.join(manager, async (savepoint) => {
-        const effect = await this.apply(context, message, classification, savepoint);
+        const effect = planned.duplicateOf
+          ? duplicateEffect(planned.duplicateOf)
+          : await this.apply(context, message, planned.classification, savepoint, planned.messageIdTaken);
         await this.ingested.insert(context.organizationId, ledgerRow(planned, effect), savepoint);
         return effect;
       });
     } catch (error) {
-      // Another run committed the same message meanwhile: it is theirs.
-      if (isUniqueViolation(error) || error instanceof MessageAlreadyIngestedError) return DUPLICATE;
-      return this.fail({ context, message, raw, error: null }, classifySyncError(error), manager);
+      return this.recover(planned, error, manager);
     }
+  }
+
+  /**
+   * Another run committed the same message meanwhile (the ledger's unique key): a copy of theirs. A
+   * ticket already holds its Message-ID though the ledger did not know it: made without claiming it.
+   * Anything else goes to the failures list, an unexpected error loudly.
+   */
+  private async recover(planned: PlannedMessage, error: unknown, manager: EntityManager): Promise<BatchResult> {
+    const { context } = planned;
+    if (isUniqueViolation(error) && !planned.duplicateOf) {
+      const [theirs] = (await this.ingested.findKnown(context.organizationId, [planned.key], manager)).values();
+      return this.ingestOne({ ...planned, key: duplicateKey(), duplicateOf: theirs ?? UNKNOWN_TICKET }, manager);
+    }
+    if (error instanceof MessageAlreadyIngestedError && !planned.messageIdTaken) {
+      return this.ingestOne({ ...planned, messageIdTaken: true }, manager);
+    }
+    const failure = classifySyncError(error);
+    if (failure.errorClass === 'internal') {
+      this.logger.error(
+        { err: error, organizationId: context.organizationId, uid: context.uid, runId: context.runId },
+        'Unexpected error while ingesting a message; it is in the failures list',
+      );
+    }
+    return this.fail({ context, message: planned.message, raw: planned.raw, error: null }, failure, manager);
   }
 
   private async fail(item: BatchItem, error: SyncError, manager: EntityManager): Promise<BatchResult> {
@@ -257,6 +287,7 @@ export class MessageIngestor {
     message: ParsedMessage,
     classification: Classification,
     manager: EntityManager,
+    messageIdTaken: boolean,
   ): Promise<IngestResult> {
     const { organizationId } = context;
     if (classification.kind === 'ignore') {
@@ -272,7 +303,7 @@ export class MessageIngestor {
     }
     const sender = message.from;
     if (!sender) return { outcome: 'ignored', ticketId: null, reason: 'no-sender-address' };
-    const input = toInboundEmail(message, sender, context.supportAddress);
+    const input = { ...toInboundEmail(message, sender, context.supportAddress), messageIdTaken };
     const threadTicket =
       (await this.findThread(organizationId, extractReferencedIds(message), manager)) ??
       (await this.findByToken(organizationId, message, sender.address, manager));
@@ -305,134 +336,4 @@ export class MessageIngestor {
     }
     return null;
   }
-}
-
-/*
- * The helpers below run for every message of a sync. They are loops in module-level functions rather
- * than arrows made per call, whose optimized code V8 drops at each full GC, or loops inside the async
- * methods, which would get those compiled whole (docs/ARCHITECTURE.md, "Hot paths").
- */
-
-function keysOf(items: BatchItem[]): (string | null)[] {
-  const keys: (string | null)[] = [];
-  for (const item of items) keys.push(item.message ? messageKeyOf(item.message) : null);
-  return keys;
-}
-
-function presentKeys(keys: (string | null)[]): string[] {
-  const present: string[] = [];
-  for (const key of keys) if (key !== null) present.push(key);
-  return present;
-}
-
-function hasKey(run: PlannedMessage[], key: string): boolean {
-  for (const planned of run) if (planned.key === key) return true;
-  return false;
-}
-
-function lastUidOf(items: BatchItem[]): number {
-  let last = -Infinity;
-  for (const item of items) last = Math.max(last, item.context.uid);
-  return last;
-}
-
-/** The run's mail that starts tickets, as Tickets takes it, in the run's order. */
-function newTicketsOf(run: PlannedMessage[]): InboundEmail[] {
-  const emails: InboundEmail[] = [];
-  for (const { classification, context, message } of run) {
-    if (classification.kind === 'ticket-mail')
-      emails.push(toInboundEmail(message, message.from!, context.supportAddress));
-  }
-  return emails;
-}
-
-/** Puts each written message's result at its place in the batch; what did not fail is now known. */
-function placeResults(run: PlannedMessage[], written: BatchResult[], results: BatchResult[], known: Set<string>): void {
-  for (const [at, result] of written.entries()) {
-    results[run[at].index] = result;
-    if (result.outcome !== 'failed') known.add(run[at].key);
-  }
-}
-
-/**
- * What each message of a written run became, and its ledger row. A run holds ignored mail and
- * new-ticket mail only; the tickets come back in the run's order.
- */
-function runEffects(
-  run: PlannedMessage[],
-  created: CreatedTicket[],
-): { effects: IngestResult[]; rows: NewIngestedMessage[] } {
-  const effects: IngestResult[] = [];
-  const rows: NewIngestedMessage[] = [];
-  let next = 0;
-  for (const planned of run) {
-    const { classification } = planned;
-    const effect: IngestResult =
-      classification.kind === 'ignore'
-        ? { outcome: 'ignored', ticketId: null, reason: classification.reason }
-        : { outcome: 'ticket', ticketId: created[next++].ticketId, reason: null };
-    effects.push(effect);
-    rows.push(ledgerRow(planned, effect));
-  }
-  return { effects, rows };
-}
-
-/** Every Message-ID the batch's messages carry or reference. */
-function allThreadIdsOf(items: BatchItem[]): string[] {
-  const ids: string[] = [];
-  for (const item of items) if (item.message) ids.push(...threadIdsOf(item.message));
-  return ids;
-}
-
-/** The message's own Message-ID first, then the ones it references. */
-function threadIdsOf(message: ParsedMessage): string[] {
-  const ids: string[] = [];
-  const own = messageIdKey(message.messageId);
-  if (own) ids.push(own);
-  for (const referenced of extractReferencedIds(message)) {
-    const id = messageIdKey(referenced);
-    if (id !== null) ids.push(id);
-  }
-  return ids;
-}
-
-function ledgerRow(
-  { context, message, raw, key }: ParsedItem & { key: string },
-  effect: IngestResult,
-): NewIngestedMessage {
-  return {
-    messageKey: key,
-    folder: context.folder,
-    uidValidity: context.uidValidity,
-    uid: context.uid,
-    runId: context.runId,
-    outcome: effect.outcome as IngestOutcome,
-    reason: effect.reason,
-    ticketId: effect.ticketId,
-    fromAddress: message.from?.address.slice(0, 320) ?? null,
-    subject: message.subject.slice(0, 500),
-    rawKey: context.rawKey,
-    raw: context.rawKey ? null : raw,
-  };
-}
-
-/** The message as Tickets takes it: the visible reply, and the people on it other than us and the sender. */
-function toInboundEmail(message: ParsedMessage, sender: MailAddress, supportAddress: string | null): InboundEmail {
-  const fullText = message.text ?? '';
-  const stripped = message.text ? stripReply(message.text) : message.html ? stripHtmlReply(message.html) : null;
-  const others: MailAddress[] = [];
-  for (const person of [...message.to, ...message.cc]) {
-    if (person.address !== supportAddress && person.address !== sender.address) others.push(person);
-  }
-  return {
-    subject: message.subject,
-    from: sender,
-    cc: others,
-    messageId: message.messageId,
-    text: stripped?.visible || fullText,
-    html: message.html,
-    fullText,
-    attachments: message.attachments,
-    receivedAt: message.date,
-  };
 }

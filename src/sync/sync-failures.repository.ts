@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
-import { EntityManager, FindOptionsSelect, Repository } from 'typeorm';
+import { EntityManager, FindOptionsSelect, MoreThan, Repository } from 'typeorm';
 import { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
 import type { SyncErrorClass } from './sync-state.entity';
 
@@ -77,6 +77,16 @@ export class SyncFailuresRepository {
       select: LISTED,
       where: { organizationId, status },
       order: { createdAt: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /** A page of the failures a run recorded, by UID. */
+  listForRun(organizationId: string, runId: string, afterUid: number, limit: number): Promise<ListedSyncFailure[]> {
+    return this.failures.find({
+      select: LISTED,
+      where: { organizationId, runId, uid: MoreThan(afterUid) },
+      order: { uid: 'ASC' },
       take: limit,
     });
   }

@@ -179,7 +179,11 @@ export class SyncRunner implements BeforeApplicationShutdown {
       await this.drain(session, target, position.lastUid, live, syncState?.markSeen ?? false);
     } catch (caught) {
       error = classifySyncError(caught);
-      this.logger.warn(`Sync of organization ${organizationId} failed (${error.errorClass}): ${error.message}`);
+      if (error.errorClass === 'internal') {
+        this.logger.error({ err: caught, organizationId, runId: run.id }, 'Sync run failed on an unexpected error');
+      } else {
+        this.logger.warn(`Sync of organization ${organizationId} failed (${error.errorClass}): ${error.message}`);
+      }
     } finally {
       live.finishing = true;
       await session?.close().catch(() => undefined);
@@ -349,12 +353,13 @@ export class SyncRunner implements BeforeApplicationShutdown {
 
   private async commit(folder: FolderRef, batch: PreparedItem[], live: LiveRun): Promise<BatchResult[]> {
     await Promise.all(batch.map((item) => item.stored));
+    // The batch's transaction also adds its counts to the run and the totals; these are the live view.
     const results = await this.ingestor.ingestBatch(folder, batch);
     for (const result of results) {
       if (result.outcome === 'ticket') live.totals.tickets += 1;
       else if (result.outcome === 'comment') live.totals.comments += 1;
       else if (result.outcome === 'failed') live.totals.failed += 1;
-      else if (result.outcome !== 'duplicate') live.totals.ignored += 1;
+      else live.totals.ignored += 1;
     }
     return results;
   }
@@ -416,7 +421,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       size: ref.size,
       raw: headers.headers,
     });
-    live.totals.failed += 1;
+    // Counted once, as what it became (a ticket from its headers): the failures entry says why it is short.
     return [ref.uid];
   }
 
@@ -428,14 +433,13 @@ export class SyncRunner implements BeforeApplicationShutdown {
   ): Promise<RunSummary> {
     const finishedAt = new Date();
     const status: SyncRun['status'] = error ? 'failed' : live.stopRequested ? 'stopped' : 'succeeded';
+    // The counts are already in: each batch added its own as it committed.
     await this.runs.update(organizationId, runId, {
-      ...live.totals,
       status,
       finishedAt,
       errorClass: error?.errorClass ?? null,
       errorMessage: error?.message ?? null,
     });
-    await this.state.addTotals(organizationId, live.totals);
     const current = await this.state.find(organizationId);
     const failures = error ? (current?.consecutiveFailures ?? 0) + 1 : 0;
     await this.state.update(organizationId, {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { IngestedMessage } from './ingested-message.entity';
 import { SyncRun, SyncTrigger } from './sync-run.entity';
+import { counterIncrements, type RunTotals } from './sync-state.repository';
 
 @Injectable()
 export class SyncRunsRepository {
@@ -32,6 +33,17 @@ export class SyncRunsRepository {
     await this.runs.update({ organizationId, id }, patch);
   }
 
+  /** Adds a committed batch's counts to the run, in the batch's transaction. */
+  async addCounts(organizationId: string, id: string, counts: RunTotals, manager: EntityManager): Promise<void> {
+    await manager
+      .getRepository(SyncRun)
+      .createQueryBuilder()
+      .update()
+      .set(counterIncrements(counts, ''))
+      .where('organization_id = :organizationId AND id = :id', { organizationId, id })
+      .execute();
+  }
+
   find(organizationId: string, id: string): Promise<SyncRun | null> {
     return this.runs.findOneBy({ organizationId, id });
   }
@@ -47,6 +59,16 @@ export class SyncRunsRepository {
       { organizationId: In(organizationIds), status: 'running' },
       { status: 'interrupted', finishedAt: new Date() },
     );
+  }
+
+  /** A page of the messages a run took, by UID, without their bytes. */
+  listTaken(organizationId: string, runId: string, afterUid: number, limit: number): Promise<IngestedMessage[]> {
+    return this.ingested.find({
+      select: { uid: true, outcome: true, reason: true, ticketId: true, fromAddress: true, subject: true },
+      where: { organizationId, runId, uid: MoreThan(afterUid) },
+      order: { uid: 'ASC' },
+      take: limit,
+    });
   }
 
   /** What each of the given runs ignored, and why (the per-run "ignored" list). */

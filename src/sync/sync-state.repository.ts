@@ -39,18 +39,16 @@ export class SyncStateRepository {
     await this.states.update({ organizationId }, patch);
   }
 
-  /** Adds a finished run's counts to the all-time totals in one statement (safe across instances). */
-  async addTotals(organizationId: string, totals: RunTotals): Promise<void> {
-    await this.states
+  /**
+   * Adds counts to the all-time totals in one statement (safe across instances). Called in each batch's
+   * transaction, so the totals move with what commits, whatever happens to the run afterwards.
+   */
+  async addTotals(organizationId: string, totals: RunTotals, manager?: EntityManager): Promise<void> {
+    const states = manager ? manager.getRepository(SyncState) : this.states;
+    await states
       .createQueryBuilder()
       .update()
-      .set({
-        totalFetched: () => `total_fetched + ${Math.trunc(totals.fetched)}`,
-        totalTickets: () => `total_tickets + ${Math.trunc(totals.tickets)}`,
-        totalComments: () => `total_comments + ${Math.trunc(totals.comments)}`,
-        totalIgnored: () => `total_ignored + ${Math.trunc(totals.ignored)}`,
-        totalFailed: () => `total_failed + ${Math.trunc(totals.failed)}`,
-      })
+      .set(counterIncrements(totals, 'total_'))
       .where('organization_id = :organizationId', { organizationId })
       .execute();
   }
@@ -97,4 +95,18 @@ export class SyncStateRepository {
     );
     await target.query(sql, parameters);
   }
+}
+
+/**
+ * `column = column + n` for each count, as a query builder's `set` takes it (`prefix` names the columns:
+ * `total_fetched`, or `fetched` on a run). The counts are integers this process computed, never input.
+ */
+export function counterIncrements(totals: RunTotals, prefix: '' | 'total_'): Record<string, () => string> {
+  const increment = (column: string, by: number) => () => `${prefix}${column} + ${Math.trunc(by)}`;
+  const names = { fetched: 'Fetched', tickets: 'Tickets', comments: 'Comments', ignored: 'Ignored', failed: 'Failed' };
+  const set: Record<string, () => string> = {};
+  for (const [column, title] of Object.entries(names) as [keyof RunTotals, string][]) {
+    set[prefix ? `total${title}` : column] = increment(column, totals[column]);
+  }
+  return set;
 }

@@ -4,6 +4,8 @@ import type { SyncRunResponse } from './dto/sync-run.response';
 import { NotFoundError } from '../common/errors/domain-error';
 import type { SyncRun } from './sync-run.entity';
 import { SyncRunner } from './sync-runner.service';
+import { mergeRunPage, type RunMessage } from './run-messages';
+import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncStateRepository } from './sync-state.repository';
 
@@ -13,6 +15,7 @@ export class SyncViews {
   constructor(
     private readonly state: SyncStateRepository,
     private readonly runs: SyncRunsRepository,
+    private readonly failures: SyncFailuresRepository,
     private readonly runner: SyncRunner,
   ) {}
 
@@ -60,6 +63,21 @@ export class SyncViews {
     if (!run) throw new NotFoundError('Sync run');
     const [view] = await this.withIgnored(organizationId, [run]);
     return view;
+  }
+
+  /** Every message of the run, with what it became, a page at a time by UID. */
+  async runMessages(
+    organizationId: string,
+    runId: string,
+    afterUid: number,
+    limit: number,
+  ): Promise<{ items: RunMessage[]; nextAfter: number | null }> {
+    if (!(await this.runs.find(organizationId, runId))) throw new NotFoundError('Sync run');
+    const [taken, failed] = await Promise.all([
+      this.runs.listTaken(organizationId, runId, afterUid, limit),
+      this.failures.listForRun(organizationId, runId, afterUid, limit),
+    ]);
+    return mergeRunPage(taken, failed, limit);
   }
 
   /** One query for the ignored messages of all listed runs (no N+1). */

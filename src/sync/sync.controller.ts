@@ -17,7 +17,8 @@ import { ErrorResponse } from '../common/errors/error-response';
 import { SetIntervalDto } from './dto/set-interval.dto';
 import { StartSyncDto } from './dto/start-sync.dto';
 import { RetryFailureResponse, SyncFailureResponse } from './dto/sync-failure.response';
-import { SyncNowResponse, SyncRunResponse } from './dto/sync-run.response';
+import { RunMessagesPage, SyncNowResponse, SyncRunResponse } from './dto/sync-run.response';
+import { RunMessagesQuery } from './dto/run-messages.query';
 import { SyncStatusResponse } from './dto/sync-status.response';
 import type { SyncFailureStatus } from './sync-failure.entity';
 import { SyncControlService } from './sync-control.service';
@@ -101,6 +102,30 @@ export class SyncController {
   @ApiOkResponse({ type: [SyncRunResponse] })
   runs(@CurrentTenant() caller: TenantUser): Promise<SyncRunResponse[]> {
     return this.views.recentRuns(caller.organizationId, 50);
+  }
+
+  @Get('runs/:id')
+  @Auth('admin')
+  @ApiOperation({ summary: 'One run with its counts and error' })
+  @ApiOkResponse({ type: SyncRunResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  run(@CurrentTenant() caller: TenantUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<SyncRunResponse> {
+    return this.views.run(caller.organizationId, id);
+  }
+
+  @Get('runs/:id/messages')
+  @Auth('admin')
+  @ApiOperation({
+    summary: 'Every message the run fetched and what it became (ticket, comment, ignored and why, failed), by UID',
+  })
+  @ApiOkResponse({ type: RunMessagesPage })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  runMessages(
+    @CurrentTenant() caller: TenantUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: RunMessagesQuery,
+  ): Promise<RunMessagesPage> {
+    return this.views.runMessages(caller.organizationId, id, query.after ?? 0, query.limit ?? 100);
   }
 
   @Get('failures')

@@ -11,6 +11,11 @@ export interface InboundEmail {
   cc: { address: string; name: string }[];
   /** With or without angle brackets; null when the message has none. */
   messageId: string | null;
+  /**
+   * Another, different message already carries this Message-ID (a reused one): the ticket or comment is
+   * made all the same, without claiming the id for threading, which stays with the first message's ticket.
+   */
+  messageIdTaken?: boolean;
   /** The visible text: quoted history and signature stripped. */
   text: string | null;
   /** The HTML body as received; sanitized here before it is stored. */
@@ -69,6 +74,11 @@ export function messageIdKey(value: string | null | undefined): string | null {
   if (!value) return null;
   const key = normaliseMessageId(value) ?? value.replace(/[<>\s]/g, '');
   return key.length > 0 && key.length <= MESSAGE_ID_MAX ? storableText(key) : null;
+}
+
+/** The Message-ID this email claims for threading: none when another message already has it. */
+export function claimedMessageId(email: Pick<InboundEmail, 'messageId' | 'messageIdTaken'>): string | null {
+  return email.messageIdTaken ? null : messageIdKey(email.messageId);
 }
 
 export interface CommentContent {

@@ -9,6 +9,7 @@ import {
   contactOf,
   InboundEmail,
   MAX_PARTICIPANTS,
+  claimedMessageId,
   messageIdKey,
   storableText,
   ticketSubject,
@@ -159,7 +160,7 @@ export class TicketsService {
     const drafts: EmailTicketDraft[] = [];
     for (const email of emails) {
       const attachments = await this.writer.storeAttachments(email.attachments);
-      drafts.push({ email, messageId: messageIdKey(email.messageId), attachments, linkedTicketId: null });
+      drafts.push({ email, messageId: claimedMessageId(email), attachments, linkedTicketId: null });
     }
     return this.openTickets(transaction, organizationId, drafts);
   }
@@ -266,7 +267,7 @@ export class TicketsService {
     if (!contactOf(email.from).email.includes('@')) {
       throw new DomainError('validation', 'SENDER_REQUIRED', 'The message has no sender address');
     }
-    const messageId = messageIdKey(email.messageId);
+    const messageId = claimedMessageId(email);
     const attachments = await this.writer.storeAttachments(email.attachments);
     try {
       return await this.transactions.join(manager, (transaction) => work(transaction, messageId, attachments));
@@ -415,7 +416,7 @@ function assertTicketable(emails: InboundEmail[]): void {
   const seen = new Set<string>();
   for (const email of emails) {
     // An empty key (a Message-ID of control characters only) is no Message-ID, as everywhere else.
-    const messageId = messageIdKey(email.messageId);
+    const messageId = claimedMessageId(email);
     if (!messageId) continue;
     if (seen.has(messageId)) throw new MessageAlreadyIngestedError(messageId, null);
     seen.add(messageId);

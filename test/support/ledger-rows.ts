@@ -4,6 +4,7 @@ import type { NewIngestedMessage } from '../../src/sync/ingested-messages.reposi
 export function ignoredLedgerRow(messageKey: string, values: Partial<NewIngestedMessage> = {}): NewIngestedMessage {
   return {
     messageKey,
+    contentHash: null,
     folder: 'INBOX',
     uidValidity: '1',
     uid: 1,

@@ -34,3 +34,26 @@ export class SyncNowResponse {
 
   @ApiProperty({ type: SyncRunResponse, nullable: true }) run!: SyncRunResponse | null;
 }
+
+export class RunMessageInfo {
+  @ApiProperty({ example: 1042 }) uid!: number;
+  @ApiProperty({ enum: ['ticket', 'comment', 'ignored', 'bounce-noted', 'failed'] }) outcome!: string;
+  @ApiProperty({
+    nullable: true,
+    example: 'duplicate',
+    description: 'Why it was ignored (e.g. `duplicate`, `auto-reply:auto-submitted`) or failed (`class: message`)',
+  })
+  reason!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'The ticket it became, joined or duplicates' })
+  ticketId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'Its entry in GET /sync/failures' })
+  failureId!: string | null;
+  @ApiProperty({ nullable: true }) from!: string | null;
+  @ApiProperty({ nullable: true }) subject!: string | null;
+}
+
+export class RunMessagesPage {
+  @ApiProperty({ type: [RunMessageInfo] }) items!: RunMessageInfo[];
+  @ApiProperty({ nullable: true, description: 'Pass as `after` for the next page; null after the last' })
+  nextAfter!: number | null;
+}
