@@ -6,6 +6,7 @@ import { computeContentHash } from './content-hash';
 import { buildHeaderRecord, decodeEncodedWords } from './header-values';
 import { htmlToPlainText } from './html';
 import { normaliseMessageId, parseMessageIdList } from './message-id';
+import { firstString, partContentId, partContentType, partFilename } from './part-fields';
 import { isUuencoded, uudecode } from './uudecode';
 import type { MailAddress, MailAttachment, ParsedMessage } from './parsed-message';
 
@@ -118,11 +119,13 @@ async function toAttachments(
   const shownInHtml = referencedContentIds(html);
   const attachments: MailAttachment[] = [];
   for (const part of mail.attachments) {
-    const contentType = part.contentType.toLowerCase();
-    const contentId = normaliseContentId(part);
+    const contentType = partContentType(part);
+    const contentId = partContentId(part);
     const storedAs = stored.get(part) ?? null;
     const content =
-      !storedAs && isUuencoded(part.headers.get('content-transfer-encoding')) ? uudecode(part.content) : part.content;
+      !storedAs && isUuencoded(firstString(part.headers.get('content-transfer-encoding')))
+        ? uudecode(part.content)
+        : part.content;
     attachments.push({
       filename: await attachmentFilename(part, contentType, contentId, raw, hints, generated),
       contentType,
@@ -137,11 +140,6 @@ async function toAttachments(
   return attachments;
 }
 
-function normaliseContentId(part: Attachment): string | null {
-  const id = (part.cid ?? part.contentId ?? '').replace(/^<|>$/g, '').trim();
-  return id.length > 0 ? id : null;
-}
-
 async function attachmentFilename(
   part: Attachment,
   contentType: string,
@@ -150,7 +148,7 @@ async function attachmentFilename(
   hints: string[],
   generated: GeneratedFilenames,
 ): Promise<string> {
-  const given = sanitizeFilename(repairRawParameter(part.filename ?? '', raw, hints));
+  const given = sanitizeFilename(repairRawParameter(partFilename(part), raw, hints));
   if (given) {
     return given;
   }
@@ -165,8 +163,8 @@ async function attachmentFilename(
 
 /** A short Content-Description ("Delivery report", "Undelivered Message") names a part well. */
 async function describedAs(part: Attachment): Promise<string | undefined> {
-  const description = part.headers.get('content-description');
-  if (typeof description !== 'string') {
+  const description = firstString(part.headers.get('content-description'));
+  if (description === undefined) {
     return undefined;
   }
   const name = (await decodeEncodedWords(description)).trim();
@@ -179,7 +177,7 @@ function senderOf(mail: ParsedMail): MailAddress | null {
 }
 
 function bodyText(mail: ParsedMail, html: string | null): string | null {
-  const text = mail.text ?? null;
+  const text = typeof mail.text === 'string' ? mail.text : null;
   if (text !== null && text.trim().length > 0) {
     return text;
   }
@@ -234,7 +232,7 @@ export async function toParsedMessage(
     messageId: normaliseMessageId(headers['message-id']?.[0]),
     inReplyTo: parseMessageIdList(headers['in-reply-to']?.join(' ')),
     references: parseMessageIdList(headers['references']?.join(' ')),
-    subject: (mail.subject ?? '').replace(/[\r\n]+/g, '').replace(/\t/g, ' '),
+    subject: (typeof mail.subject === 'string' ? mail.subject : '').replace(/[\r\n]+/g, '').replace(/\t/g, ' '),
     from: senderOf(mail),
     replyTo: toAddresses(mail.replyTo),
     to: toAddresses(mail.to),

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { simpleParser } from 'mailparser';
+import { parseLargeMessage } from './parse-large-message';
+import { parseMessage } from './parse-message';
+import type { ParsedMessage } from './parsed-message';
+
+/**
+ * Malformed MIME headers in the shapes that broke the parse path: mailparser reports a part with an
+ * empty or parameter-only Content-Type with `contentType: false`, and repeated headers as the first
+ * value or an array. Each must be read best-effort, the way mailparser alone reads it.
+ */
+const crlf = (text: string): Buffer => Buffer.from(text.replace(/\r?\n/g, '\r\n'));
+
+/** A two-part message whose second part has the given header lines and the body "ABC" in base64. */
+function withPartHeaders(headers: string): Buffer {
+  return crlf(
+    'From: Ann <ann@example.com>\nSubject: Broken part\nMIME-Version: 1.0\n' +
+      'Content-Type: multipart/mixed; boundary="b"\n\n' +
+      '--b\nContent-Type: text/plain\n\nhello\n' +
+      `--b\n${headers}\nContent-Transfer-Encoding: base64\n\nQUJD\n--b--\n`,
+  );
+}
+
+async function sink(content: Readable): Promise<{ key: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of content) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { key: hash.digest('hex'), size };
+}
+
+/** Both parse paths: the in-memory one and the streaming one for large messages. */
+const PATHS: [string, (raw: Buffer) => Promise<ParsedMessage>][] = [
+  ['parseMessage', parseMessage],
+  ['parseLargeMessage', (raw) => parseLargeMessage(Readable.from([raw]), 'raw-key', sink)],
+];
+
+describe.each(PATHS)('%s on malformed Content-Type headers', (_name, parse) => {
+  it('reads a part with an empty Content-Type as an opaque attachment', async () => {
+    const raw = withPartHeaders('Content-Type:\nContent-Disposition: attachment');
+    expect((await simpleParser(raw)).attachments[0].contentType).toBe(false);
+    const message = await parse(raw);
+    expect(message.subject).toBe('Broken part');
+    expect(message.text?.trim()).toBe('hello');
+    expect(message.attachments).toEqual([
+      expect.objectContaining({ contentType: 'application/octet-stream', filename: 'attachment-1.bin', size: 3 }),
+    ]);
+  });
+
+  it('keeps the file name of a Content-Type that has only parameters', async () => {
+    const message = await parse(withPartHeaders('Content-Type: ;name="report.pdf"'));
+    expect(message.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['report.pdf', 'application/octet-stream'],
+    ]);
+  });
+
+  it('reads a part whose Content-Type is whitespace only', async () => {
+    const message = await parse(withPartHeaders('Content-Type:   \t'));
+    expect(message.attachments.map((a) => a.contentType)).toEqual(['application/octet-stream']);
+  });
+
+  it('takes the first of repeated Content-Type, Content-Disposition, Content-ID and Content-Description headers', async () => {
+    const message = await parse(
+      withPartHeaders(
+        'Content-Type: image/png\nContent-Type: text/html; name=b.html\n' +
+          'Content-Disposition: attachment\nContent-Disposition: inline; filename=c.png\n' +
+          'Content-ID: <first@example.com>\nContent-ID: <second@example.com>\n' +
+          'Content-Description: first\nContent-Description: second',
+      ),
+    );
+    expect(message.attachments).toEqual([
+      expect.objectContaining({ contentType: 'image/png', contentId: 'first@example.com', filename: 'first.png' }),
+    ]);
+  });
+
+  it('reads a top-level Content-Type that is empty or repeated as mailparser does', async () => {
+    const empty = await parse(crlf('From: a@example.com\nSubject: s\nContent-Type:\n\nplain body'));
+    expect(empty.text?.trim()).toBe('plain body');
+    const repeated = await parse(
+      crlf('From: a@example.com\nSubject: s\nContent-Type: text/plain\nContent-Type: text/html\n\n<b>x</b>'),
+    );
+    expect(repeated.text?.trim()).toBe('<b>x</b>');
+    expect(repeated.attachments).toEqual([]);
+  });
+
+  it('takes the first of repeated From, Subject and Message-ID headers and keeps all values in `headers`', async () => {
+    const message = await parse(
+      crlf(
+        'From: a@example.com\nFrom: b@example.com\nSubject: one\nSubject: two\n' +
+          'Message-ID: <m1@example.com>\nMessage-ID: <m2@example.com>\n\nx',
+      ),
+    );
+    expect(message.from?.address).toBe('a@example.com');
+    expect(message.subject).toBe('one');
+    expect(message.messageId).toBe('m1@example.com');
+    expect(message.headers['subject']).toEqual(['one', 'two']);
+  });
+
+  it('reads a message with empty From, Subject and Content-Transfer-Encoding headers', async () => {
+    const message = await parse(crlf('From:\nSender:\nSubject:\nContent-Transfer-Encoding:\n\nbody'));
+    expect(message.from).toBeNull();
+    expect(message.subject).toBe('');
+    expect(message.text?.trim()).toBe('body');
+  });
+});
+
+describe.each(PATHS)('%s on input without headers', (_name, parse) => {
+  it('reads an empty message, and a line without a colon, as no header at all', async () => {
+    for (const raw of [Buffer.alloc(0), crlf('no colon here\n\nbody')]) {
+      const message = await parse(raw);
+      expect(message.headers).toEqual({});
+      expect(message.from).toBeNull();
+      expect(message.attachments).toEqual([]);
+    }
+  });
+});
