@@ -99,6 +99,14 @@ describe.each(PATHS)('%s on malformed Content-Type headers', (_name, parse) => {
     expect(message.headers['subject']).toEqual(['one', 'two']);
   });
 
+  it('reads a Message-ID cut short at a truncation, or bracketed on one side only, without brackets', async () => {
+    const cut = await parse(crlf('From: a@example.com\nMessage-ID: <20080907124012.EF283A071@wsmtpr24.e'));
+    expect(cut.messageId).toBe('20080907124012.EF283A071@wsmtpr24.e');
+    const oneSided = await parse(crlf('From: a@example.com\nMessage-ID: xxxx@xxxx.com>\nIn-Reply-To: <p@x\n\nbody'));
+    expect(oneSided.messageId).toBe('xxxx@xxxx.com');
+    expect(oneSided.inReplyTo).toEqual(['p@x']);
+  });
+
   it('reads a message with empty From, Subject and Content-Transfer-Encoding headers', async () => {
     const message = await parse(crlf('From:\nSender:\nSubject:\nContent-Transfer-Encoding:\n\nbody'));
     expect(message.from).toBeNull();

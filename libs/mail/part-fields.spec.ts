@@ -13,6 +13,20 @@ describe('part fields read from what mailparser reports', () => {
     expect(partContentType({ contentType: { value: 'text/html', params: {} } })).toBe('application/octet-stream');
   });
 
+  it('reads a damaged media type as none', () => {
+    for (const damaged of [
+      'multip art/related',
+      't ext/plain',
+      'text/plain\u00ff charset=x',
+      '=3 text/plain',
+      'text',
+    ]) {
+      expect(partContentType({ contentType: damaged })).toBe('application/octet-stream');
+    }
+    expect(partContentType({ contentType: 'application/vnd.ms-excel' })).toBe('application/vnd.ms-excel');
+    expect(partContentType({ contentType: 'image/svg+xml' })).toBe('image/svg+xml');
+  });
+
   it('reads file names and Content-IDs of any shape', () => {
     expect(partFilename({ filename: 'a.pdf' })).toBe('a.pdf');
     expect(partFilename({ filename: ['b.pdf', 'c.pdf'] })).toBe('b.pdf');

@@ -26,10 +26,16 @@ export function firstString(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Lower-case `type/subtype` without parameters; `application/octet-stream` when there is none. */
+/** `type/subtype` in the characters RFC 6838 allows in names; anything else names no media type. */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
+
+/**
+ * Lower-case `type/subtype` without parameters; `application/octet-stream` when there is none or
+ * it is no media type at all ("multip art/related", "text/plain\u00ff charset=x" of a damaged header).
+ */
 export function partContentType(part: RawPartFields): string {
   const value = firstString(part.contentType)?.split(';')[0].trim().toLowerCase() ?? '';
-  return value.length > 0 ? value : UNKNOWN_CONTENT_TYPE;
+  return MEDIA_TYPE.test(value) ? value : UNKNOWN_CONTENT_TYPE;
 }
 
 /** The file name the sender gave, as mailparser decoded it; '' when there is none. */
