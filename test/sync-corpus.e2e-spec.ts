@@ -47,8 +47,7 @@ const ZAMMAD_DIFFERENCES: Record<string, { from?: string; attachments?: string[]
   // Unparseable `From: Test test@example.com`: Zammad keeps the text verbatim; mailparser reads the
   // address. Zammad makes an attachment "file" of the trailing untyped text part; it is our body.
   'zammad/mail087.box': { from: 'test@example.com', attachments: ['fax_1234.pdf'] },
-  // Unnamed parts: Zammad "image.gif" / "file", we number or name them from Content-Description.
-  'zammad/mail008.box': { attachments: ['image-1.gif'] },
+  // An unnamed part Zammad calls "file": we name it from its Content-Description.
   'zammad/mail042.box': { attachments: ['PGP-MIME Versions Identification.pgp', 'encrypted.asc'] },
   // Extra text/html parts of multipart/mixed are merged into the HTML body (content kept).
   'zammad/mail085.box': { attachments: [] },
