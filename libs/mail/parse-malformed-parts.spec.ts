@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { simpleParser } from 'mailparser';
 import { parseLargeMessage } from './parse-large-message';
-import { parseMessage } from './parse-message';
+import { parseMessage, toParsedMessage } from './parse-message';
 import type { ParsedMessage } from './parsed-message';
 
 /**
@@ -46,7 +46,7 @@ describe.each(PATHS)('%s on malformed Content-Type headers', (_name, parse) => {
     expect(message.subject).toBe('Broken part');
     expect(message.text?.trim()).toBe('hello');
     expect(message.attachments).toEqual([
-      expect.objectContaining({ contentType: 'application/octet-stream', filename: 'attachment-1.bin', size: 3 }),
+      expect.objectContaining({ contentType: 'application/octet-stream', filename: 'attachment.bin', size: 3 }),
     ]);
   });
 
@@ -123,5 +123,49 @@ describe.each(PATHS)('%s on input without headers', (_name, parse) => {
       expect(message.from).toBeNull();
       expect(message.attachments).toEqual([]);
     }
+  });
+});
+
+describe('toParsedMessage on parser output of unexpected shapes', () => {
+  /** What mailparser gives for a message, with the given fields replaced. */
+  async function readWith(fields: Record<string, unknown>): Promise<ParsedMessage> {
+    const raw = crlf('From: a@example.com\nSubject: s\n\nbody');
+    const mail = Object.assign(await simpleParser(raw), fields);
+    return toParsedMessage(mail, { raw, hints: [], contentHash: () => 'hash', stored: new Map() });
+  }
+
+  it('reads repeated address headers (arrays of address objects) and skips what is not an address', async () => {
+    const message = await readWith({
+      from: [{ value: 'not a list' }, { value: [null, 7, { address: ['B@Example.com'], name: 5 }] }],
+      to: [
+        { value: [{ group: [{ address: 'g@example.com', name: 'G' }] }] },
+        { value: [{ address: 'c@example.com' }] },
+      ],
+      cc: 'not an object',
+      replyTo: null,
+    });
+    expect(message.from).toEqual({ address: 'b@example.com', name: '' });
+    expect(message.to.map((a) => a.address)).toEqual(['g@example.com', 'c@example.com']);
+    expect(message.cc).toEqual([]);
+    expect(message.replyTo).toEqual([]);
+  });
+
+  it('falls back to a Sender header of any shape', async () => {
+    const mail = await simpleParser(crlf('From: nobody\nSender: s@example.com\n\nbody'));
+    mail.headers.set('sender', [mail.headers.get('sender'), 'junk'] as never);
+    const message = await toParsedMessage(mail, {
+      raw: Buffer.alloc(0),
+      hints: [],
+      contentHash: () => 'hash',
+      stored: new Map(),
+    });
+    expect(message.from?.address).toBe('s@example.com');
+  });
+
+  it('reads a subject, text or HTML that is not a string as absent', async () => {
+    const message = await readWith({ subject: ['a', 'b'], text: { value: 'x' }, html: 42 });
+    expect(message.subject).toBe('');
+    expect(message.text).toBeNull();
+    expect(message.html).toBeNull();
   });
 });

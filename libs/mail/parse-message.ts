@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type ParsedMail } from 'mailparser';
+import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 import { GeneratedFilenames, filenameFromContentId, sanitizeFilename } from './attachment-filename';
 import { collectCharsetHints, headerBlockEnd, repairHeaderBytes, repairRawParameter } from './charset-repair';
 import { computeContentHash } from './content-hash';
@@ -37,37 +37,48 @@ export const PARSER_OPTIONS = {
  * V8 drops the optimized code of such per-call closures at each full garbage collection (about once a
  * second in a sync) and compiles it again; at 10,000 messages, each callback was compiled about eight
  * more times in the second half of the run. Functions made once keep their optimized code.
+ *
+ * They take `unknown`: an address header is an object, or an array of them when repeated, and
+ * nothing in a broken message guarantees either; what is not an address is skipped.
  */
-function flattenGroups(entries: EmailAddress[]): EmailAddress[] {
-  return entries.flatMap(flattenEntry);
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
-function flattenEntry(entry: EmailAddress): EmailAddress[] {
+/** An address entry as mailparser gives it (its `EmailAddress`), with nothing taken on trust. */
+type RawAddress = { address?: unknown; name?: unknown };
+
+function flattenGroups(entries: unknown): RawAddress[] {
+  return Array.isArray(entries) ? entries.flatMap(flattenEntry) : [];
+}
+
+function flattenEntry(entry: unknown): RawAddress[] {
+  if (!isObject(entry)) return [];
   return entry.group ? flattenGroups(entry.group) : [entry];
 }
 
-function addressesOf(object: AddressObject): EmailAddress[] {
-  return flattenGroups(object.value);
+function addressesOf(object: unknown): RawAddress[] {
+  return isObject(object) ? flattenGroups(object.value) : [];
 }
 
-function toMailAddress(entry: EmailAddress): MailAddress {
-  return { address: (entry.address ?? '').trim().toLowerCase(), name: (entry.name ?? '').trim() };
+function toMailAddress(entry: RawAddress): MailAddress {
+  return {
+    address: (firstString(entry.address) ?? '').trim().toLowerCase(),
+    name: (firstString(entry.name) ?? '').trim(),
+  };
 }
 
 function hasAddress(entry: MailAddress): boolean {
   return entry.address.length > 0;
 }
 
-function toAddresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
-  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+function toAddresses(value: unknown): MailAddress[] {
+  const objects: unknown[] = Array.isArray(value) ? value : [value];
   return objects.flatMap(addressesOf).map(toMailAddress).filter(hasAddress);
 }
 
 function headerAddresses(mail: ParsedMail, name: string): MailAddress[] {
-  const value = mail.headers.get(name);
-  const isAddressObject = (item: unknown): item is AddressObject =>
-    typeof item === 'object' && item !== null && Array.isArray((item as AddressObject).value);
-  return isAddressObject(value) ? toAddresses(value) : [];
+  return toAddresses(mail.headers.get(name));
 }
 
 function parseDateHeader(value: string | undefined): Date | null {
