@@ -107,6 +107,11 @@ describe.each(PATHS)('%s on malformed Content-Type headers', (_name, parse) => {
     expect(oneSided.inReplyTo).toEqual(['p@x']);
   });
 
+  it('reads a line break encoded in the subject as a space between words', async () => {
+    const message = await parse(crlf('From: a@example.com\nSubject: =?utf-8?Q?Hello=0D=0AWorld=0A?=\n\nbody'));
+    expect(message.subject).toBe('Hello World');
+  });
+
   it('reads a message with empty From, Subject and Content-Transfer-Encoding headers', async () => {
     const message = await parse(crlf('From:\nSender:\nSubject:\nContent-Transfer-Encoding:\n\nbody'));
     expect(message.from).toBeNull();

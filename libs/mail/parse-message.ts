@@ -187,6 +187,17 @@ function senderOf(mail: ParsedMail): MailAddress | null {
   return toAddresses(mail.from)[0] ?? headerAddresses(mail, 'sender')[0] ?? toAddresses(mail.replyTo)[0] ?? null;
 }
 
+/**
+ * The subject on one line. The parser has unfolded the header already, so a line break here was
+ * encoded (`=?utf-8?Q?Hello=0D=0AWorld?=`): between words it becomes a space, at either end it goes.
+ * Other whitespace is kept as sent (tabs become spaces).
+ */
+function oneLineSubject(subject: unknown): string {
+  if (typeof subject !== 'string') return '';
+  const lines = subject.replace(/\t/g, ' ').split(/[\r\n]+/);
+  return lines.filter((line, index) => line.length > 0 || (index > 0 && index < lines.length - 1)).join(' ');
+}
+
 function bodyText(mail: ParsedMail, html: string | null): string | null {
   const text = typeof mail.text === 'string' ? mail.text : null;
   if (text !== null && text.trim().length > 0) {
@@ -243,7 +254,7 @@ export async function toParsedMessage(
     messageId: normaliseMessageId(headers['message-id']?.[0]),
     inReplyTo: parseMessageIdList(headers['in-reply-to']?.join(' ')),
     references: parseMessageIdList(headers['references']?.join(' ')),
-    subject: (typeof mail.subject === 'string' ? mail.subject : '').replace(/[\r\n]+/g, '').replace(/\t/g, ' '),
+    subject: oneLineSubject(mail.subject),
     from: senderOf(mail),
     replyTo: toAddresses(mail.replyTo),
     to: toAddresses(mail.to),
