@@ -48,21 +48,12 @@ const ZAMMAD_DIFFERENCES: Record<string, { from?: string; attachments?: string[]
   // Unparseable `From: Test test@example.com`: Zammad keeps the text verbatim; mailparser reads the
   // address. Zammad makes an attachment "file" of the trailing untyped text part; it is our body.
   'zammad/mail087.box': { from: 'test@example.com', attachments: ['fax_1234.pdf'] },
-  // Unnamed parts: Zammad "image.gif" / "file", we number or name them from Content-Description.
-  'zammad/mail008.box': { attachments: ['image-1.gif'] },
-  // mail010's Message-ID on other content: extra text/html parts merged into the HTML body, unnamed
-  // video parts numbered.
+  // mail010's Message-ID on other content: extra text/html parts merged into the HTML body (Zammad
+  // names them document.html, document1.html).
   'zammad/mail062.box': {
-    attachments: [
-      'Video1.MOV',
-      'Video2.MOV',
-      'Video3.MOV',
-      'image000.jpg',
-      'image001.jpg',
-      'video-1.mov',
-      'video-2.mov',
-    ],
+    attachments: ['Video1.MOV', 'Video2.MOV', 'Video3.MOV', 'image000.jpg', 'image001.jpg', 'video.mov', 'video1.mov'],
   },
+  // An unnamed part Zammad calls "file": we name it from its Content-Description.
   'zammad/mail042.box': { attachments: ['PGP-MIME Versions Identification.pgp', 'encrypted.asc'] },
   // Extra text/html parts of multipart/mixed are merged into the HTML body (content kept).
   'zammad/mail085.box': { attachments: [] },

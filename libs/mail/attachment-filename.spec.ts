@@ -28,14 +28,15 @@ describe('generated names', () => {
     expect(filenameFromContentId(null)).toBeNull();
   });
 
-  it('numbers names per kind with an extension from the content type', () => {
+  it('names the first part of a kind plainly, numbers the next ones, with an extension from the content type', () => {
     const names = new GeneratedFilenames();
-    expect(names.next('image/png')).toBe('image-1.png');
-    expect(names.next('image/jpeg')).toBe('image-2.jpg');
-    expect(names.next('application/octet-stream')).toBe('attachment-1.bin');
-    expect(names.next('message/delivery-status')).toBe('delivery-status-1.txt');
-    expect(names.next('text/html')).toBe('document-1.html');
-    expect(names.next('video/x-msvideo')).toBe('video-1.bin');
+    expect(names.next('image/png')).toBe('image.png');
+    expect(names.next('image/jpeg')).toBe('image1.jpg');
+    expect(names.next('image/gif')).toBe('image2.gif');
+    expect(names.next('application/octet-stream')).toBe('attachment.bin');
+    expect(names.next('message/delivery-status')).toBe('delivery-status.txt');
+    expect(names.next('text/html')).toBe('document.html');
+    expect(names.next('video/x-msvideo')).toBe('video.bin');
   });
 
   it('prefers a given stem, such as the subject of an attached message', () => {

@@ -96,7 +96,11 @@ export function filenameFromContentId(contentId: string | null): string | null {
   return match ? match[1] : null;
 }
 
-/** Numbers generated names per kind: image-1.png, image-2.jpg, attachment-1.bin … */
+/**
+ * Names unnamed parts per kind: the first plainly (image.png, delivery-status.txt), the next ones
+ * numbered from 1 (image1.jpg, image2.gif), as Zammad names them, so a message with one unnamed
+ * image or one delivery report gets the name a helpdesk user already knows.
+ */
 export class GeneratedFilenames {
   private readonly counters = new Map<string, number>();
 
@@ -108,8 +112,8 @@ export class GeneratedFilenames {
       return `${stem}.${extension}`;
     }
     const kind = stemFor(contentType);
-    const count = (this.counters.get(kind) ?? 0) + 1;
-    this.counters.set(kind, count);
-    return `${kind}-${count}.${extension}`;
+    const count = this.counters.get(kind) ?? 0;
+    this.counters.set(kind, count + 1);
+    return `${kind}${count === 0 ? '' : count}.${extension}`;
   }
 }

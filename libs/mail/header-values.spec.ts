@@ -17,3 +17,15 @@ describe('buildHeaderRecord', () => {
     expect(await decodeEncodedWords('price =? unknown')).toBe('price =? unknown');
   });
 });
+
+describe('buildHeaderRecord on lines that are not strings', () => {
+  it('skips them, and lines without a name, instead of throwing', async () => {
+    const lines = [
+      { key: 'subject', line: 'Subject: kept' },
+      { key: 'x-odd', line: ['X-Odd: a'] },
+      { key: undefined, line: 'X-No-Key: b' },
+      { key: '', line: 'no colon here' },
+    ] as unknown as { key: string; line: string }[];
+    expect(await buildHeaderRecord(lines)).toEqual({ subject: ['kept'] });
+  });
+});

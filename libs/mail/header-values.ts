@@ -33,7 +33,10 @@ export async function decodeEncodedWords(value: string): Promise<string> {
  * unfolded, with encoded words decoded. Structure (addresses, dates, parameters) is not
  * interpreted here; callers read the fields of `ParsedMessage` for that.
  */
-export async function buildHeaderRecord(lines: readonly RawHeaderLine[]): Promise<Record<string, string[]>> {
+export async function buildHeaderRecord(given: readonly RawHeaderLine[]): Promise<Record<string, string[]>> {
+  // The parser's types promise strings; a line that is not one has nothing we could read. A line
+  // without a name (no colon, or an empty message) is reported with key '' and is no header.
+  const lines = given.filter(({ key, line }) => typeof key === 'string' && key.length > 0 && typeof line === 'string');
   const decoded = await Promise.all(
     lines.map(({ line }) => {
       const value = unfoldedValue(line);

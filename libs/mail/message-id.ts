@@ -9,9 +9,11 @@
 const BRACKETED_ID = /<([^<>]*)>/g;
 const COMMENT = /\([^()]*\)/g;
 const WHITESPACE = /\s+/g;
+/** A bracket left over from a cut or half-bracketed id ("<abc@example" at a truncation). */
+const STRAY_BRACKET = /[<>]/g;
 
 function cleanIdText(text: string): string | null {
-  const cleaned = text.replace(COMMENT, '').replace(WHITESPACE, '');
+  const cleaned = text.replace(COMMENT, '').replace(WHITESPACE, '').replace(STRAY_BRACKET, '');
   // An id without "@" is not a Message-ID (e.g. "<>" or a stray word in a broken header).
   return cleaned.length > 0 && cleaned.includes('@') ? cleaned : null;
 }

@@ -4,6 +4,7 @@ import { MailParser, type AttachmentStream, type HeaderLines, type ParsedMail } 
 import { collectCharsetHints, headerBlockEnd, repairHeaderBytes } from './charset-repair';
 import { computeContentHash } from './content-hash';
 import { MessageParseError, PARSER_OPTIONS, toParsedMessage, type StoredParts } from './parse-message';
+import { partContentType } from './part-fields';
 import type { ParsedMessage } from './parsed-message';
 
 /** Stores a part's bytes as they stream by; resolves with their address (SHA-256) and size. */
@@ -128,7 +129,7 @@ function readStreaming(input: Readable, store: ContentSink, stored: StoredParts)
         part.release?.();
         read();
       };
-      if (IN_MEMORY_TYPES.has(part.contentType.toLowerCase())) {
+      if (IN_MEMORY_TYPES.has(partContentType(part))) {
         collect(part.content as Readable).then(done, fail);
       } else {
         store(part.content as Readable).then((where) => {

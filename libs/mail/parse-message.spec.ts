@@ -82,10 +82,7 @@ const ZAMMAD_DIFFERENCES: Record<
   // mailparser turns the tab of a folded Subject into a space; Zammad keeps the raw tab.
   'zammad/mail018.box': {
     subject: 'Benachrichtung   zum   +ANw-bermittlungsstatus   (Fehlgeschlagen)',
-    // Zammad names an unnamed delivery report "delivery-status.txt"; we number generated names.
-    attachments: ['Angebot für OTRS-Anpassung [Ticket#113588].eml', 'delivery-status-1.txt'],
   },
-  'zammad/mail078.box': { attachments: ['Ihre Anfrage () [Ticket#638810].eml', 'delivery-status-1.txt'] },
   // The encoded subject starts with CRLF; we drop line breaks from subjects.
   'zammad/mail027.box': { subject: '蠭龕中層管理者如何避免角色行为誤区' },
   // Zammad keeps the quotes of `"local"@domain`; the address is the same mailbox.
@@ -106,22 +103,12 @@ const ZAMMAD_DIFFERENCES: Record<
   'zammad/mail046.box': { name: '武兰成' },
   // `"Millions Lottery Spain transfer"@example.com>`: Zammad puts the broken address into the name.
   'zammad/mail076.box': { name: '' },
-  // Unnamed inline GIF: Zammad "image.gif", we "image-1.gif".
-  'zammad/mail008.box': { attachments: ['image-1.gif'] },
   // Unnamed application/pgp-encrypted part: named from its Content-Description instead of "file".
   'zammad/mail042.box': { attachments: ['PGP-MIME Versions Identification.pgp', 'encrypted.asc'] },
   // Extra text/html parts of multipart/mixed are merged into `html` by mailparser (content is
-  // kept); Zammad lists them as document.html attachments. Unnamed videos are numbered.
+  // kept); Zammad lists them as document.html attachments.
   'zammad/mail062.box': {
-    attachments: [
-      'Video1.MOV',
-      'Video2.MOV',
-      'Video3.MOV',
-      'image000.jpg',
-      'image001.jpg',
-      'video-1.mov',
-      'video-2.mov',
-    ],
+    attachments: ['Video1.MOV', 'Video2.MOV', 'Video3.MOV', 'image000.jpg', 'image001.jpg', 'video.mov', 'video1.mov'],
   },
   'zammad/mail085.box': { attachments: [] },
   // Two parts share one name; Zammad renames the second ("091.00.38.png"), we keep names as sent.

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type ParsedMail } from 'mailparser';
+import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 import { GeneratedFilenames, filenameFromContentId, sanitizeFilename } from './attachment-filename';
 import { collectCharsetHints, headerBlockEnd, repairHeaderBytes, repairRawParameter } from './charset-repair';
 import { computeContentHash } from './content-hash';
 import { buildHeaderRecord, decodeEncodedWords } from './header-values';
 import { htmlToPlainText } from './html';
 import { normaliseMessageId, parseMessageIdList } from './message-id';
+import { firstString, partContentId, partContentType, partFilename } from './part-fields';
 import { isUuencoded, uudecode } from './uudecode';
 import type { MailAddress, MailAttachment, ParsedMessage } from './parsed-message';
 
@@ -36,37 +37,48 @@ export const PARSER_OPTIONS = {
  * V8 drops the optimized code of such per-call closures at each full garbage collection (about once a
  * second in a sync) and compiles it again; at 10,000 messages, each callback was compiled about eight
  * more times in the second half of the run. Functions made once keep their optimized code.
+ *
+ * They take `unknown`: an address header is an object, or an array of them when repeated, and
+ * nothing in a broken message guarantees either; what is not an address is skipped.
  */
-function flattenGroups(entries: EmailAddress[]): EmailAddress[] {
-  return entries.flatMap(flattenEntry);
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
-function flattenEntry(entry: EmailAddress): EmailAddress[] {
+/** An address entry as mailparser gives it (its `EmailAddress`), with nothing taken on trust. */
+type RawAddress = { address?: unknown; name?: unknown };
+
+function flattenGroups(entries: unknown): RawAddress[] {
+  return Array.isArray(entries) ? entries.flatMap(flattenEntry) : [];
+}
+
+function flattenEntry(entry: unknown): RawAddress[] {
+  if (!isObject(entry)) return [];
   return entry.group ? flattenGroups(entry.group) : [entry];
 }
 
-function addressesOf(object: AddressObject): EmailAddress[] {
-  return flattenGroups(object.value);
+function addressesOf(object: unknown): RawAddress[] {
+  return isObject(object) ? flattenGroups(object.value) : [];
 }
 
-function toMailAddress(entry: EmailAddress): MailAddress {
-  return { address: (entry.address ?? '').trim().toLowerCase(), name: (entry.name ?? '').trim() };
+function toMailAddress(entry: RawAddress): MailAddress {
+  return {
+    address: (firstString(entry.address) ?? '').trim().toLowerCase(),
+    name: (firstString(entry.name) ?? '').trim(),
+  };
 }
 
 function hasAddress(entry: MailAddress): boolean {
   return entry.address.length > 0;
 }
 
-function toAddresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
-  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+function toAddresses(value: unknown): MailAddress[] {
+  const objects: unknown[] = Array.isArray(value) ? value : [value];
   return objects.flatMap(addressesOf).map(toMailAddress).filter(hasAddress);
 }
 
 function headerAddresses(mail: ParsedMail, name: string): MailAddress[] {
-  const value = mail.headers.get(name);
-  const isAddressObject = (item: unknown): item is AddressObject =>
-    typeof item === 'object' && item !== null && Array.isArray((item as AddressObject).value);
-  return isAddressObject(value) ? toAddresses(value) : [];
+  return toAddresses(mail.headers.get(name));
 }
 
 function parseDateHeader(value: string | undefined): Date | null {
@@ -118,11 +130,13 @@ async function toAttachments(
   const shownInHtml = referencedContentIds(html);
   const attachments: MailAttachment[] = [];
   for (const part of mail.attachments) {
-    const contentType = part.contentType.toLowerCase();
-    const contentId = normaliseContentId(part);
+    const contentType = partContentType(part);
+    const contentId = partContentId(part);
     const storedAs = stored.get(part) ?? null;
     const content =
-      !storedAs && isUuencoded(part.headers.get('content-transfer-encoding')) ? uudecode(part.content) : part.content;
+      !storedAs && isUuencoded(firstString(part.headers.get('content-transfer-encoding')))
+        ? uudecode(part.content)
+        : part.content;
     attachments.push({
       filename: await attachmentFilename(part, contentType, contentId, raw, hints, generated),
       contentType,
@@ -137,11 +151,6 @@ async function toAttachments(
   return attachments;
 }
 
-function normaliseContentId(part: Attachment): string | null {
-  const id = (part.cid ?? part.contentId ?? '').replace(/^<|>$/g, '').trim();
-  return id.length > 0 ? id : null;
-}
-
 async function attachmentFilename(
   part: Attachment,
   contentType: string,
@@ -150,7 +159,7 @@ async function attachmentFilename(
   hints: string[],
   generated: GeneratedFilenames,
 ): Promise<string> {
-  const given = sanitizeFilename(repairRawParameter(part.filename ?? '', raw, hints));
+  const given = sanitizeFilename(repairRawParameter(partFilename(part), raw, hints));
   if (given) {
     return given;
   }
@@ -165,8 +174,8 @@ async function attachmentFilename(
 
 /** A short Content-Description ("Delivery report", "Undelivered Message") names a part well. */
 async function describedAs(part: Attachment): Promise<string | undefined> {
-  const description = part.headers.get('content-description');
-  if (typeof description !== 'string') {
+  const description = firstString(part.headers.get('content-description'));
+  if (description === undefined) {
     return undefined;
   }
   const name = (await decodeEncodedWords(description)).trim();
@@ -178,8 +187,19 @@ function senderOf(mail: ParsedMail): MailAddress | null {
   return toAddresses(mail.from)[0] ?? headerAddresses(mail, 'sender')[0] ?? toAddresses(mail.replyTo)[0] ?? null;
 }
 
+/**
+ * The subject on one line. The parser has unfolded the header already, so a line break here was
+ * encoded (`=?utf-8?Q?Hello=0D=0AWorld?=`): between words it becomes a space, at either end it goes.
+ * Other whitespace is kept as sent (tabs become spaces).
+ */
+function oneLineSubject(subject: unknown): string {
+  if (typeof subject !== 'string') return '';
+  const lines = subject.replace(/\t/g, ' ').split(/[\r\n]+/);
+  return lines.filter((line, index) => line.length > 0 || (index > 0 && index < lines.length - 1)).join(' ');
+}
+
 function bodyText(mail: ParsedMail, html: string | null): string | null {
-  const text = mail.text ?? null;
+  const text = typeof mail.text === 'string' ? mail.text : null;
   if (text !== null && text.trim().length > 0) {
     return text;
   }
@@ -234,7 +254,7 @@ export async function toParsedMessage(
     messageId: normaliseMessageId(headers['message-id']?.[0]),
     inReplyTo: parseMessageIdList(headers['in-reply-to']?.join(' ')),
     references: parseMessageIdList(headers['references']?.join(' ')),
-    subject: (mail.subject ?? '').replace(/[\r\n]+/g, '').replace(/\t/g, ' '),
+    subject: oneLineSubject(mail.subject),
     from: senderOf(mail),
     replyTo: toAddresses(mail.replyTo),
     to: toAddresses(mail.to),

@@ -11,7 +11,7 @@ export interface MailAddress {
 }
 
 export interface MailAttachment {
-  /** The sender's file name, or one generated from the content type (`image-1.png`). */
+  /** The sender's file name, or one generated from the content type (`image.png`, `image1.png`). */
   filename: string;
   /** Lower-case MIME type without parameters, e.g. `application/pdf`. */
   contentType: string;
