@@ -1,5 +1,6 @@
 import { compile, type SelectorDefinition } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
+import { trimTrailingBlanksPerLine } from './text-lines';
 
 /**
  * HTML bodies from mail are hostile input: they are shown to agents inside our own UI.
@@ -148,7 +149,5 @@ const renderPlainText = compile({
 
 export function htmlToPlainText(html: string): string {
   // Table cells leave a space at the end of each row.
-  return renderPlainText(html)
-    .replace(/[ \t]+$/gm, '')
-    .trim();
+  return trimTrailingBlanksPerLine(renderPlainText(html)).trim();
 }

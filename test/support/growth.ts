@@ -5,6 +5,9 @@
  * doubling (geometric mean over three doublings) leaves room for n log n and for noise.
  */
 
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 const DOUBLINGS = 3;
 const MAX_RATIO_PER_DOUBLING = 3;
 const REPETITIONS = 5;
@@ -12,10 +15,18 @@ const REPETITIONS = 5;
 const MIN_SAMPLE_MS = 5;
 
 /**
+ * A full collection before each sample, so every sample starts from an empty young generation: else
+ * whether a sample happens to include the collection of the previous one's garbage decides its time.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/**
  * CPU time of this process, not wall time: on a shared machine the wall clock also counts the time
  * other processes held the CPU, which has nothing to do with the work measured.
  */
 function timeOnce(run: () => unknown, calls: number): number {
+  collectGarbage();
   const start = process.cpuUsage();
   for (let call = 0; call < calls; call++) {
     run();
