@@ -10,9 +10,9 @@ import { runInNewContext } from 'node:vm';
 
 const DOUBLINGS = 3;
 const MAX_RATIO_PER_DOUBLING = 3;
-const REPETITIONS = 5;
+const REPETITIONS = 3;
 /** Below this, timer resolution and call overhead would dominate the smallest size. */
-const MIN_SAMPLE_MS = 5;
+const MIN_SAMPLE_MS = 3;
 
 /**
  * A full collection before each sample, so every sample starts from an empty young generation: else
@@ -52,7 +52,7 @@ export function measureGrowth<T>(
   // Warm up every size (JIT and regexp compilation, flattening of concatenated strings), then pick
   // a call count that makes the smallest size measurable.
   for (const input of inputs) {
-    timeOnce(() => run(input), 2);
+    timeOnce(() => run(input), 1);
   }
   let calls = 1;
   while (calls < 1024 && timeOnce(() => run(inputs[0]), calls) < MIN_SAMPLE_MS) {
