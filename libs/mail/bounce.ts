@@ -87,7 +87,25 @@ function senderLocalPart(message: BounceInput): string {
   if (message.from) {
     return message.from.address.slice(0, message.from.address.lastIndexOf('@'));
   }
-  return (firstHeader(message, 'from') ?? '').replace(/<[^>]*>/g, '').replace(/["\s]/g, '');
+  return withoutAngleBrackets(firstHeader(message, 'from') ?? '').replace(/["\s]/g, '');
+}
+
+/**
+ * The text without its `<…>` parts, as `replace(/<[^>]*>/g, '')` would give it, in one pass: that
+ * pattern rescans to the end of the header from every unclosed "<".
+ */
+function withoutAngleBrackets(text: string): string {
+  let kept = '';
+  let from = 0;
+  for (let open = text.indexOf('<'); open >= 0; open = text.indexOf('<', from)) {
+    const close = text.indexOf('>', open);
+    if (close < 0) {
+      break;
+    }
+    kept += text.slice(from, open);
+    from = close + 1;
+  }
+  return kept + text.slice(from);
 }
 
 function deliveryRecipients(message: BounceInput): DeliveryStatusRecipient[] {

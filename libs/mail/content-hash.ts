@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { trimTrailingBlanks, trimTrailingLineFeeds } from './text-lines';
 
 /**
  * A fingerprint of a raw message for de-duplication when it has no Message-ID.
@@ -51,12 +52,21 @@ function identityHeaderLines(header: string): string[] {
     .sort();
 }
 
+/** The body with CRLF read as LF, trailing blanks cut from each line and trailing line feeds dropped. */
 function normaliseBody(body: string): string {
-  return body
-    .split(/\r?\n/)
-    .map((line) => line.replace(/[ \t]+$/, ''))
-    .join('\n')
-    .replace(/\n+$/, '');
+  let normalised = '';
+  for (let start = 0; start <= body.length;) {
+    const newline = body.indexOf('\n', start);
+    const end = newline < 0 ? body.length : newline;
+    const lineEnd = newline > start && body.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+    normalised += trimTrailingBlanks(body.slice(start, lineEnd));
+    if (newline < 0) {
+      break;
+    }
+    normalised += '\n';
+    start = newline + 1;
+  }
+  return trimTrailingLineFeeds(normalised);
 }
 
 /** SHA-256 (hex) of the normalised message. */

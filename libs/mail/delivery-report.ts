@@ -13,11 +13,53 @@ export interface DeliveryStatusRecipient {
   action: string;
 }
 
-const EMAIL = /[^\s<>;:"'(),[\]]+@[^\s<>;:"'(),[\]]+\.[a-z0-9-]{2,}/i;
+/** What may not appear inside an address token: whitespace and the punctuation around addresses. */
+const ADDRESS_DELIMITERS = /[\s<>;:"'(),[\]]+/;
 
+function isTopLevelDomainChar(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2d
+  );
+}
+
+/**
+ * The address in one token, as the pattern `[^…]+@[^…]+\.[a-z0-9-]{2,}` would match it, found by
+ * scanning instead: that pattern backtracks over every `@` and `.` of the token for every start
+ * position (a `Final-Recipient: a@a@a@…` of 10 KB took over a minute). Its greedy parts take the
+ * last dot that is followed by two domain characters, and the last `@` at least two characters
+ * before that dot.
+ */
+function addressInToken(token: string): string | null {
+  let dot = token.length - 3;
+  while (
+    dot >= 2 &&
+    !(
+      token.charCodeAt(dot) === 0x2e &&
+      isTopLevelDomainChar(token.charCodeAt(dot + 1)) &&
+      isTopLevelDomainChar(token.charCodeAt(dot + 2))
+    )
+  ) {
+    dot--;
+  }
+  if (dot < 2 || token.lastIndexOf('@', dot - 2) < 1) {
+    return null;
+  }
+  let end = dot + 3;
+  while (end < token.length && isTopLevelDomainChar(token.charCodeAt(end))) {
+    end++;
+  }
+  return token.slice(0, end);
+}
+
+/** The first address in `text`, lower-cased. */
 function cleanAddress(text: string): string | null {
-  const match = EMAIL.exec(text);
-  return match ? match[0].replace(/\.$/, '').toLowerCase() : null;
+  for (const token of text.split(ADDRESS_DELIMITERS)) {
+    const address = addressInToken(token);
+    if (address) {
+      return address.toLowerCase();
+    }
+  }
+  return null;
 }
 
 /**
@@ -80,9 +122,17 @@ export function messageIdFromText(text: string, skipId: string | null): string |
 /** Header lines that start the quoted original in a plain-text bounce; recipients come before them. */
 const QUOTED_ORIGINAL_START = /^(?:received|return-path|from|to|message-id|date|subject|reporting-mta)\s*:/i;
 
+/**
+ * Lines of a bounce that name a recipient are short (an address and a reason, under 300 characters
+ * in every MTA we know). Only this much of a line is read: several patterns below rescan the rest of
+ * the line from each candidate word ("failed", "user"), which on a hostile 30 KB line cost 0.2 s.
+ */
+const MAX_RECIPIENT_LINE_LENGTH = 1000;
+
 const RECIPIENT_PATTERNS = [
-  // Postfix, qmail, Exim "<user@example.com>: reason"
-  /^\s*<([^<>\s]+@[^<>\s]+)>\s*:?/,
+  // Postfix, qmail, Exim "<user@example.com>: reason" (the "@" is checked by cleanAddress: a
+  // `[^<>\s]+@[^<>\s]+` here would backtrack over every "@" of a long token)
+  /^\s*<([^<>\s]+)>\s*:?/,
   // Exim, Exchange, OpenSMTPD, Zoho: a line that starts with the address ("user@example.com on …")
   /^\s*([^\s<>@:]+@[^\s<>@:]+\.[a-z0-9-]{2,})(?=[\s:,]|$)/i,
   // Gmail, DragonFly: "wasn't delivered to user@…", "error delivering your mail to <user@…>"
@@ -97,7 +147,8 @@ const RECIPIENT_PATTERNS = [
 /** Recipient addresses named in the human-readable part of a bounce without a DSN. */
 export function recipientsFromText(text: string): string[] {
   const recipients: string[] = [];
-  for (const line of text.split(/\r?\n/).slice(0, 80)) {
+  for (const fullLine of text.split(/\r?\n/, 80)) {
+    const line = fullLine.slice(0, MAX_RECIPIENT_LINE_LENGTH);
     if (QUOTED_ORIGINAL_START.test(line)) {
       break;
     }

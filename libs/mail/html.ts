@@ -1,5 +1,7 @@
 import { compile, type SelectorDefinition } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
+import { limitHtmlNesting } from './html-nesting';
+import { trimTrailingBlanksPerLine } from './text-lines';
 
 /**
  * HTML bodies from mail are hostile input: they are shown to agents inside our own UI.
@@ -111,7 +113,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 
 /** Returns HTML that is safe to embed in the agent UI (see the decisions above). */
 export function sanitizeEmailHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  return sanitizeHtml(limitHtmlNesting(html, MAX_HTML_NESTING), SANITIZE_OPTIONS);
 }
 
 /**
@@ -128,6 +130,12 @@ export const PLAIN_TEXT_SELECTORS: SelectorDefinition[] = [
   { selector: 'td', format: 'inlineSurround', options: { suffix: ' ' } },
   { selector: 'th', format: 'inlineSurround', options: { suffix: ' ' } },
 ];
+
+/**
+ * How deep mail HTML may nest before it reaches the parser; deeper tags are blanked out (see
+ * html-nesting.ts). Real mail stays far below; the parser's cost per tag grows with the depth.
+ */
+export const MAX_HTML_NESTING = 256;
 
 /** Guards against pathological nesting (mail bombs that overflow recursive renderers). */
 export const PLAIN_TEXT_LIMITS = { maxDepth: 400, maxInputLength: 5_000_000 };
@@ -148,7 +156,5 @@ const renderPlainText = compile({
 
 export function htmlToPlainText(html: string): string {
   // Table cells leave a space at the end of each row.
-  return renderPlainText(html)
-    .replace(/[ \t]+$/gm, '')
-    .trim();
+  return trimTrailingBlanksPerLine(renderPlainText(limitHtmlNesting(html, MAX_HTML_NESTING))).trim();
 }

@@ -38,12 +38,13 @@ export function parseMessageIdList(value: string | null | undefined): string[] {
   }
   const bracketed = [...value.matchAll(BRACKETED_ID)].map((match) => match[1]);
   const candidates = bracketed.length > 0 ? bracketed : value.replace(COMMENT, ' ').split(/[\s,]+/);
-  const ids: string[] = [];
+  // A Set, not `ids.includes`: a 1 MB References header holds tens of thousands of ids.
+  const ids = new Set<string>();
   for (const candidate of candidates) {
     const id = cleanIdText(candidate);
-    if (id && !ids.includes(id)) {
-      ids.push(id);
+    if (id) {
+      ids.add(id);
     }
   }
-  return ids;
+  return [...ids];
 }

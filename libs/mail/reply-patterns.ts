@@ -1,3 +1,5 @@
+import { trimTrailingBlanks } from './text-lines';
+
 /**
  * Line patterns that mark where quoted history, forwarded mail and signatures begin in plain-text
  * replies, in the languages our customers' mail clients write. Used by reply-stripping.ts.
@@ -94,17 +96,39 @@ const ATTRIBUTION = new RegExp(
  * Every attribution form ends in one of these words or in "<address>:". Testing for them first
  * keeps the expensive patterns off ordinary lines (and off hostile ones built to be slow).
  */
-const ATTRIBUTION_ENDING =
-  /wrote|writes|schrieb|geschrieben|écrit|a dit|escribió|escreveu|scritto|napisał|skrev|schreef|写道|написал|пише|>[ \t]*[:：]?[ \t]*$/i;
+const ATTRIBUTION_WORD =
+  /wrote|writes|schrieb|geschrieben|écrit|a dit|escribió|escreveu|scritto|napisał|skrev|schreef|写道|написал|пише/i;
+
+/**
+ * Whether the line ends in ">", ">:" or ">：" (blanks allowed around the colon), checked from the
+ * end: as a pattern (`>[ \t]*[:：]?[ \t]*$`) it rescans the blanks after every ">" twice over.
+ */
+function endsWithAddressClose(probe: string): boolean {
+  let rest = trimTrailingBlanks(probe);
+  if (rest.endsWith(':') || rest.endsWith('：')) {
+    rest = trimTrailingBlanks(rest.slice(0, -1));
+  }
+  return rest.endsWith('>');
+}
+
+/**
+ * Attributions are a date, a name and an address with a few words: under 300 characters even when
+ * a client wrapped them over several lines. Longer lines are text; the patterns above are only ever
+ * run on lines up to this length, which bounds what their backtracking can cost per line.
+ */
+const MAX_ATTRIBUTION_LINE_LENGTH = 1000;
 
 /** Whether a line introduces quoted or forwarded history. */
 export function isAttributionLine(line: string): boolean {
+  if (line.length > MAX_ATTRIBUTION_LINE_LENGTH) {
+    return false;
+  }
   // French typography puts a no-break space before the colon ("a écrit :").
   const probe = line.replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ');
   if (FORWARD_MARKER.test(probe)) {
     return true;
   }
-  if (!ATTRIBUTION_ENDING.test(probe)) {
+  if (!ATTRIBUTION_WORD.test(probe) && !endsWithAddressClose(probe)) {
     return false;
   }
   return VIA_ATTRIBUTION.test(probe) || (/[\d@]/.test(probe) && ATTRIBUTION.test(probe));

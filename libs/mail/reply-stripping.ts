@@ -1,5 +1,7 @@
 import { compile } from 'html-to-text';
-import { PLAIN_TEXT_LIMITS, PLAIN_TEXT_SELECTORS } from './html';
+import { MAX_HTML_NESTING, PLAIN_TEXT_LIMITS, PLAIN_TEXT_SELECTORS } from './html';
+import { HTML_HISTORY_START, findTag, hasQuoteContainer } from './html-history';
+import { limitHtmlNesting } from './html-nesting';
 import {
   ATTRIBUTION_OPENING,
   ATTRIBUTION_START,
@@ -309,19 +311,6 @@ export function sameAsideFromWhitespace(a: string, b: string): boolean {
   return skipWhitespace(a, i) === a.length && skipWhitespace(b, j) === b.length;
 }
 
-/**
- * Where clients put the reply/forward separator in HTML. Everything from there on is history,
- * even though it is not nested inside one element, so a cut marker is placed before it.
- */
-const HTML_HISTORY_START = [
-  // Outlook on the web / new Outlook
-  /<div\b[^>]*\bid\s*=\s*["']?(?:divRplyFwdMsg|appendonsend|OLK_SRC_BODY_SECTION)\b[^>]*>/i,
-  // Hotmail / Outlook.com (legacy), Zimbra
-  /<hr\b[^>]*\bid\s*=\s*["']?(?:stopSpelling|zwchr)\b[^>]*>/i,
-  // Outlook desktop: the thin rule above "From: … Sent: …"
-  /<div\b[^>]*\bstyle\s*=\s*["'][^"']*border:\s*none;\s*border-top:\s*solid[^"']*padding:\s*3\.0pt[^"']*["'][^>]*>/i,
-];
-
 /** Private-use characters: cannot come from the mail itself by accident. */
 const CUT_MARKER = '\uE000reply-history\uE000';
 
@@ -332,8 +321,6 @@ function beforeCutMarker(rendered: string): string {
 
 /** Containers that hold only quoted history, whatever their position. */
 const QUOTE_CONTAINERS = ['.gmail_quote', '.yahoo_quoted', '.moz-cite-prefix', 'blockquote[type="cite"]'];
-const HAS_QUOTE_CONTAINER =
-  /class\s*=\s*["'][^"']*\b(?:gmail_quote|yahoo_quoted|moz-cite-prefix)\b|<blockquote\b[^>]*type\s*=\s*["']?cite/i;
 
 // Link targets would break attribution lines ("<a href=mailto:…>" inside "… wrote:").
 const REPLY_SELECTORS = [...PLAIN_TEXT_SELECTORS, { selector: 'a', options: { ignoreHref: true } }];
@@ -350,15 +337,16 @@ const renderWithQuotes = compile({ wordwrap: false, limits: PLAIN_TEXT_LIMITS, s
  * blockquotes come out as "> " lines, so unmarked quotes are still recognised).
  */
 export function stripHtmlReply(html: string): ReplyStripResult {
-  let marked = html;
+  let marked = limitHtmlNesting(html, MAX_HTML_NESTING);
   let cut = false;
-  for (const pattern of HTML_HISTORY_START) {
-    marked = marked.replace(pattern, (tag) => {
+  for (const { tag, pattern } of HTML_HISTORY_START) {
+    const index = findTag(marked, tag, pattern, true);
+    if (index >= 0) {
       cut = true;
-      return `<p>${CUT_MARKER}</p>${tag}`;
-    });
+      marked = `${marked.slice(0, index)}<p>${CUT_MARKER}</p>${marked.slice(index)}`;
+    }
   }
-  const removedHistory = cut || HAS_QUOTE_CONTAINER.test(html);
+  const removedHistory = cut || hasQuoteContainer(html);
   const reply = stripReply(beforeCutMarker(renderWithoutQuotes(marked)));
   if (reply.visible === '') {
     // Nothing outside the quote containers: a plain forward. Let the text rules find the
