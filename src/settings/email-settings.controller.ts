@@ -98,7 +98,7 @@ export class EmailSettingsController {
     summary: 'Connect, log in and open the folder',
     description:
       'Tests the saved settings, or the unsaved ones in the body (password may be left out to use the saved one ' +
-      'on the same host and username). A mail failure is a 200 with ok: false and its reason.',
+      'with the same host, port, security, verifyCertificate and username). A mail failure is a 200 with ok: false and its reason.',
   })
   @ApiBody({ type: IncomingSettingsDto, required: false })
   @ApiOkResponse({ schema: oneOf(IncomingCheckSuccessResponse, ConnectionFailureResponse) })
