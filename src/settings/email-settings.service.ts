@@ -233,8 +233,8 @@ export class EmailSettingsService {
     if (incomingCredentialReuseErrors(incoming, { ...row, username: null }).length > 0) {
       throw new ConflictError(
         'EMAIL_SETTINGS_INCOMPLETE',
-        'The outgoing server is not the incoming one, so it may not use the incoming password; save the outgoing ' +
-          'settings again with their own username and password',
+        'The outgoing settings may not use the incoming password (another server than the incoming one, or a less ' +
+          'protected connection); save them again with their own username and password',
       );
     }
     return { user: incoming.username, pass: this.openIncomingPassword(organizationId, incoming) };
