@@ -2,12 +2,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { REQUEST_LOGGER } from './logging/logging.module';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import type { RequestLogger } from './logging/request-logger';
-import { setupSwagger } from './swagger';
+import { setupSwagger, SWAGGER_PATH } from './swagger';
 
 export const API_PREFIX = 'api/v1';
 
@@ -22,11 +23,17 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // Before Nest's own parsers and routes, so every response, even a 404 or a malformed body, gets an id.
   app.use(app.get<RequestLogger>(REQUEST_LOGGER));
   app.set('trust proxy', config.trustProxy);
+  app.use(
+    ...securityHeaders({
+      docsPath: `/${SWAGGER_PATH}`,
+      httpsPublicUrl: config.publicUrl?.startsWith('https:') ?? false,
+    }),
+  );
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
-  setupSwagger(app);
+  setupSwagger(app, { persistAuthorization: config.nodeEnv !== 'production' });
   return app;
 }

@@ -3,8 +3,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 export const SWAGGER_PATH = 'docs';
 
-/** Swagger UI at /docs and the OpenAPI JSON at /docs-json; Authorize takes the bearer token. */
-export function setupSwagger(app: INestApplication): void {
+/**
+ * Swagger UI at /docs and the OpenAPI JSON at /docs-json; Authorize takes the bearer token. Keeping the
+ * token across reloads (persistAuthorization, in localStorage) is a development comfort; in production a
+ * token left in the browser's storage outlives the session, so it is off.
+ */
+export function setupSwagger(app: INestApplication, options: { persistAuthorization: boolean }): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -19,6 +23,6 @@ export function setupSwagger(app: INestApplication): void {
   );
   SwaggerModule.setup(SWAGGER_PATH, app, document, {
     jsonDocumentUrl: `${SWAGGER_PATH}-json`,
-    swaggerOptions: { persistAuthorization: true },
+    swaggerOptions: { persistAuthorization: options.persistAuthorization },
   });
 }

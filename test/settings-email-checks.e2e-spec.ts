@@ -77,8 +77,22 @@ describe('email settings checks against real IMAP and SMTP servers', () => {
     it('tests the saved settings without a body, and unsaved ones with the saved password', async () => {
       await put('incoming', incoming({ security: 'tls', port: mail.dovecot.imapsPort })).expect(200);
       await expect(post('incoming/test').expect(200)).resolves.toMatchObject({ body: { ok: true, folder: 'INBOX' } });
-      const { password: _omitted, ...withoutPassword } = incoming({ security: 'starttls' });
-      await expect(post('incoming/test', withoutPassword).expect(200)).resolves.toMatchObject({ body: { ok: true } });
+      const { password: _omitted, ...withoutPassword } = incoming({ security: 'tls', port: mail.dovecot.imapsPort });
+      await expect(post('incoming/test', { ...withoutPassword, folder: 'INBOX' }).expect(200)).resolves.toMatchObject({
+        body: { ok: true },
+      });
+    });
+
+    it('asks for the password again when port, security or certificate checking change', async () => {
+      const { password: _omitted, ...saved } = incoming({ security: 'tls', port: mail.dovecot.imapsPort });
+      for (const change of [
+        { security: 'starttls', port: mail.dovecot.imapPort },
+        { port: await freePort() },
+        { verifyCertificate: true },
+      ]) {
+        const response = await post('incoming/test', { ...saved, ...change }).expect(400);
+        expect(response.body.details).toEqual([{ field: 'password', messages: [expect.stringMatching(/required/)] }]);
+      }
     });
 
     it('refuses to send the saved password to another host', async () => {

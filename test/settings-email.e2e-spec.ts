@@ -119,7 +119,7 @@ describe('email settings API', () => {
     expect(again.password_sealed).not.toBe(sealed);
   });
 
-  it('keeps the stored password when it is left out, but only for the same host and username', async () => {
+  it('keeps the stored password when it is left out, but only while nothing about where it goes changes', async () => {
     const [before] = await rows('email_incoming_settings');
     const { password: _omitted, ...withoutPassword } = incoming({ folder: 'Support' });
     const kept = await api.put('incoming', withoutPassword);
@@ -128,7 +128,13 @@ describe('email settings API', () => {
     const [after] = await rows('email_incoming_settings');
     expect(after.password_sealed).toBe(before.password_sealed);
 
-    for (const change of [{ host: 'localhost' }, { username: 'someone-else' }]) {
+    for (const change of [
+      { host: 'localhost' },
+      { username: 'someone-else' },
+      { port: 994 },
+      { security: 'starttls' },
+      { verifyCertificate: false },
+    ]) {
       const refused = await api.put('incoming', { ...withoutPassword, ...change });
       expect(refused.status).toBe(400);
       expect(refused.body.details).toEqual([{ field: 'password', messages: [expect.stringMatching(/required/)] }]);
@@ -259,6 +265,37 @@ describe('email settings API', () => {
     expect(fieldsOf(contradiction.body)).toEqual(['useIncomingCredentials']);
 
     expect(fieldsOf((await api.post('outgoing/test', { to: 'not an address' })).body)).toEqual(['to']);
+  });
+
+  it('lets the outgoing settings use the incoming password only on the incoming host, as well protected', async () => {
+    const elsewhere = await api.put('outgoing', outgoing({ host: 'localhost' }));
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.details).toEqual([
+      { field: 'useIncomingCredentials', messages: [expect.stringMatching(/only sent to the incoming server/)] },
+    ]);
+    // The incoming settings use TLS with certificate checks; the password must not travel with less.
+    const clear = await api.put('outgoing', outgoing({ security: 'none', port: 25 }));
+    expect(fieldsOf(clear.body)).toEqual(['security']);
+    const unchecked = await api.put('outgoing', outgoing({ verifyCertificate: false }));
+    expect(fieldsOf(unchecked.body)).toEqual(['verifyCertificate']);
+    expect((await api.put('outgoing', outgoing({ security: 'starttls', port: 587 }))).status).toBe(200);
+  });
+
+  it('keeps the own SMTP password only while nothing about where it goes changes', async () => {
+    const own = { useIncomingCredentials: false, username: 'mailer', password: SMTP_PASSWORD };
+    expect((await api.put('outgoing', outgoing(own))).status).toBe(200);
+    const { password: _omitted, ...withoutPassword } = { ...outgoing(), ...own };
+    expect((await api.put('outgoing', { ...withoutPassword, fromName: 'Desk' })).status).toBe(200);
+    for (const change of [
+      { host: 'localhost' },
+      { port: 587 },
+      { security: 'starttls' },
+      { verifyCertificate: false },
+    ]) {
+      const refused = await api.put('outgoing', { ...withoutPassword, ...change });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual([{ field: 'password', messages: [expect.stringMatching(/required/)] }]);
+    }
   });
 
   it('needs the incoming settings (or an explicit sender) before outgoing settings can lean on them', async () => {

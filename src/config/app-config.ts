@@ -67,6 +67,15 @@ export abstract class AppConfig {
     maxPerIp: number;
     maxPerAccount: number;
   };
+  /** Per organization and window: calls to the routes that reach a tenant's mail servers on demand. */
+  abstract readonly organizationRateLimit: {
+    windowSeconds: number;
+    /** Incoming and outgoing connection tests together. */
+    mailTests: number;
+    /** Round-trip checks (each sends a real message). */
+    verify: number;
+    syncNow: number;
+  };
   /** 32-byte AES key for secrets stored in the database; null means "generate one into dataDir on first start". */
   abstract readonly encryptionKey: Buffer | null;
   abstract readonly mail: {

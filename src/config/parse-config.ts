@@ -204,6 +204,12 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       maxPerIp: integer(env, 'LOGIN_MAX_ATTEMPTS_PER_IP', 30, 1, 100000),
       maxPerAccount: integer(env, 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1, 100000),
     },
+    organizationRateLimit: {
+      windowSeconds: integer(env, 'ORG_RATE_WINDOW_SECONDS', 300, 1, 86400),
+      mailTests: integer(env, 'ORG_RATE_MAIL_TESTS', 20, 1, 100000),
+      verify: integer(env, 'ORG_RATE_VERIFY', 5, 1, 100000),
+      syncNow: integer(env, 'ORG_RATE_SYNC_NOW', 10, 1, 100000),
+    },
     encryptionKey: encryptionKey(env),
     mail: {
       connect: {

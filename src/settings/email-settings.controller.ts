@@ -13,6 +13,7 @@ import {
 import type { TenantUser } from '../common/auth/auth-user';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
+import { OrganizationRateLimit } from '../common/rate-limit/organization-rate-limit';
 import {
   ConnectionFailureResponse,
   IncomingCheckSuccessResponse,
@@ -94,11 +95,12 @@ export class EmailSettingsController {
   @Post('incoming/test')
   @HttpCode(200)
   @Auth('admin')
+  @OrganizationRateLimit('mailTests')
   @ApiOperation({
     summary: 'Connect, log in and open the folder',
     description:
       'Tests the saved settings, or the unsaved ones in the body (password may be left out to use the saved one ' +
-      'on the same host and username). A mail failure is a 200 with ok: false and its reason.',
+      'with the same host, port, security, verifyCertificate and username). A mail failure is a 200 with ok: false and its reason.',
   })
   @ApiBody({ type: IncomingSettingsDto, required: false })
   @ApiOkResponse({ schema: oneOf(IncomingCheckSuccessResponse, ConnectionFailureResponse) })
@@ -115,6 +117,7 @@ export class EmailSettingsController {
   @Post('outgoing/test')
   @HttpCode(200)
   @Auth('admin')
+  @OrganizationRateLimit('mailTests')
   @ApiOperation({
     summary: 'Send a real test message with the saved outgoing settings',
     description: 'A mail failure is a 200 with ok: false and its reason.',
@@ -133,6 +136,7 @@ export class EmailSettingsController {
   @Post('verify')
   @HttpCode(200)
   @Auth('admin')
+  @OrganizationRateLimit('verify')
   @ApiOperation({
     summary: 'Round trip: send a tagged message to the incoming address and find it in the mailbox',
     description:

@@ -20,6 +20,7 @@ import { outgoingCredentialErrors, outgoingLogin, type OutgoingSettingsDto } fro
 import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from './email-settings-secrets';
 import { MailHostBlockedError } from './email-settings.errors';
 import { EmailSettingsRepository } from './email-settings.repository';
+import { asProtectedAs, sameEndpoint, smtpMayUseImapCredentials, type MailEndpoint } from './credential-reuse';
 import type { IncomingEmailSettings } from './incoming-email-settings.entity';
 import type { OutgoingEmailSettings } from './outgoing-email-settings.entity';
 
@@ -34,16 +35,43 @@ const DEFAULT_FOLDER = 'INBOX';
 function passwordRequired(): FieldError {
   return {
     field: 'password',
-    messages: ['password is required for new settings and whenever host or username change'],
+    messages: [
+      'password is required for new settings and whenever host, port, security, verifyCertificate or username change',
+    ],
   };
 }
 
-/** A stored password may be reused only for the same account: never sent to a host it was not entered for. */
-function sameAccount(
-  stored: { host: string; username: string | null },
-  next: { host: string; username?: string },
-): boolean {
-  return stored.host.toLowerCase() === next.host.toLowerCase() && stored.username === next.username;
+/** The endpoint a DTO points at, with the defaults a save would store. */
+function endpointOf(dto: IncomingSettingsDto | OutgoingSettingsDto, username: string | null): MailEndpoint {
+  const { host, port, security } = dto;
+  return { host, port, security, verifyCertificate: dto.verifyCertificate ?? true, username };
+}
+
+/** Why the incoming password may not log in to this SMTP server, as field errors; empty when it may. */
+function incomingCredentialReuseErrors(incoming: IncomingEmailSettings, smtp: MailEndpoint): FieldError[] {
+  if (!smtpMayUseImapCredentials(incoming.host, smtp.host)) {
+    return [
+      {
+        field: 'useIncomingCredentials',
+        messages: [
+          `The incoming password is only sent to the incoming server ${incoming.host} (or its provider's SMTP ` +
+            'server); set useIncomingCredentials to false and enter the username and password for this SMTP server',
+        ],
+      },
+    ];
+  }
+  if (!asProtectedAs(incoming, smtp)) {
+    return [
+      {
+        field: smtp.security === 'none' && incoming.security !== 'none' ? 'security' : 'verifyCertificate',
+        messages: [
+          'With useIncomingCredentials the outgoing connection must be encrypted and verify certificates whenever ' +
+            'the incoming one does, or the incoming password could be read on the way',
+        ],
+      },
+    ];
+  }
+  return [];
 }
 
 /**
@@ -72,7 +100,7 @@ export class EmailSettingsService {
 
   async saveIncoming(organizationId: string, dto: IncomingSettingsDto): Promise<IncomingSettingsResponse> {
     const stored = await this.repository.findIncoming(organizationId);
-    const kept = stored && sameAccount(stored, dto) ? stored.passwordSealed : null;
+    const kept = stored && sameEndpoint(stored, endpointOf(dto, dto.username)) ? stored.passwordSealed : null;
     const passwordSealed = this.passwordToStore(organizationId, INCOMING_PASSWORD, dto.password, kept);
     if (!passwordSealed) throw new ValidationFailedError([passwordRequired()]);
     await this.assertHostAllowed(dto.host);
@@ -103,6 +131,8 @@ export class EmailSettingsService {
         messages: ['Save the incoming settings first, or set useIncomingCredentials to false'],
       });
     }
+    if (login === 'incoming' && incoming)
+      errors.push(...incomingCredentialReuseErrors(incoming, endpointOf(dto, null)));
     const fromAddress = dto.fromAddress ?? incoming?.address ?? null;
     if (!fromAddress) {
       errors.push({
@@ -110,7 +140,9 @@ export class EmailSettingsService {
         messages: ['fromAddress is required: the incoming settings have no email address to default to'],
       });
     }
-    const kept = stored?.passwordSealed && sameAccount(stored, dto) ? stored.passwordSealed : null;
+    const ownBefore = stored?.passwordSealed && !stored.useIncomingCredentials;
+    const kept =
+      ownBefore && sameEndpoint(stored, endpointOf(dto, dto.username ?? null)) ? stored.passwordSealed : null;
     const passwordSealed =
       login === 'own' ? this.passwordToStore(organizationId, OUTGOING_PASSWORD, dto.password, kept) : null;
     if (login === 'own' && !passwordSealed) errors.push(passwordRequired());
@@ -140,7 +172,7 @@ export class EmailSettingsService {
 
   /**
    * IMAP settings for a connection check: the saved ones, or `dto` (unsaved) whose password may be left
-   * out to use the saved one, on the same host and username only.
+   * out to use the saved one, for the same host, port, security, certificate check and username only.
    */
   async incomingForCheck(organizationId: string, dto?: IncomingSettingsDto): Promise<ImapConnectionSettings> {
     const stored = await this.repository.findIncoming(organizationId);
@@ -149,7 +181,8 @@ export class EmailSettingsService {
       return this.toImapSettings(stored, this.openIncomingPassword(organizationId, stored));
     }
     let password = dto.password;
-    if (!password && stored && sameAccount(stored, dto)) password = this.openIncomingPassword(organizationId, stored);
+    if (!password && stored && sameEndpoint(stored, endpointOf(dto, dto.username)))
+      password = this.openIncomingPassword(organizationId, stored);
     if (!password) throw new ValidationFailedError([passwordRequired()]);
     return {
       host: dto.host,
@@ -194,6 +227,14 @@ export class EmailSettingsService {
       throw new ConflictError(
         'EMAIL_SETTINGS_INCOMPLETE',
         'The outgoing settings have no credentials to log in with; save them again',
+      );
+    }
+    // Checked again on every use: rows saved before this rule, or an incoming host changed since.
+    if (incomingCredentialReuseErrors(incoming, { ...row, username: null }).length > 0) {
+      throw new ConflictError(
+        'EMAIL_SETTINGS_INCOMPLETE',
+        'The outgoing settings may not use the incoming password (another server than the incoming one, or a less ' +
+          'protected connection); save them again with their own username and password',
       );
     }
     return { user: incoming.username, pass: this.openIncomingPassword(organizationId, incoming) };

@@ -13,6 +13,7 @@ import {
 import type { Response } from 'express';
 import type { TenantUser } from '../common/auth/auth-user';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
+import { OrganizationRateLimit } from '../common/rate-limit/organization-rate-limit';
 import { ErrorResponse } from '../common/errors/error-response';
 import { SetIntervalDto } from './dto/set-interval.dto';
 import { StartSyncDto } from './dto/start-sync.dto';
@@ -69,6 +70,7 @@ export class SyncController {
 
   @Post('now')
   @Auth('admin')
+  @OrganizationRateLimit('syncNow')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run now; answers with the run when it ends, or 202 with its id if it takes long' })
   @ApiOkResponse({ type: SyncNowResponse })

@@ -27,6 +27,14 @@ export interface ReceivedMessage {
   receivedAt: Date;
 }
 
+/** A login attempt as the server saw it, accepted or not: what a hostile server would capture. */
+export interface AuthAttempt {
+  method: string;
+  username: string | undefined;
+  password: string | null | undefined;
+  accepted: boolean;
+}
+
 export interface TestSmtpServerOptions {
   /** Default 'none' (AUTH not offered). Passwords are only accepted over TLS unless `tls` is 'none'. */
   auth?: 'required' | 'optional' | 'none';
@@ -44,6 +52,8 @@ export interface TestSmtpServer {
   readonly certPem: string;
   /** Accepted messages, oldest first (rejected ones are not recorded). */
   readonly messages: ReceivedMessage[];
+  /** Every AUTH the server received, oldest first, including refused ones. */
+  readonly authAttempts: AuthAttempt[];
   /** Set at any time to make the next messages fail at the end of DATA; null accepts again. */
   rejectWith: SmtpRejection | null;
   waitFor(predicate: (message: ReceivedMessage) => boolean, timeoutMs?: number): Promise<ReceivedMessage>;
@@ -73,6 +83,7 @@ function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
 class TestSmtp implements TestSmtpServer {
   readonly host = '127.0.0.1';
   readonly messages: ReceivedMessage[] = [];
+  readonly authAttempts: AuthAttempt[] = [];
   rejectWith: SmtpRejection | null;
   /** 0 until the first start() lets the kernel pick; kept afterwards, so a restart reuses it. */
   private listenPort = 0;
@@ -155,7 +166,10 @@ class TestSmtp implements TestSmtpServer {
       // stop() simulates an outage: do not wait the default 30 s for clients to finish.
       closeTimeout: 50,
       onAuth: (auth, _session, callback) => {
-        if (this.authenticates(auth)) callback(null, { user: auth.username });
+        const accepted = this.authenticates(auth);
+        const { method, username, password } = auth;
+        this.authAttempts.push({ method, username, password, accepted });
+        if (accepted) callback(null, { user: auth.username });
         else callback(smtpError(535, 'Authentication credentials invalid'));
       },
       onData: (stream, session, callback) => {

@@ -56,6 +56,12 @@ describe('checkOutboundHost', () => {
     '::ffff:a00:1', // ::ffff:10.0.0.1 written in hex
     '64:ff9b::10.0.0.1', // NAT64 to a private address
     '64:ff9b::c0a8:101', // NAT64 to 192.168.1.1, in hex
+    '::a00:1', // IPv4-compatible (::/96), which the old blocklist let through
+    '64:ff9b:1::808:808', // local-use NAT64
+    '198.18.0.1', // benchmarking
+    'fec0::1', // site-local
+    '2001:db8::25', // documentation
+    '2002:c0a8:101::1', // 6to4 of 192.168.1.1
   ])('refuses %s unless private hosts are allowed', async (address) => {
     expect(await reasonOf(checkOutboundHost(address, strict, fakeDns({})))).toBe('blocked');
     expect(await reasonOf(checkOutboundHost(address, lenient, fakeDns({})))).toBe('ok');
@@ -72,13 +78,29 @@ describe('checkOutboundHost', () => {
     expect(await reasonOf(checkOutboundHost('mixed.example.com', strict, lookup))).toBe('blocked');
   });
 
+  it('says a name resolves to a non-public address without saying which', async () => {
+    const lookup = fakeDns({ 'mail.example.com': ['10.20.30.40'] });
+    const error = await checkOutboundHost('mail.example.com', strict, lookup).catch((err: Error) => err);
+    expect(error).toBeInstanceOf(MailConnectionError);
+    expect((error as Error).message).toBe(
+      'Connecting to mail.example.com is not allowed: mail.example.com resolves to a private, reserved or otherwise non-public address',
+    );
+    expect((error as Error).message).not.toContain('10.20');
+  });
+
   it('always refuses the cloud metadata service, whatever the policy says', async () => {
     const everything: OutboundPolicy = {
       allowPrivate: true,
       allowedHosts: ['metadata.internal', '169.254.0.0/16', 'fd00::/8'],
     };
     const lookup = fakeDns({ 'metadata.internal': ['169.254.169.254'] });
-    for (const host of ['169.254.169.254', '::ffff:169.254.169.254', 'fd00:ec2::254', 'metadata.internal']) {
+    for (const host of [
+      '169.254.169.254',
+      '::ffff:169.254.169.254',
+      '2002:a9fe:a9fe::1',
+      'fd00:ec2::254',
+      'metadata.internal',
+    ]) {
       expect(await reasonOf(checkOutboundHost(host, everything, lookup))).toBe('blocked');
     }
   });
@@ -96,8 +118,8 @@ describe('checkOutboundHost', () => {
 
   it('accepts a bracketed IPv6 literal without asking DNS', async () => {
     const lookup = fakeDns({});
-    await expect(checkOutboundHost('[2001:db8::25]', strict, lookup)).resolves.toMatchObject({
-      address: '2001:db8::25',
+    await expect(checkOutboundHost('[2001:4860:4860::8888]', strict, lookup)).resolves.toMatchObject({
+      address: '2001:4860:4860::8888',
       family: 6,
     });
     expect(lookup.calls).toBe(0);

@@ -1,5 +1,6 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { embeddedIpv4, isGlobalUnicast } from './global-unicast';
 import { MailConnectionError } from './mail-connection-error';
 
 /** Which mail servers a tenant may point us at; process configuration, not tenant settings. */
@@ -19,51 +20,23 @@ export interface OutboundTarget {
 
 export type HostLookup = (hostname: string, options: { all: true }) => Promise<LookupAddress[]>;
 
-// Node's BlockList matches IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) against IPv4 rules, so every
-// range below also covers its mapped form.
-const PRIVATE_RANGES: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
-  ['0.0.0.0', 8, 'ipv4'], // "this network", includes the unspecified address
-  ['10.0.0.0', 8, 'ipv4'],
-  ['100.64.0.0', 10, 'ipv4'], // carrier-grade NAT
-  ['127.0.0.0', 8, 'ipv4'],
-  ['169.254.0.0', 16, 'ipv4'],
-  ['172.16.0.0', 12, 'ipv4'],
-  ['192.168.0.0', 16, 'ipv4'],
-  ['224.0.0.0', 4, 'ipv4'], // multicast
-  ['240.0.0.0', 4, 'ipv4'], // reserved and broadcast
-  ['::', 128, 'ipv6'],
-  ['::1', 128, 'ipv6'],
-  ['fc00::', 7, 'ipv6'],
-  ['fe80::', 10, 'ipv6'],
-  ['ff00::', 8, 'ipv6'],
-];
-const NAT64_PREFIX: [string, number, 'ipv6'] = ['64:ff9b::', 96, 'ipv6'];
 // Cloud metadata services hand out credentials; no setting may make them reachable.
 const METADATA_ADDRESSES: ReadonlyArray<[string, 'ipv4' | 'ipv6']> = [
   ['169.254.169.254', 'ipv4'],
   ['fd00:ec2::254', 'ipv6'],
 ];
 
-const privateRanges = new BlockList();
-for (const [network, prefix, type] of PRIVATE_RANGES) privateRanges.addSubnet(network, prefix, type);
 const metadataAddresses = new BlockList();
 for (const [address, type] of METADATA_ADDRESSES) metadataAddresses.addAddress(address, type);
-const nat64 = new BlockList();
-nat64.addSubnet(...NAT64_PREFIX);
 
 function ipType(address: string): 'ipv4' | 'ipv6' {
   return isIP(address) === 4 ? 'ipv4' : 'ipv6';
 }
 
-/** An address behind a NAT64 gateway is really the IPv4 address in its last 32 bits; check that one too. */
+/** The address and, when it stands for one (mapped, NAT64, 6to4), the IPv4 address it reaches. */
 function withEmbeddedIpv4(address: string): string[] {
-  if (ipType(address) === 'ipv4' || !nat64.check(address, 'ipv6')) return [address];
-  if (address.includes('.')) return [address, address.slice(address.lastIndexOf(':') + 1)];
-  const [high, low] = address
-    .split(':')
-    .slice(-2)
-    .map((group) => parseInt(group || '0', 16));
-  return [address, [high >> 8, high & 255, low >> 8, low & 255].join('.')];
+  const v4 = embeddedIpv4(address);
+  return v4 === null ? [address] : [address, v4];
 }
 
 function normalizeHost(host: string): string {
@@ -91,8 +64,13 @@ function allowedNetworks(policy: OutboundPolicy): BlockList {
   return list;
 }
 
-function blocked(host: string, address: string, why: string): MailConnectionError {
-  return new MailConnectionError('blocked', `Connecting to ${host} (${address}) is not allowed: ${why}`);
+/**
+ * The message names the host as the admin typed it, never the address a name resolved to: that would
+ * tell a tenant which internal addresses our resolver knows.
+ */
+function blocked(host: string, why: string): MailConnectionError {
+  const what = isIP(host) ? `${host} is` : `${host} resolves to`;
+  return new MailConnectionError('blocked', `Connecting to ${host} is not allowed: ${what} ${why}`);
 }
 
 async function resolve(host: string, lookup: HostLookup): Promise<LookupAddress[]> {
@@ -108,7 +86,7 @@ async function resolve(host: string, lookup: HostLookup): Promise<LookupAddress[
 
 /**
  * Guards the "test connection" and sync paths against SSRF: a tenant must not make us talk to our own
- * network. The name is resolved once and every address is checked; the caller then connects to the
+ * network. Only global unicast addresses pass (see global-unicast.ts), unless the operator's policy allows more. The name is resolved once and every address is checked; the caller then connects to the
  * returned address (with the original host as TLS server name), so a second DNS answer cannot swap in
  * an internal address after the check.
  */
@@ -124,12 +102,16 @@ export async function checkOutboundHost(
   const networks = allowedNetworks(policy);
 
   for (const { address } of addresses) {
-    for (const candidate of withEmbeddedIpv4(address)) {
-      const type = ipType(candidate);
-      if (metadataAddresses.check(candidate, type)) throw blocked(name, address, 'cloud metadata service');
-      const allowed = policy.allowPrivate || nameAllowed || networks.check(candidate, type);
-      if (!allowed && privateRanges.check(candidate, type)) throw blocked(name, address, 'private or reserved network');
+    const candidates = withEmbeddedIpv4(address);
+    if (candidates.some((candidate) => metadataAddresses.check(candidate, ipType(candidate)))) {
+      throw blocked(name, 'a cloud metadata service');
     }
+    const allowed =
+      policy.allowPrivate ||
+      nameAllowed ||
+      candidates.some((candidate) => networks.check(candidate, ipType(candidate)));
+    if (!allowed && !isGlobalUnicast(address))
+      throw blocked(name, 'a private, reserved or otherwise non-public address');
   }
   const first = addresses[0];
   return { host: name, address: first.address, family: isIP(first.address) === 4 ? 4 : 6 };

@@ -39,7 +39,7 @@ export class IncomingSettingsDto {
   @ApiPropertyOptional({
     example: 'app-password-123',
     description:
-      'Stored encrypted and never returned. May be omitted to keep the stored password, as long as host and username stay the same.',
+      'Stored encrypted and never returned. May be omitted to keep the stored password, as long as host, port, security, verifyCertificate and username stay the same.',
   })
   @IsOptional()
   @IsString()

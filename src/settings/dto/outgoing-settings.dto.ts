@@ -40,7 +40,10 @@ export class OutgoingSettingsDto {
   @ApiPropertyOptional({
     default: true,
     example: true,
-    description: 'Log in with the incoming username and password (with authentication "login")',
+    description:
+      'Log in with the incoming username and password (with authentication "login"). Allowed only when host is the ' +
+      "incoming host or its provider's SMTP host (e.g. smtp.gmail.com for imap.gmail.com), over a connection as " +
+      'protected as the incoming one; otherwise set it to false and give this server its own credentials.',
   })
   @IsOptional()
   @IsBoolean()
@@ -59,7 +62,7 @@ export class OutgoingSettingsDto {
   @ApiPropertyOptional({
     example: 'smtp-password-123',
     description:
-      'Only when useIncomingCredentials is false. Stored encrypted and never returned; may be omitted to keep the stored one while host and username stay the same.',
+      'Only when useIncomingCredentials is false. Stored encrypted and never returned; may be omitted to keep the stored one while host, port, security, verifyCertificate and username stay the same.',
   })
   @IsOptional()
   @IsString()
