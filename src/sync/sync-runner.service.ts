@@ -9,14 +9,16 @@ import { AttachmentStorage } from '../storage/attachment-storage';
 import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
 import { MessageParser } from './message-parser';
 import { parseLargeMessage, readHeaderBlock } from '../../libs/mail/parse-large-message';
-import type { SyncRun, SyncTrigger } from './sync-run.entity';
+import type { SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';
 import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
-import { RunTotals, SyncStateRepository } from './sync-state.repository';
+import { SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
+import type { LiveRun, RunSummary } from './live-run';
+import { SyncRunRecorder } from './sync-run-recorder';
 import { SyncSlots } from './sync-slots';
 import { WatermarkPlanner } from './watermark-planner';
 
@@ -37,33 +39,8 @@ interface PreparedItem extends BatchItem {
   stored: Promise<void>;
 }
 
-export interface RunSummary extends RunTotals {
-  runId: string | null;
-  status: SyncRun['status'] | 'skipped';
-  startedAt: Date;
-  finishedAt: Date | null;
-  error: { class: string; message: string } | null;
-}
-
 /** The lease that keeps one organization's runs on one instance at a time. */
 const SYNC_LEASE = 'sync';
-
-interface LiveRun {
-  runId: string | null;
-  /** Waiting for a slot (SYNC_CONCURRENCY): nothing is held yet, nothing has started. */
-  queued: boolean;
-  startedAt: Date;
-  totals: RunTotals;
-  total: number | null;
-  stopRequested: boolean;
-  /** Someone asked for a sync during this run: list the mailbox once more before finishing. */
-  relist: boolean;
-  /** Past its last listing: a new request must get a run of its own, after this one. */
-  finishing: boolean;
-  /** Ends the wait for a slot (a stop or a shutdown while queued). */
-  unqueue: AbortController;
-  done: Promise<RunSummary>;
-}
 
 /**
  * One sync run for one organization: lock, read the watermark, fetch oldest-first in bounded
@@ -86,6 +63,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
     private readonly planner: WatermarkPlanner,
+    private readonly recorder: SyncRunRecorder,
     private readonly leases: LeaseService,
     private readonly slots: SyncSlots,
   ) {}
@@ -468,30 +446,13 @@ export class SyncRunner implements BeforeApplicationShutdown {
     live: LiveRun,
     error: SyncError | null,
   ): Promise<RunSummary> {
-    const finishedAt = new Date();
-    const status: SyncRun['status'] = error ? 'failed' : live.stopRequested ? 'stopped' : 'succeeded';
-    await this.runs.update(organizationId, runId, {
-      ...live.totals,
-      status,
-      finishedAt,
-      errorClass: error?.errorClass ?? null,
-      errorMessage: error?.message ?? null,
-    });
-    await this.state.addTotals(organizationId, live.totals);
-    const current = await this.state.find(organizationId);
-    const failures = error ? (current?.consecutiveFailures ?? 0) + 1 : 0;
-    await this.state.update(organizationId, {
-      lastRunAt: finishedAt,
-      ...(error
-        ? {
-            consecutiveFailures: failures,
-            lastErrorClass: error.errorClass,
-            lastErrorMessage: error.message,
-            lastErrorAt: finishedAt,
-            nextRunAt: this.backoffUntil(current?.intervalSeconds ?? 300, failures, finishedAt),
-          }
-        : { lastSuccessAt: finishedAt, consecutiveFailures: 0, nextRunAt: null }),
-    });
+    const { status, finishedAt } = await this.recorder.finish(
+      organizationId,
+      runId,
+      live.totals,
+      live.stopRequested,
+      error,
+    );
     return { ...this.summary(live, status, error), finishedAt };
   }
 
@@ -504,11 +465,5 @@ export class SyncRunner implements BeforeApplicationShutdown {
       finishedAt: null,
       error: error ? { class: error.errorClass, message: error.message } : null,
     };
-  }
-
-  /** interval × 2^(failures-1), capped: a broken mailbox is not hammered, and recovers on its own. */
-  private backoffUntil(intervalSeconds: number, failures: number, from: Date): Date {
-    const seconds = Math.min(intervalSeconds * 2 ** Math.min(failures - 1, 20), this.config.sync.maxBackoffSeconds);
-    return new Date(from.getTime() + seconds * 1000);
   }
 }

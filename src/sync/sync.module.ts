@@ -16,6 +16,7 @@ import { SyncFailure } from './sync-failure.entity';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncFailuresService } from './sync-failures.service';
 import { SyncRun } from './sync-run.entity';
+import { SyncRunRecorder } from './sync-run-recorder';
 import { SyncRunner } from './sync-runner.service';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncScheduler } from './sync-scheduler.service';
@@ -49,6 +50,7 @@ import { WatermarkPlanner } from './watermark-planner';
     WatermarkPlanner,
     MessageIngestor,
     MessageParser,
+    SyncRunRecorder,
     SyncRunner,
     SyncScheduler,
     SyncControlService,
