@@ -43,9 +43,9 @@ interface PreparedItem extends BatchItem {
 const SYNC_LEASE = 'sync';
 
 /**
- * One sync run for one organization: lock, read the watermark, fetch oldest-first in bounded
- * batches, ingest each message exactly once, and record how it went. Safe to call twice: a second
- * call while a run is under way gets that run.
+ * One sync run for one organization: wait for a slot, take the organization's lease, read the
+ * watermark, fetch oldest-first in bounded batches, ingest each message exactly once, and record how
+ * it went. Safe to call twice: a second call while a run is queued or under way gets that run.
  */
 @Injectable()
 export class SyncRunner implements BeforeApplicationShutdown {
@@ -79,7 +79,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return this.live.get(organizationId) ?? null;
   }
 
-  /** Asks a run in progress to stop after the message it is on. */
+  /** Asks a run in progress to stop after the message it is on; a queued one does not start. */
   requestStop(organizationId: string): void {
     const run = this.live.get(organizationId);
     if (run) this.stop(run);
