@@ -102,9 +102,13 @@ interface Latencies {
 interface TenantsResult {
   messages: number;
   seconds: number;
+  /** How long the Start calls took to answer, all of them. */
+  startsSeconds: number;
   concurrency: number;
   health: Latencies;
   tickets: Latencies;
+  /** The probes asked once every Start call had answered. */
+  afterStarts: { health: Latencies; tickets: Latencies };
 }
 
 function runTenantsPhase(dovecot: ImapAddress, tenants: number, extraEnv: Record<string, string>): TenantsResult {
@@ -131,7 +135,9 @@ function tenantsLine(label: string, r: TenantsResult, oneMailbox: PhaseResult[])
   return (
     `${label} ${(r.messages / r.seconds).toFixed(0).padStart(6)} msg/s total (one mailbox: ${median(oneMailbox.map(rate)).toFixed(0)}), ` +
     `${r.messages} messages in ${r.seconds.toFixed(1)} s, SYNC_CONCURRENCY ${r.concurrency}\n` +
-    `      API meanwhile (${r.health.count} probes each): ${api('/health', r.health)}; ${api('ticket list', r.tickets)}`
+    `      API meanwhile (${r.health.count} probes each): ${api('/health', r.health)}; ${api('ticket list', r.tickets)}\n` +
+    `      after the ${r.startsSeconds.toFixed(1)} s of Start calls: ${api('/health', r.afterStarts.health)}; ` +
+    `${api('ticket list', r.afterStarts.tickets)}`
   );
 }
 
