@@ -2,6 +2,7 @@ import { LeaseService } from '../src/leases/lease.service';
 import { LeasesRepository } from '../src/leases/leases.repository';
 import { eventually } from './support/messages';
 import { startTestApp, type TestApp } from './support/test-app';
+import { usingPostgres } from './support/test-database';
 import { createTenant } from './support/tenants';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,5 +80,15 @@ describe('leases: taken when free or expired, kept alive by the heartbeat, relea
     const winners = asks.filter((lease) => lease !== null);
     expect(winners).toHaveLength(1);
     await winners[0]!.release();
+  });
+
+  it('a lease left by a process that died: SQLite (one process) drops it at restart, PostgreSQL waits for its expiry', async () => {
+    const orphan = await leases.tryAcquire(organizationId, 'test-restart', { ttlMs: 60_000 });
+    expect(orphan).not.toBeNull();
+    // Never released: as if the process had been killed.
+    testApp = await testApp.restart();
+    const after = await testApp.app.get(LeasesRepository).find({ organizationId, purpose: 'test-restart' });
+    if (usingPostgres()) expect(after?.holder).toBe(orphan!.holder);
+    else expect(after).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { AppConfig } from '../config/app-config';
 import { LeaseKey, LeasesRepository } from './leases.repository';
 
 export interface LeaseOptions {
@@ -31,12 +32,23 @@ const DEFAULT_TTL_MS = 60_000;
  * any other per-organization worker (e.g. an IMAP IDLE watcher) takes one with its own `purpose`.
  */
 @Injectable()
-export class LeaseService {
+export class LeaseService implements OnApplicationBootstrap {
   private readonly logger = new Logger(LeaseService.name);
   /** This instance: one per application, so two apps in one process are two holders. */
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-  constructor(private readonly leases: LeasesRepository) {}
+  constructor(
+    private readonly leases: LeasesRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * SQLite is one process's file: a lease left in it belongs to an earlier run of this process that
+   * died without releasing it, and need not block a restart until it expires.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.databaseUrl === null) await this.leases.clear();
+  }
 
   /** The lease, or null while another holder's is live. */
   async tryAcquire(organizationId: string, purpose: string, options: LeaseOptions = {}): Promise<HeldLease | null> {

@@ -50,6 +50,11 @@ export class LeasesRepository {
     );
   }
 
+  /** Deletes every lease, whoever holds it. */
+  async clear(): Promise<void> {
+    await this.transactions.run((manager) => this.query(manager, 'DELETE FROM leases', {}));
+  }
+
   /** Who holds the lease and until when (epoch ms), expired or not; null when there is no row. */
   find(key: LeaseKey): Promise<{ holder: string; expiresAtMs: number } | null> {
     return this.transactions.run(async (manager) => {
