@@ -7,7 +7,11 @@
  * (default 3) in rotation, a b c a b c ..., so a machine that slows down or speeds up meanwhile weighs on
  * all three alike; figures are medians, ratios are the median of each round's own ratio. With --latency,
  * phases (a)-(c) reach Dovecot through a proxy that delays each direction by MS milliseconds, as a
- * remote server would. Prints figures, CPU time by who spent it, and ratios; asserts nothing.
+ * remote server would. With BENCH_TENANTS=100 (off by default: it takes several minutes), then (e), the
+ * many-tenants phase: that many organizations with BENCH_TENANT_MESSAGES messages each (default 100) in
+ * mailboxes of their own, started at the same moment, on SQLite and PostgreSQL: total msg/s, and the
+ * latency of `/health` and of a ticket list asked every 200 ms meanwhile. Prints figures, CPU time by
+ * who spent it, and ratios; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,6 +88,93 @@ async function fill(dovecot: DovecotServer, user: string, raws: string[]): Promi
   await dovecot.addUser(user, 'bench-secret');
   for (let start = 0; start < raws.length; start += 500) {
     await dovecot.appendMany(user, raws.slice(start, start + 500));
+  }
+}
+
+interface Latencies {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  failed: number;
+}
+
+interface TenantsResult {
+  messages: number;
+  seconds: number;
+  /** How long the Start calls took to answer, all of them. */
+  startsSeconds: number;
+  concurrency: number;
+  health: Latencies;
+  tickets: Latencies;
+  /** The probes asked once every Start call had answered. */
+  afterStarts: { health: Latencies; tickets: Latencies };
+}
+
+function runTenantsPhase(dovecot: ImapAddress, tenants: number, extraEnv: Record<string, string>): TenantsResult {
+  const result = spawnSync(process.execPath, [...SERVICE_NODE_FLAGS, join(__dirname, 'many-tenants-phase.js')], {
+    env: {
+      ...process.env,
+      BENCH_IMAP_HOST: dovecot.host,
+      BENCH_IMAP_PORT: String(dovecot.imapPort),
+      BENCH_TENANTS: String(tenants),
+      TEST_DATABASE_URL: '',
+      ...extraEnv,
+    },
+    encoding: 'utf8',
+    maxBuffer: 64 * MB,
+  });
+  const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (result.status !== 0 || !line) throw new Error(`Many-tenants phase failed:\n${result.stderr}`);
+  return JSON.parse(line.slice(7)) as TenantsResult;
+}
+
+function tenantsLine(label: string, r: TenantsResult, oneMailbox: PhaseResult[]): string {
+  const api = (name: string, l: Latencies) =>
+    `${name} p50 ${l.p50} / p99 ${l.p99} / max ${l.max} ms${l.failed > 0 ? ` (${l.failed} failed)` : ''}`;
+  return (
+    `${label} ${(r.messages / r.seconds).toFixed(0).padStart(6)} msg/s total (one mailbox: ${median(oneMailbox.map(rate)).toFixed(0)}), ` +
+    `${r.messages} messages in ${r.seconds.toFixed(1)} s, SYNC_CONCURRENCY ${r.concurrency}\n` +
+    `      API meanwhile (${r.health.count} probes each): ${api('/health', r.health)}; ${api('ticket list', r.tickets)}\n` +
+    `      after the ${r.startsSeconds.toFixed(1)} s of Start calls: ${api('/health', r.afterStarts.health)}; ` +
+    `${api('ticket list', r.afterStarts.tickets)}`
+  );
+}
+
+/** (e): BENCH_TENANTS organizations with a mailbox of their own each, started at the same moment. */
+async function manyTenants(
+  dovecot: DovecotServer,
+  b: PhaseResult[],
+  c: PhaseResult[],
+  withPostgres: boolean,
+  keptData: (env?: Record<string, string>) => Record<string, string>,
+): Promise<void> {
+  const tenants = Number(process.env.BENCH_TENANTS ?? 0);
+  const perTenant = Number(process.env.BENCH_TENANT_MESSAGES ?? 100);
+  if (!(tenants > 0)) {
+    console.log('\n(e) many tenants at once: skipped (BENCH_TENANTS=100 runs it; several minutes)');
+    return;
+  }
+  for (let first = 0; first < tenants; first += 10) {
+    const users = Array.from({ length: Math.min(10, tenants - first) }, (_, i) => first + i);
+    await Promise.all(
+      users.map((user) =>
+        fill(
+          dovecot,
+          `tenant-${user}`,
+          Array.from({ length: perTenant }, (_, i) => realisticMessage(user * perTenant + i)),
+        ),
+      ),
+    );
+  }
+  console.log(
+    `\n(e) ${tenants} organizations × ${perTenant} messages, each its own mailbox, started at the same moment`,
+  );
+  console.log(tenantsLine('    SQLite    ', runTenantsPhase(dovecot, tenants, keptData()), b));
+  if (withPostgres) {
+    console.log(
+      tenantsLine('    PostgreSQL', runTenantsPhase(dovecot, tenants, keptData({ TEST_DATABASE_URL: PG_URL })), c),
+    );
   }
 }
 
@@ -172,6 +263,7 @@ async function main(): Promise<void> {
     console.log(
       `\n(d) one message with a 20 MB attachment: RSS ${mb(d.baselineRss ?? 0)} -> ${mb(d.peakRss)}, growth ${mb(growth)} = ${(growth / attachment).toFixed(2)}x the attachment (target < 3x)`,
     );
+    await manyTenants(dovecot, b, c, withPostgres, keptData);
   } finally {
     proxy?.close();
     await dovecot?.close();

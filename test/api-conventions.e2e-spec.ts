@@ -120,14 +120,14 @@ describe('API conventions: errors, validation, users, health, Swagger', () => {
 
   it('reports health 200 while the database answers and 503 when it does not', async () => {
     const healthy = await testApp.http().get('/health').expect(200);
-    expect(healthy.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    expect(healthy.body).toMatchObject({ status: 'ok', info: { database: { status: 'up', state: 'ok' } } });
     const separate = await testApp.restart();
     testApp = separate;
     await separate.app.get(DataSource).destroy();
     const down = await separate.http().get('/health').expect(503);
     expect(down.body).toMatchObject({
       statusCode: 503,
-      details: { status: 'error', error: { database: { status: 'down' } } },
+      details: { status: 'error', error: { database: { status: 'down', state: 'unreachable' } } },
     });
   });
 });

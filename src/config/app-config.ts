@@ -12,6 +12,8 @@ export abstract class AppConfig {
   abstract readonly dataDir: string;
   /** PostgreSQL connection string; null means the embedded SQLite file in `dataDir`. */
   abstract readonly databaseUrl: string | null;
+  /** PostgreSQL connections in this process's pool, shared by the API and the sync runs. */
+  abstract readonly databasePoolSize: number;
   abstract readonly superadmin: { email: string; password: string } | null;
   abstract readonly logLevel: LogLevel;
   abstract readonly logFormat: LogFormat;
@@ -38,6 +40,10 @@ export abstract class AppConfig {
     parseWorkers: number;
     /** Over this RFC822.SIZE a message is streamed through storage instead of being held in memory. */
     streamMessageBytes: number;
+    /** Runs of this instance at once; more wait their turn, by due time, holding no connection. */
+    concurrency: number;
+    /** How long a run's lease lasts without a heartbeat: how long a crashed instance blocks its organizations. */
+    leaseSeconds: number;
   };
   /** The notification outbox and its sender (NOTIFY_*). */
   abstract readonly notifications: {

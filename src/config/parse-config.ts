@@ -138,6 +138,22 @@ function allowedHosts(env: Env): string[] {
   return entries;
 }
 
+/**
+ * Runs take at most one pooled connection each at a time (for a batch's transaction), so capping them
+ * below the pool leaves the rest to the API: by default half the pool. On SQLite there is one
+ * connection and no pool; the same default keeps the number of open mail sessions sane.
+ */
+function syncConcurrency(env: Env, poolSize: number, postgres: boolean): number {
+  const concurrency = integer(env, 'SYNC_CONCURRENCY', Math.max(1, Math.floor(poolSize / 2)), 1, 1000);
+  if (postgres && concurrency >= poolSize) {
+    throw new ConfigError(
+      'SYNC_CONCURRENCY',
+      `must be below DATABASE_POOL_SIZE (${poolSize}), or sync runs could leave the API no connection`,
+    );
+  }
+  return concurrency;
+}
+
 /** The notification sender; the lease must outlast one send (three steps of MAIL_CONNECT_TIMEOUT_MS). */
 function notifications(env: Env, connectTimeoutMs: number): AppConfig['notifications'] {
   const retryBaseMs = integer(env, 'NOTIFY_RETRY_BASE_MS', 30_000, 10, 86_400_000);
@@ -174,13 +190,16 @@ function notifications(env: Env, connectTimeoutMs: number): AppConfig['notificat
 export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
   const dataDir = raw(env, 'DATA_DIR') ?? './data';
   const connectTimeoutMs = integer(env, 'MAIL_CONNECT_TIMEOUT_MS', 15_000, 100, 300_000);
+  const database = databaseUrl(env);
+  const databasePoolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 2, 1000);
   return {
     nodeEnv: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
     host: raw(env, 'HOST') ?? '0.0.0.0',
     port: integer(env, 'PORT', 3000, 0, 65535),
     publicUrl: publicUrl(env),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
-    databaseUrl: databaseUrl(env),
+    databaseUrl: database,
+    databasePoolSize,
     superadmin: superadmin(env),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'auto'),
@@ -198,6 +217,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       nowWaitSeconds: integer(env, 'SYNC_NOW_WAIT_SECONDS', 25, 0, 600),
       parseWorkers: integer(env, 'SYNC_PARSE_WORKERS', defaultParseWorkers(), 0, 16),
       streamMessageBytes: integer(env, 'SYNC_STREAM_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      concurrency: syncConcurrency(env, databasePoolSize, database !== null),
+      leaseSeconds: integer(env, 'SYNC_LEASE_SECONDS', 60, 3, 3600),
     },
     loginRateLimit: {
       windowSeconds: integer(env, 'LOGIN_RATE_WINDOW_SECONDS', 900, 1, 86400),

@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migration-list';
 
 export const SQLITE_FILE_NAME = 'helpdesk.sqlite';
+/** Longest wait for a free pooled connection: far beyond any transaction of ours, short of a hang. */
+export const POOL_WAIT_MS = 30_000;
 
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise the embedded SQLite file in DATA_DIR. The schema
@@ -18,7 +20,15 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     logging: false,
   } as const;
   if (config.databaseUrl) {
-    return { ...common, type: 'postgres', url: config.databaseUrl, migrationsTransactionMode: 'each' };
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.databaseUrl,
+      migrationsTransactionMode: 'each',
+      // pg-pool: at most this many connections; a caller that finds them all in use waits in line for
+      // up to POOL_WAIT_MS and then fails (an API request answers 503) instead of hanging for good.
+      extra: { max: config.databasePoolSize, connectionTimeoutMillis: POOL_WAIT_MS },
+    };
   }
   mkdirSync(config.dataDir, { recursive: true });
   return {

@@ -7,6 +7,7 @@ import { TicketSearch1764000005000 } from './migrations/1764000005000-ticket-sea
 import { RawBytesUncompressed1764000006000 } from './migrations/1764000006000-raw-bytes-uncompressed';
 import { MessageIdsByTicket1764000007000 } from './migrations/1764000007000-message-ids-by-ticket';
 import { RawBytesBinary1764000008000 } from './migrations/1764000008000-raw-bytes-binary';
+import { Leases1764000009000 } from './migrations/1764000009000-leases';
 import { LedgerContentHash1764000010000 } from './migrations/1764000010000-ledger-content-hash';
 
 /** Every migration, oldest first. Both dialects run the same list. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   RawBytesUncompressed1764000006000,
   MessageIdsByTicket1764000007000,
   RawBytesBinary1764000008000,
+  Leases1764000009000,
   LedgerContentHash1764000010000,
 ];

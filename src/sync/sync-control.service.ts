@@ -7,7 +7,8 @@ import type { ImapConnectionSettings } from '../mailbox/drivers/imap-settings';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import type { SyncFrom, SyncState } from './sync-state.entity';
-import { RunSummary, SyncRunner } from './sync-runner.service';
+import type { RunSummary } from './live-run';
+import { SyncRunner } from './sync-runner.service';
 import { SyncScheduler } from './sync-scheduler.service';
 import { SyncStateRepository } from './sync-state.repository';
 import { WatermarkPlanner } from './watermark-planner';
@@ -79,11 +80,12 @@ export class SyncControlService {
 
   /**
    * Runs now, even between periods (also while stopped: "Sync now" is an explicit request). Waits for
-   * the run up to a bound; past it, the caller gets the run id to poll.
+   * the run up to a bound; past it, the caller gets the run id to poll, or `queued` while the run
+   * still waits for a slot (SYNC_CONCURRENCY).
    */
   async syncNow(
     organizationId: string,
-  ): Promise<{ finished: true; summary: RunSummary } | { finished: false; runId: string | null }> {
+  ): Promise<{ finished: true; summary: RunSummary } | { finished: false; runId: string | null; queued: boolean }> {
     const incoming = await this.settings.getIncomingConnection(organizationId);
     if (!incoming) throw new ConflictError('SYNC_NOT_CONFIGURED', 'Save the incoming email settings before syncing');
     const { runId, done } = this.runner.run(organizationId, 'manual');
@@ -91,7 +93,11 @@ export class SyncControlService {
       setTimeout(() => resolve(null), this.config.sync.nowWaitSeconds * 1000).unref(),
     );
     const summary = await Promise.race([done, timeout]);
-    return summary ? { finished: true, summary } : { finished: false, runId: await runId };
+    if (summary) return { finished: true, summary };
+    // Still waiting for a slot: it has no id yet, and the caller is not kept waiting for one.
+    const live = this.runner.current(organizationId);
+    if (live?.queued) return { finished: false, runId: null, queued: true };
+    return { finished: false, runId: await runId, queued: false };
   }
 
   async setInterval(organizationId: string, seconds: number): Promise<SyncState> {

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { AppConfig } from '../config/app-config';
+import { LeaseService } from '../leases/lease.service';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
@@ -8,15 +9,17 @@ import { AttachmentStorage } from '../storage/attachment-storage';
 import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
 import { MessageParser } from './message-parser';
 import { parseLargeMessage, readHeaderBlock } from '../../libs/mail/parse-large-message';
-import type { SyncRun, SyncTrigger } from './sync-run.entity';
+import type { SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';
 import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
-import { SyncLock } from './sync-lock';
-import { RunTotals, SyncStateRepository } from './sync-state.repository';
+import { SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
+import type { LiveRun, RunSummary } from './live-run';
+import { SyncRunRecorder } from './sync-run-recorder';
+import { SyncSlots } from './sync-slots';
 import { WatermarkPlanner } from './watermark-planner';
 
 const MB = 1024 * 1024;
@@ -36,31 +39,13 @@ interface PreparedItem extends BatchItem {
   stored: Promise<void>;
 }
 
-export interface RunSummary extends RunTotals {
-  runId: string | null;
-  status: SyncRun['status'] | 'skipped';
-  startedAt: Date;
-  finishedAt: Date | null;
-  error: { class: string; message: string } | null;
-}
-
-interface LiveRun {
-  runId: string | null;
-  startedAt: Date;
-  totals: RunTotals;
-  total: number | null;
-  stopRequested: boolean;
-  /** Someone asked for a sync during this run: list the mailbox once more before finishing. */
-  relist: boolean;
-  /** Past its last listing: a new request must get a run of its own, after this one. */
-  finishing: boolean;
-  done: Promise<RunSummary>;
-}
+/** The lease that keeps one organization's runs on one instance at a time. */
+const SYNC_LEASE = 'sync';
 
 /**
- * One sync run for one organization: lock, read the watermark, fetch oldest-first in bounded
- * batches, ingest each message exactly once, and record how it went. Safe to call twice: a second
- * call while a run is under way gets that run.
+ * One sync run for one organization: wait for a slot, take the organization's lease, read the
+ * watermark, fetch oldest-first in bounded batches, ingest each message exactly once, and record how
+ * it went. Safe to call twice: a second call while a run is queued or under way gets that run.
  */
 @Injectable()
 export class SyncRunner implements BeforeApplicationShutdown {
@@ -78,31 +63,46 @@ export class SyncRunner implements BeforeApplicationShutdown {
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
     private readonly planner: WatermarkPlanner,
-    private readonly lock: SyncLock,
+    private readonly recorder: SyncRunRecorder,
+    private readonly leases: LeaseService,
+    private readonly slots: SyncSlots,
   ) {}
 
   /** On shutdown, runs stop after their current message and finish recording before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
     const runs = [...this.live.values()];
-    for (const run of runs) run.stopRequested = true;
+    for (const run of runs) this.stop(run);
     await Promise.all(runs.map((run) => run.done));
   }
 
-  current(organizationId: string): Omit<LiveRun, 'done'> | null {
+  current(organizationId: string): Omit<LiveRun, 'done' | 'unqueue'> | null {
     return this.live.get(organizationId) ?? null;
   }
 
-  /** Asks a run in progress to stop after the message it is on. */
+  /** Asks a run in progress to stop after the message it is on; a queued one does not start. */
   requestStop(organizationId: string): void {
     const run = this.live.get(organizationId);
-    if (run) run.stopRequested = true;
+    if (run) this.stop(run);
   }
 
-  run(organizationId: string, trigger: SyncTrigger): { runId: Promise<string | null>; done: Promise<RunSummary> } {
+  private stop(run: LiveRun): void {
+    run.stopRequested = true;
+    run.unqueue.abort();
+  }
+
+  /**
+   * Runs now, or as soon as a slot is free when SYNC_CONCURRENCY runs are under way; waiting runs go
+   * in order of `dueAt` (when the schedule wanted them; a request is due at once).
+   */
+  run(
+    organizationId: string,
+    trigger: SyncTrigger,
+    dueAt = new Date(),
+  ): { runId: Promise<string | null>; done: Promise<RunSummary> } {
     const existing = this.live.get(organizationId);
     if (existing && existing.finishing) {
       // Mail that arrived before this request may have missed that run's last listing: run again after it.
-      const next = existing.done.then(() => this.run(organizationId, trigger));
+      const next = existing.done.then(() => this.run(organizationId, trigger, dueAt));
       return { runId: next.then((run) => run.runId), done: next.then((run) => run.done) };
     }
     if (existing) {
@@ -113,15 +113,17 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const runId = new Promise<string | null>((resolve) => (announce = resolve));
     const live: LiveRun = {
       runId: null,
+      queued: true,
       startedAt: new Date(),
       totals: { fetched: 0, tickets: 0, comments: 0, ignored: 0, failed: 0 },
       total: null,
       stopRequested: false,
       relist: false,
       finishing: false,
+      unqueue: new AbortController(),
       done: Promise.resolve(null as unknown as RunSummary),
     };
-    live.done = this.execute(organizationId, trigger, live, announce)
+    live.done = this.inSlot(organizationId, trigger, dueAt, live, announce)
       .catch((error: unknown) => {
         // Never rejects: callers may fire and forget (the scheduler, start), so a failure to record a
         // run (e.g. the database went away) is logged here, once.
@@ -136,24 +138,46 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return { runId, done: live.done };
   }
 
+  /** Waits for a slot (holding nothing meanwhile), then runs under the organization's lease. */
+  private async inSlot(
+    organizationId: string,
+    trigger: SyncTrigger,
+    dueAt: Date,
+    live: LiveRun,
+    announce: (id: string | null) => void,
+  ): Promise<RunSummary> {
+    const release = await this.slots.take(dueAt, live.unqueue.signal);
+    // Stopped (or shut down) while waiting: there was nothing to do yet.
+    if (!release) return this.summary(live, 'skipped', null);
+    live.queued = false;
+    live.startedAt = new Date();
+    try {
+      const lease = await this.leases.tryAcquire(organizationId, SYNC_LEASE, {
+        ttlMs: this.config.sync.leaseSeconds * 1000,
+      });
+      // Another instance is syncing this mailbox right now; this period is theirs.
+      if (!lease) return this.summary(live, 'skipped', null);
+      lease.onLost(() => {
+        // Another instance may have taken the mailbox over: stop after this message. The ledger keeps
+        // whatever both commit to one copy, but two runs of one mailbox are what the lease prevents.
+        live.stopRequested = true;
+      });
+      try {
+        return await this.execute(organizationId, trigger, live, announce);
+      } finally {
+        await lease.release();
+      }
+    } finally {
+      release();
+    }
+  }
+
   private async execute(
     organizationId: string,
     trigger: SyncTrigger,
     live: LiveRun,
     announce: (id: string | null) => void,
   ): Promise<RunSummary> {
-    const held = await this.lock.tryAcquire(organizationId);
-    if (!held) {
-      // Another instance is syncing this mailbox right now; this period is theirs.
-      return {
-        ...live.totals,
-        runId: null,
-        status: 'skipped',
-        startedAt: live.startedAt,
-        finishedAt: null,
-        error: null,
-      };
-    }
     let session: MailboxSession | null = null;
     let error: SyncError | null = null;
     await this.runs.closeInterrupted([organizationId]);
@@ -188,11 +212,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       live.finishing = true;
       await session?.close().catch(() => undefined);
     }
-    try {
-      return await this.finish(organizationId, run.id, live, error);
-    } finally {
-      await held.release();
-    }
+    return this.finish(organizationId, run.id, live, error);
   }
 
   /**
@@ -431,29 +451,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     live: LiveRun,
     error: SyncError | null,
   ): Promise<RunSummary> {
-    const finishedAt = new Date();
-    const status: SyncRun['status'] = error ? 'failed' : live.stopRequested ? 'stopped' : 'succeeded';
-    // The counts are already in: each batch added its own as it committed.
-    await this.runs.update(organizationId, runId, {
-      status,
-      finishedAt,
-      errorClass: error?.errorClass ?? null,
-      errorMessage: error?.message ?? null,
-    });
-    const current = await this.state.find(organizationId);
-    const failures = error ? (current?.consecutiveFailures ?? 0) + 1 : 0;
-    await this.state.update(organizationId, {
-      lastRunAt: finishedAt,
-      ...(error
-        ? {
-            consecutiveFailures: failures,
-            lastErrorClass: error.errorClass,
-            lastErrorMessage: error.message,
-            lastErrorAt: finishedAt,
-            nextRunAt: this.backoffUntil(current?.intervalSeconds ?? 300, failures, finishedAt),
-          }
-        : { lastSuccessAt: finishedAt, consecutiveFailures: 0, nextRunAt: null }),
-    });
+    const { status, finishedAt } = await this.recorder.finish(organizationId, runId, live.stopRequested, error);
     return { ...this.summary(live, status, error), finishedAt };
   }
 
@@ -466,11 +464,5 @@ export class SyncRunner implements BeforeApplicationShutdown {
       finishedAt: null,
       error: error ? { class: error.errorClass, message: error.message } : null,
     };
-  }
-
-  /** interval × 2^(failures-1), capped: a broken mailbox is not hammered, and recovers on its own. */
-  private backoffUntil(intervalSeconds: number, failures: number, from: Date): Date {
-    const seconds = Math.min(intervalSeconds * 2 ** Math.min(failures - 1, 20), this.config.sync.maxBackoffSeconds);
-    return new Date(from.getTime() + seconds * 1000);
   }
 }

@@ -57,7 +57,11 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
         return;
       }
       if (state.nextRunAt && state.nextRunAt.getTime() > Date.now()) return;
-      await this.runner.run(organizationId, 'schedule').done;
+      // Due one interval after the last run: when runs queue for a slot, the longest-waiting goes first.
+      const dueAt = state.lastRunAt
+        ? new Date(Math.min(Date.now(), state.lastRunAt.getTime() + state.intervalSeconds * 1000))
+        : new Date();
+      await this.runner.run(organizationId, 'schedule', dueAt).done;
     } catch (error) {
       this.logger.error(`Scheduled sync of ${organizationId} could not run: ${(error as Error).message}`);
     }

@@ -27,7 +27,8 @@ export class SyncViews {
     return {
       state: state?.running ? 'running' : 'stopped',
       neverStarted: !state?.fromMode,
-      syncing: live !== null,
+      syncing: live !== null && !live.queued,
+      queued: live?.queued ?? false,
       from: state?.fromMode ?? null,
       since: state?.since ?? null,
       markSeen: state?.markSeen ?? false,
@@ -47,9 +48,10 @@ export class SyncViews {
         ignored: state?.totalIgnored ?? 0,
         failed: state?.totalFailed ?? 0,
       },
-      currentRun: live
-        ? { runId: live.runId, startedAt: live.startedAt, fetched: live.totals.fetched, total: live.total }
-        : null,
+      currentRun:
+        live && !live.queued
+          ? { runId: live.runId, startedAt: live.startedAt, fetched: live.totals.fetched, total: live.total }
+          : null,
     };
   }
 

@@ -83,11 +83,11 @@ export class SyncController {
     const result = await this.control.syncNow(caller.organizationId);
     if (!result.finished) {
       response.status(202);
-      return { finished: false, runId: result.runId, run: null };
+      return { finished: false, runId: result.runId, queued: result.queued, run: null };
     }
     const runId = result.summary.runId;
     const run = runId ? await this.views.run(caller.organizationId, runId) : null;
-    return { finished: true, runId, run };
+    return { finished: true, runId, queued: false, run };
   }
 
   @Put('interval')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
+import { LeasesModule } from '../leases/leases.module';
 import { MailboxModule } from '../mailbox/mailbox.module';
 import { SettingsModule } from '../settings/settings.module';
 import { StorageModule } from '../storage/storage.module';
@@ -14,11 +15,12 @@ import { SyncControlService } from './sync-control.service';
 import { SyncFailure } from './sync-failure.entity';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncFailuresService } from './sync-failures.service';
-import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run.entity';
+import { SyncRunRecorder } from './sync-run-recorder';
 import { SyncRunner } from './sync-runner.service';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncScheduler } from './sync-scheduler.service';
+import { SyncSlots } from './sync-slots';
 import { SyncState } from './sync-state.entity';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncViews } from './sync-views';
@@ -31,6 +33,7 @@ import { WatermarkPlanner } from './watermark-planner';
   imports: [
     TypeOrmModule.forFeature([SyncState, SyncWatermark, SyncRun, IngestedMessage, SyncFailure]),
     ScheduleModule.forRoot(),
+    LeasesModule,
     MailboxModule,
     SettingsModule,
     StorageModule,
@@ -42,11 +45,12 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncRunsRepository,
     IngestedMessagesRepository,
     SyncFailuresRepository,
-    SyncLock,
+    SyncSlots,
     TransactionRunner,
     WatermarkPlanner,
     MessageIngestor,
     MessageParser,
+    SyncRunRecorder,
     SyncRunner,
     SyncScheduler,
     SyncControlService,

@@ -22,8 +22,10 @@ export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
   /** Login looks users up across tenants: an email address is unique on the platform. */
-  findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email: email.toLowerCase() });
+  /** With `manager`, inside that transaction: on its connection, not a second one from the pool. */
+  findByEmail(email: string, manager?: EntityManager): Promise<User | null> {
+    const repository = manager ? manager.getRepository(User) : this.users;
+    return repository.findOneBy({ email: email.toLowerCase() });
   }
 
   /**

@@ -32,7 +32,9 @@ export class UsersService {
 
   /** `manager` lets a caller (e.g. organization creation) commit the user in its own transaction. */
   async create(organizationId: string | null, account: NewAccount, manager?: EntityManager): Promise<User> {
-    if (await this.users.findByEmail(account.email)) throw this.emailTaken();
+    // In the caller's transaction when there is one: a transaction waiting for a second pooled
+    // connection deadlocks once every connection is held by such a transaction (a pool of 2, two creates).
+    if (await this.users.findByEmail(account.email, manager)) throw this.emailTaken();
     const passwordHash = await this.hasher.hash(account.password);
     try {
       return await this.users.insert(organizationId, { ...account, passwordHash }, manager);

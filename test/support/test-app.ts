@@ -19,6 +19,8 @@ export interface TestApp {
   stop(): Promise<void>;
   /** Boots a new app on the same data (a process restart). */
   restart(extraEnv?: Env): Promise<TestApp>;
+  /** Boots a second app on the same data while this one runs (another instance); stop it with `stop`. */
+  sibling(extraEnv?: Env): Promise<TestApp>;
   /** Stops the app and deletes its data. */
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ async function boot(storage: Storage, extraEnv: Env): Promise<TestApp> {
       await stop();
       return boot(storage, env);
     },
+    sibling: (env = extraEnv) => boot(storage, env),
     close: async () => {
       await stop();
       await storage.database.drop();

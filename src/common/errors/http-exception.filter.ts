@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isPoolWaitTimeout } from '../../database/pool-wait';
 import { DomainError, ErrorKind, TooManyRequestsError } from './domain-error';
 import type { ErrorResponse } from './error-response';
 
@@ -59,6 +60,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof TooManyRequestsError) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
+    if (body.code === 'DATABASE_BUSY') response.setHeader('Retry-After', '5');
     response.status(body.statusCode).json(body);
   }
 
@@ -83,6 +85,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
         code: CODE_BY_STATUS[statusCode] ?? 'HTTP_ERROR',
         requestId,
         ...detailsOf(exception),
+      };
+    }
+    if (isPoolWaitTimeout(exception)) {
+      // Load, not a fault: every database connection stayed busy for the whole wait. Try again soon.
+      return {
+        statusCode: 503,
+        error: reasonPhrase(503),
+        message: 'The service is busy; try again in a few seconds',
+        code: 'DATABASE_BUSY',
+        requestId,
       };
     }
     this.logger.error({ err: exception, requestId }, 'Unhandled error');

@@ -32,6 +32,11 @@ export class SyncNowResponse {
 
   @ApiProperty({ format: 'uuid', nullable: true }) runId!: string | null;
 
+  @ApiProperty({
+    description: 'True when the run still waits for a slot (SYNC_CONCURRENCY runs are under way); it has no id yet',
+  })
+  queued!: boolean;
+
   @ApiProperty({ type: SyncRunResponse, nullable: true }) run!: SyncRunResponse | null;
 }
 

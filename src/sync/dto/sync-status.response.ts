@@ -40,6 +40,12 @@ export class SyncStatusResponse {
   @ApiProperty({ description: 'A run is in progress right now' })
   syncing!: boolean;
 
+  @ApiProperty({
+    description:
+      'A run is waiting for its turn: SYNC_CONCURRENCY runs are under way on this instance (it starts in order of due time)',
+  })
+  queued!: boolean;
+
   @ApiProperty({ enum: ['current-date', 'specific-date', 'last-sync'], nullable: true })
   from!: string | null;
 

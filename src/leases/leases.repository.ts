@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
+
+/** The row that says who holds one organization's lease for one purpose, and until when. */
+export interface LeaseKey {
+  organizationId: string;
+  purpose: string;
+}
+
+/**
+ * The `leases` table. Every statement is one short transaction of its own (no session state, no
+ * advisory lock, no prepared statement kept on a connection), so it works the same through a
+ * transaction-mode pooler; on SQLite the transaction also keeps it out of another flow's open one.
+ */
+@Injectable()
+export class LeasesRepository {
+  constructor(private readonly transactions: TransactionRunner) {}
+
+  /**
+   * Takes the lease when nobody holds it or its holder let it expire: one upsert that only
+   * overwrites an expired row. True when `holder` now has it.
+   */
+  take(key: LeaseKey, holder: string, nowMs: number, expiresAtMs: number): Promise<boolean> {
+    return this.returnsRow(
+      'INSERT INTO leases (organization_id, purpose, holder, expires_at_ms) ' +
+        'VALUES (:organizationId, :purpose, :holder, :expiresAtMs) ' +
+        'ON CONFLICT (organization_id, purpose) DO UPDATE ' +
+        'SET holder = excluded.holder, expires_at_ms = excluded.expires_at_ms ' +
+        'WHERE leases.expires_at_ms < :nowMs RETURNING holder',
+      { ...key, holder, nowMs, expiresAtMs },
+    );
+  }
+
+  /** Moves the expiry on, only while `holder` still has the lease. False when it was lost. */
+  renew(key: LeaseKey, holder: string, expiresAtMs: number): Promise<boolean> {
+    return this.returnsRow(
+      'UPDATE leases SET expires_at_ms = :expiresAtMs ' +
+        'WHERE organization_id = :organizationId AND purpose = :purpose AND holder = :holder RETURNING holder',
+      { ...key, holder, expiresAtMs },
+    );
+  }
+
+  /** Gives the lease up; a lease someone else took over meanwhile is left alone. */
+  async release(key: LeaseKey, holder: string): Promise<void> {
+    await this.returnsRow(
+      'DELETE FROM leases WHERE organization_id = :organizationId AND purpose = :purpose AND holder = :holder ' +
+        'RETURNING holder',
+      { ...key, holder },
+    );
+  }
+
+  /** Deletes every lease, whoever holds it. */
+  async clear(): Promise<void> {
+    await this.transactions.run((manager) => this.query(manager, 'DELETE FROM leases', {}));
+  }
+
+  /** Who holds the lease and until when (epoch ms), expired or not; null when there is no row. */
+  find(key: LeaseKey): Promise<{ holder: string; expiresAtMs: number } | null> {
+    return this.transactions.run(async (manager) => {
+      const [row] = await this.query(
+        manager,
+        'SELECT holder, expires_at_ms FROM leases WHERE organization_id = :organizationId AND purpose = :purpose',
+        { ...key },
+      );
+      return row ? { holder: String(row.holder), expiresAtMs: Number(row.expires_at_ms) } : null;
+    });
+  }
+
+  private returnsRow(sql: string, parameters: ObjectLiteral): Promise<boolean> {
+    return this.transactions.run(async (manager) => (await this.query(manager, sql, parameters)).length > 0);
+  }
+
+  private async query(manager: EntityManager, sql: string, parameters: ObjectLiteral): Promise<ObjectLiteral[]> {
+    const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+    if (!manager.queryRunner) throw new Error('A lease statement runs in its own transaction');
+    // The structured result has the rows of a RETURNING the same way on both drivers.
+    const result = await manager.queryRunner.query(text, values, true);
+    return (result.records ?? []) as ObjectLiteral[];
+  }
+}

@@ -1,0 +1,29 @@
+import type { SyncRun } from './sync-run.entity';
+import type { RunTotals } from './sync-state.repository';
+
+/** How a run ended (or that it was skipped: another instance had the mailbox, or it was stopped while queued). */
+export interface RunSummary extends RunTotals {
+  runId: string | null;
+  status: SyncRun['status'] | 'skipped';
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: { class: string; message: string } | null;
+}
+
+/** A run of this instance, queued or under way, as the status widget and later requests see it. */
+export interface LiveRun {
+  runId: string | null;
+  /** Waiting for a slot (SYNC_CONCURRENCY): nothing is held yet, nothing has started. */
+  queued: boolean;
+  startedAt: Date;
+  totals: RunTotals;
+  total: number | null;
+  stopRequested: boolean;
+  /** Someone asked for a sync during this run: list the mailbox once more before finishing. */
+  relist: boolean;
+  /** Past its last listing: a new request must get a run of its own, after this one. */
+  finishing: boolean;
+  /** Ends the wait for a slot (a stop or a shutdown while queued). */
+  unqueue: AbortController;
+  done: Promise<RunSummary>;
+}

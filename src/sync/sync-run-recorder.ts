@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import type { SyncError } from './sync-error';
+import type { SyncRun } from './sync-run.entity';
+import { SyncStateRepository } from './sync-state.repository';
+import { SyncRunsRepository } from './sync-runs.repository';
+
+/** Records how a run ended: the run row's status, and the back-off after a failure. */
+@Injectable()
+export class SyncRunRecorder {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly state: SyncStateRepository,
+    private readonly runs: SyncRunsRepository,
+  ) {}
+
+  /** The run's final status and when it was recorded. */
+  async finish(
+    organizationId: string,
+    runId: string,
+    stopped: boolean,
+    error: SyncError | null,
+  ): Promise<{ status: SyncRun['status']; finishedAt: Date }> {
+    const finishedAt = new Date();
+    const status: SyncRun['status'] = error ? 'failed' : stopped ? 'stopped' : 'succeeded';
+    // The counts are already in: each batch added its own as it committed.
+    await this.runs.update(organizationId, runId, {
+      status,
+      finishedAt,
+      errorClass: error?.errorClass ?? null,
+      errorMessage: error?.message ?? null,
+    });
+    const current = await this.state.find(organizationId);
+    const failures = error ? (current?.consecutiveFailures ?? 0) + 1 : 0;
+    await this.state.update(organizationId, {
+      lastRunAt: finishedAt,
+      ...(error
+        ? {
+            consecutiveFailures: failures,
+            lastErrorClass: error.errorClass,
+            lastErrorMessage: error.message,
+            lastErrorAt: finishedAt,
+            nextRunAt: this.backoffUntil(current?.intervalSeconds ?? 300, failures, finishedAt),
+          }
+        : { lastSuccessAt: finishedAt, consecutiveFailures: 0, nextRunAt: null }),
+    });
+    return { status, finishedAt };
+  }
+
+  /** interval × 2^(failures-1), capped: a broken mailbox is not hammered, and recovers on its own. */
+  private backoffUntil(intervalSeconds: number, failures: number, from: Date): Date {
+    const seconds = Math.min(intervalSeconds * 2 ** Math.min(failures - 1, 20), this.config.sync.maxBackoffSeconds);
+    return new Date(from.getTime() + seconds * 1000);
+  }
+}
