@@ -17,10 +17,27 @@ export class IngestedMessagesRepository {
     return repository.existsBy({ organizationId, messageKey });
   }
 
+  /** Bytes of raw mail the ledger holds for the organization (what its storage quota counts, with attachments). */
+  async storedRawBytes(organizationId: string): Promise<number> {
+    const row = await this.ingested
+      .createQueryBuilder('ingested')
+      .select('COALESCE(SUM(LENGTH(ingested.raw)), 0)', 'total')
+      .where('ingested.organization_id = :organizationId', { organizationId })
+      .getRawOne<{ total: string | number }>();
+    return Number(row?.total ?? 0);
+  }
+
   /** Which of these keys are already in the ledger (one query for a whole batch). */
-  async findExistingKeys(organizationId: string, keys: string[], manager: EntityManager): Promise<Set<string>> {
+  async findExistingKeys(organizationId: string, keys: string[], manager?: EntityManager): Promise<Set<string>> {
     const known = new Set<string>();
-    for (const row of await findByKeys(manager, IngestedMessage, 'messageKey', organizationId, keys, ['messageKey'])) {
+    for (const row of await findByKeys(
+      manager ?? this.ingested.manager,
+      IngestedMessage,
+      'messageKey',
+      organizationId,
+      keys,
+      ['messageKey'],
+    )) {
       known.add(row.messageKey);
     }
     return known;

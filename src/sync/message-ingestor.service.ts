@@ -1,19 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { MailAddress, ParsedMessage } from '../../libs/mail/parsed-message';
-import { stripHtmlReply, stripReply } from '../../libs/mail/reply-stripping';
 import { verifySignedMessageId } from '../../libs/mail/signed-message-id';
-import { extractReferencedIds, findSubjectTokens } from '../../libs/mail/thread-keys';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
-import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
 import { type InboundEmail, messageIdKey } from '../tickets/inbound-email';
 import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
 import { type CreatedTicket, TicketsService } from '../tickets/tickets.service';
 import type { IngestOutcome } from './ingested-message.entity';
 import { IngestedMessagesRepository, type NewIngestedMessage } from './ingested-messages.repository';
-import { bounceNote, type Classification, classifyInbound } from './message-classifier';
+import { bounceNote, type Classification } from './message-classifier';
+import { messageKeyOf } from './message-key';
+import type { MessageContent } from './message-content';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncStateRepository } from './sync-state.repository';
@@ -42,10 +41,11 @@ export interface FolderRef {
   uidValidity: string;
 }
 
-/** A fetched message: parsed, or with the error that kept it from being parsed. */
+/** A fetched message: processed (parsed, with its content described), or with the error that kept it from that. */
 export interface BatchItem {
   context: IngestContext;
   message: ParsedMessage | null;
+  content: MessageContent | null;
   raw: Buffer;
   error: SyncError | null;
 }
@@ -53,6 +53,7 @@ export interface BatchItem {
 interface ParsedItem {
   context: IngestContext;
   message: ParsedMessage;
+  content: MessageContent;
   raw: Buffer;
 }
 
@@ -64,10 +65,6 @@ interface PlannedMessage extends ParsedItem {
 }
 
 const DUPLICATE: IngestResult = { outcome: 'duplicate', ticketId: null, reason: 'already-ingested' };
-
-export function messageKeyOf(message: ParsedMessage): string {
-  return message.messageId ? `mid:${message.messageId.slice(0, 490)}` : `hash:${message.contentHash}`;
-}
 
 /**
  * Turns one parsed message into exactly one effect: a ticket, a comment, a delivery-failure note, or a
@@ -108,7 +105,7 @@ export class MessageIngestor {
       const run: PlannedMessage[] = [];
       for (const [index, item] of items.entries()) {
         const key = keys[index];
-        if (item.error || !item.message || !key) {
+        if (item.error || !item.message || !item.content || !key) {
           await this.writeRun(organizationId, run, results, known, manager);
           results[index] = await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager);
           continue;
@@ -119,8 +116,15 @@ export class MessageIngestor {
           results[index] = DUPLICATE;
           continue;
         }
-        const planned = { index, key, context: item.context, message: item.message, raw: item.raw };
-        const classification = this.classify(planned);
+        const planned = {
+          index,
+          key,
+          context: item.context,
+          message: item.message,
+          content: item.content,
+          raw: item.raw,
+        };
+        const { classification } = item.content;
         if (this.startsNothingKnown(planned, classification, threadIds, batchIds)) {
           run.push({ ...planned, classification });
         } else {
@@ -163,13 +167,28 @@ export class MessageIngestor {
     });
   }
 
-  private classify({ context, message, raw }: ParsedItem): Classification {
-    return classifyInbound(message, raw, {
-      supportAddress: context.supportAddress,
-      verifyProbeHeader: VERIFY_PROBE_HEADER,
-      isOwnMessageId: (id) =>
-        verifySignedMessageId(this.messageIdSecret, id)?.organizationId === context.organizationId,
-    });
+  /** Whether a message with this key was ingested already. */
+  isKnown(organizationId: string, key: string): Promise<boolean> {
+    return this.ingested.exists(organizationId, key);
+  }
+
+  /**
+   * The batch's message keys already in the ledger, and keys repeated within it (all but the first), so
+   * the sync stores no attachment of a duplicate. Read outside the batch's transaction: the ledger's
+   * unique key still decides, and a duplicate missed here only stores content-addressed files again.
+   */
+  async duplicatesOf(organizationId: string, items: BatchItem[]): Promise<Set<number>> {
+    const keys = keysOf(items);
+    const present = presentKeys(keys);
+    const duplicates = new Set<number>();
+    if (present.length === 0) return duplicates;
+    const known = await this.ingested.findExistingKeys(organizationId, present);
+    for (const [index, key] of keys.entries()) {
+      if (key === null) continue;
+      if (known.has(key)) duplicates.add(index);
+      known.add(key);
+    }
+    return duplicates;
   }
 
   /**
@@ -177,14 +196,14 @@ export class MessageIngestor {
    * Message-ID) is known, signed by us or earlier in the batch, and its subject has no ticket token.
    */
   private startsNothingKnown(
-    { context, message }: ParsedItem,
+    { context, content }: ParsedItem,
     classification: Classification,
     threadIds: Set<string>,
     batchIds: Set<string>,
   ): boolean {
     if (classification.kind === 'ignore') return true;
-    if (classification.kind !== 'ticket-mail' || findSubjectTokens(message.subject).length > 0) return false;
-    for (const id of threadIdsOf(message)) {
+    if (classification.kind !== 'ticket-mail' || content.subjectTokens.length > 0) return false;
+    for (const id of content.threadIds) {
       if (threadIds.has(id) || batchIds.has(id)) return false;
       if (verifySignedMessageId(this.messageIdSecret, id)?.organizationId === context.organizationId) return false;
     }
@@ -217,19 +236,19 @@ export class MessageIngestor {
     classification: Classification,
     manager: EntityManager,
   ): Promise<BatchResult> {
-    const { context, message, raw } = planned;
+    const { context, message, content, raw } = planned;
     try {
       // Tickets publishes its events through the runner's after-commit hooks: nothing is announced for
       // a message whose savepoint rolls back.
       return await this.transactions.join(manager, async (savepoint) => {
-        const effect = await this.apply(context, message, classification, savepoint);
+        const effect = await this.apply(context, message, content, savepoint);
         await this.ingested.insert(context.organizationId, ledgerRow(planned, effect), savepoint);
         return effect;
       });
     } catch (error) {
       // Another run committed the same message meanwhile: it is theirs.
       if (isUniqueViolation(error) || error instanceof MessageAlreadyIngestedError) return DUPLICATE;
-      return this.fail({ context, message, raw, error: null }, classifySyncError(error), manager);
+      return this.fail({ context, message, content, raw, error: null }, classifySyncError(error), manager);
     }
   }
 
@@ -255,10 +274,11 @@ export class MessageIngestor {
   private async apply(
     context: IngestContext,
     message: ParsedMessage,
-    classification: Classification,
+    content: MessageContent,
     manager: EntityManager,
   ): Promise<IngestResult> {
     const { organizationId } = context;
+    const { classification } = content;
     if (classification.kind === 'ignore') {
       return { outcome: 'ignored', ticketId: null, reason: classification.reason };
     }
@@ -272,10 +292,10 @@ export class MessageIngestor {
     }
     const sender = message.from;
     if (!sender) return { outcome: 'ignored', ticketId: null, reason: 'no-sender-address' };
-    const input = toInboundEmail(message, sender, context.supportAddress);
+    const input = toInboundEmail(message, content, sender, context.supportAddress);
     const threadTicket =
-      (await this.findThread(organizationId, extractReferencedIds(message), manager)) ??
-      (await this.findByToken(organizationId, message, sender.address, manager));
+      (await this.findThread(organizationId, content.referencedIds, manager)) ??
+      (await this.findByToken(organizationId, content.subjectTokens, sender.address, manager));
     if (threadTicket) {
       const comment = await this.tickets.addEmailComment(organizationId, threadTicket, input, manager);
       return { outcome: comment.createdTicket ? 'ticket' : 'comment', ticketId: comment.ticketId, reason: null };
@@ -298,8 +318,8 @@ export class MessageIngestor {
   }
 
   /** A subject token threads only mail from the ticket's requester or a participant. */
-  private async findByToken(organizationId: string, message: ParsedMessage, sender: string, manager: EntityManager) {
-    for (const number of findSubjectTokens(message.subject)) {
+  private async findByToken(organizationId: string, tokens: number[], sender: string, manager: EntityManager) {
+    for (const number of tokens) {
       const ticket = await this.tickets.findTicketForToken(organizationId, number, sender, manager);
       if (ticket) return ticket.ticketId;
     }
@@ -339,9 +359,9 @@ function lastUidOf(items: BatchItem[]): number {
 /** The run's mail that starts tickets, as Tickets takes it, in the run's order. */
 function newTicketsOf(run: PlannedMessage[]): InboundEmail[] {
   const emails: InboundEmail[] = [];
-  for (const { classification, context, message } of run) {
+  for (const { classification, content, context, message } of run) {
     if (classification.kind === 'ticket-mail')
-      emails.push(toInboundEmail(message, message.from!, context.supportAddress));
+      emails.push(toInboundEmail(message, content, message.from!, context.supportAddress));
   }
   return emails;
 }
@@ -380,19 +400,7 @@ function runEffects(
 /** Every Message-ID the batch's messages carry or reference. */
 function allThreadIdsOf(items: BatchItem[]): string[] {
   const ids: string[] = [];
-  for (const item of items) if (item.message) ids.push(...threadIdsOf(item.message));
-  return ids;
-}
-
-/** The message's own Message-ID first, then the ones it references. */
-function threadIdsOf(message: ParsedMessage): string[] {
-  const ids: string[] = [];
-  const own = messageIdKey(message.messageId);
-  if (own) ids.push(own);
-  for (const referenced of extractReferencedIds(message)) {
-    const id = messageIdKey(referenced);
-    if (id !== null) ids.push(id);
-  }
+  for (const item of items) if (item.content) ids.push(...item.content.threadIds);
   return ids;
 }
 
@@ -416,10 +424,17 @@ function ledgerRow(
   };
 }
 
-/** The message as Tickets takes it: the visible reply, and the people on it other than us and the sender. */
-function toInboundEmail(message: ParsedMessage, sender: MailAddress, supportAddress: string | null): InboundEmail {
+/**
+ * The message as Tickets takes it: the visible reply and the sanitized HTML (both made on a content
+ * worker), and the people on it other than us and the sender.
+ */
+function toInboundEmail(
+  message: ParsedMessage,
+  content: MessageContent,
+  sender: MailAddress,
+  supportAddress: string | null,
+): InboundEmail {
   const fullText = message.text ?? '';
-  const stripped = message.text ? stripReply(message.text) : message.html ? stripHtmlReply(message.html) : null;
   const others: MailAddress[] = [];
   for (const person of [...message.to, ...message.cc]) {
     if (person.address !== supportAddress && person.address !== sender.address) others.push(person);
@@ -429,8 +444,9 @@ function toInboundEmail(message: ParsedMessage, sender: MailAddress, supportAddr
     from: sender,
     cc: others,
     messageId: message.messageId,
-    text: stripped?.visible || fullText,
+    text: content.visibleText || fullText,
     html: message.html,
+    safeHtml: content.safeHtml,
     fullText,
     attachments: message.attachments,
     receivedAt: message.date,

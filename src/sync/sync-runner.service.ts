@@ -1,61 +1,37 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { AppConfig } from '../config/app-config';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
-import { MessageParser } from './message-parser';
-import { parseLargeMessage, readHeaderBlock } from '../../libs/mail/parse-large-message';
-import type { SyncRun, SyncTrigger } from './sync-run.entity';
+import type { ContentContext } from './message-content';
+import { MessageProcessor } from './message-processor';
+import { readHeaderBlock } from '../../libs/mail/parse-large-message';
+import type { SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';
 import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
+import { type LiveRun, type RunSummary, summaryOf, SyncRunRecorder } from './sync-run-recorder';
 import { SyncLock } from './sync-lock';
-import { RunTotals, SyncStateRepository } from './sync-state.repository';
+import { SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { BatchStorage } from './batch-storage';
+import { type QuotaBudget, StorageQuota } from './storage-quota';
 import { WatermarkPlanner } from './watermark-planner';
 
 const MB = 1024 * 1024;
 /** A transaction commits at most this many messages, or this many bytes of them. */
 const COMMIT_BATCH_MESSAGES = 50;
 const COMMIT_BATCH_BYTES = 16 * MB;
-const INLINE_RAW_BYTES = 256 * 1024;
 
 /** Consecutive normal-size messages, or one large (streamed) or oversized (headers only) message of known size. */
 type Segment = { size: 'normal'; refs: ListedMessage[] } | { size: 'large' | 'oversized'; ref: MessageRef };
 
 /** The folder a run ingests, with what every message of the run is checked against. */
-type RunTarget = FolderRef & { runId: string; supportAddress: string | null };
-
-/** A batch item whose bytes may still be on their way to storage. */
-interface PreparedItem extends BatchItem {
-  stored: Promise<void>;
-}
-
-export interface RunSummary extends RunTotals {
-  runId: string | null;
-  status: SyncRun['status'] | 'skipped';
-  startedAt: Date;
-  finishedAt: Date | null;
-  error: { class: string; message: string } | null;
-}
-
-interface LiveRun {
-  runId: string | null;
-  startedAt: Date;
-  totals: RunTotals;
-  total: number | null;
-  stopRequested: boolean;
-  /** Someone asked for a sync during this run: list the mailbox once more before finishing. */
-  relist: boolean;
-  /** Past its last listing: a new request must get a run of its own, after this one. */
-  finishing: boolean;
-  done: Promise<RunSummary>;
-}
+type RunTarget = FolderRef & { runId: string; supportAddress: string | null; budget: QuotaBudget | null };
 
 /**
  * One sync run for one organization: lock, read the watermark, fetch oldest-first in bounded
@@ -73,7 +49,10 @@ export class SyncRunner implements BeforeApplicationShutdown {
     private readonly mailbox: MailboxService,
     private readonly storage: AttachmentStorage,
     private readonly ingestor: MessageIngestor,
-    private readonly parser: MessageParser,
+    private readonly processor: MessageProcessor,
+    private readonly quota: StorageQuota,
+    private readonly batchStorage: BatchStorage,
+    private readonly recorder: SyncRunRecorder,
     private readonly state: SyncStateRepository,
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
@@ -117,6 +96,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       totals: { fetched: 0, tickets: 0, comments: 0, ignored: 0, failed: 0 },
       total: null,
       stopRequested: false,
+      budgetEndsAt: Infinity,
       relist: false,
       finishing: false,
       done: Promise.resolve(null as unknown as RunSummary),
@@ -126,7 +106,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
         // Never rejects: callers may fire and forget (the scheduler, start), so a failure to record a
         // run (e.g. the database went away) is logged here, once.
         this.logger.error(`Sync run of ${organizationId} could not be recorded: ${(error as Error).message}`);
-        return this.summary(live, 'failed', classifySyncError(error));
+        return summaryOf(live, 'failed', classifySyncError(error));
       })
       .finally(() => {
         this.live.delete(organizationId);
@@ -175,6 +155,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
         folder,
         uidValidity: position.uidValidity,
         supportAddress: await this.settings.getSupportAddress(organizationId),
+        budget: await this.quota.budget(organizationId),
       };
       await this.drain(session, target, position.lastUid, live, syncState?.markSeen ?? false);
     } catch (caught) {
@@ -185,7 +166,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       await session?.close().catch(() => undefined);
     }
     try {
-      return await this.finish(organizationId, run.id, live, error);
+      return await this.recorder.finish(organizationId, run.id, live, error);
     } finally {
       await held.release();
     }
@@ -222,11 +203,11 @@ export class SyncRunner implements BeforeApplicationShutdown {
     markSeen: boolean,
     pipeline: CommitPipeline,
   ): Promise<void> {
-    const deadline = Date.now() + this.config.sync.runBudgetSeconds * 1000;
+    live.budgetEndsAt = Date.now() + this.config.sync.runBudgetSeconds * 1000;
     const { batchSize, maxMessageBytes, streamMessageBytes } = this.config.sync;
     // Only messages over this can be large or oversized, so only their sizes are read.
     const cursor = new MailboxCursor(session, fromUid, batchSize, Math.min(maxMessageBytes, streamMessageBytes));
-    while (!live.stopRequested && Date.now() < deadline) {
+    while (!pastBudget(live)) {
       const page = await cursor.nextPage();
       if (page.length === 0) {
         // Decided in the same tick as the check, so a request arriving after it starts a run of its own.
@@ -251,7 +232,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
           await pipeline.drain();
           await session.markSeen(done);
         }
-        if (live.stopRequested) return;
+        if (pastBudget(live)) return;
       }
     }
   }
@@ -288,20 +269,21 @@ export class SyncRunner implements BeforeApplicationShutdown {
     pipeline: CommitPipeline,
   ): Promise<number[]> {
     const done: number[] = [];
-    let batch: Promise<PreparedItem>[] = [];
+    let batch: Promise<BatchItem>[] = [];
     let batchBytes = 0;
     for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
       live.totals.fetched += 1;
       batch.push(this.prepare(folder, fetched.uid, fetched.source));
       batchBytes += fetched.source.length;
       done.push(fetched.uid);
-      if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || live.stopRequested) {
+      const stopping = pastBudget(live);
+      if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || stopping) {
         const full = batch;
         await pipeline.push(() => this.commitWhenPrepared(folder, full, live));
         batch = [];
         batchBytes = 0;
       }
-      if (live.stopRequested) break;
+      if (stopping) break;
     }
     if (batch.length > 0) {
       const last = batch;
@@ -310,46 +292,30 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return done;
   }
 
-  private async commitWhenPrepared(folder: FolderRef, batch: Promise<PreparedItem>[], live: LiveRun): Promise<void> {
+  private async commitWhenPrepared(folder: RunTarget, batch: Promise<BatchItem>[], live: LiveRun): Promise<void> {
     await this.commit(folder, await Promise.all(batch), live);
   }
 
   /**
-   * Parses the message and stores its raw bytes and attachments (content-addressed, idempotent) before
-   * the transaction, so no file I/O happens while the database transaction is open. A message that
-   * cannot be parsed or stored keeps its error and goes to the failures list in the commit.
+   * Processes the message on a content worker (parse, classify, strip, sanitize; under the message
+   * deadline). A message that cannot be processed keeps its error and goes to the failures list in the commit.
    */
-  private async prepare(folder: RunTarget, uid: number, raw: Buffer): Promise<PreparedItem> {
+  private async prepare(folder: RunTarget, uid: number, raw: Buffer): Promise<BatchItem> {
     const context = { ...folder, uid, rawKey: null as string | null };
-    let message: ParsedMessage;
     try {
-      message = await this.parser.parse(raw);
+      const { message, content } = await this.processor.process(raw, contentContextOf(folder));
+      return { context, message, content, raw, error: null };
     } catch (caught) {
-      return { context, message: null, raw, error: classifySyncError(caught), stored: Promise.resolve() };
+      return { context, message: null, content: null, raw, error: classifySyncError(caught) };
     }
-    const item: PreparedItem = { context, message, raw, error: null, stored: Promise.resolve() };
-    // Not awaited here: the next message is parsed while these writes are under way; commit waits for them.
-    // Ordinary messages keep their raw bytes in the ledger row itself; large ones go to file storage.
-    // Each stored attachment records where it went, so Tickets does not store it a second time.
-    const storeAttachments = message.attachments.map(async (attachment) => {
-      attachment.storedAs = await this.storage.put(attachment.content);
-    });
-    const storeRaw = raw.length > INLINE_RAW_BYTES ? this.storage.put(raw) : null;
-    item.stored = Promise.all([storeRaw, ...storeAttachments]).then(
-      ([rawStored]) => {
-        if (rawStored) context.rawKey = rawStored.key;
-      },
-      (caught: unknown) => {
-        item.message = null;
-        item.error = classifySyncError(caught);
-      },
-    );
-    return item;
   }
 
-  private async commit(folder: FolderRef, batch: PreparedItem[], live: LiveRun): Promise<BatchResult[]> {
-    await Promise.all(batch.map((item) => item.stored));
-    const results = await this.ingestor.ingestBatch(folder, batch);
+  private async commit(folder: RunTarget, batch: BatchItem[], live: LiveRun): Promise<BatchResult[]> {
+    await this.batchStorage.store(folder.organizationId, folder.budget, batch);
+    return this.count(await this.ingestor.ingestBatch(folder, batch), live);
+  }
+
+  private count(results: BatchResult[], live: LiveRun): BatchResult[] {
     for (const result of results) {
       if (result.outcome === 'ticket') live.totals.tickets += 1;
       else if (result.outcome === 'comment') live.totals.comments += 1;
@@ -377,16 +343,22 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const stored = await this.storage.put(source);
     const context = { ...folder, uid: ref.uid, rawKey: stored.key };
     const header = await readHeaderBlock(await this.storage.get(stored.key));
-    let item: PreparedItem;
+    let item: BatchItem;
     try {
-      const message = await parseLargeMessage(await this.storage.get(stored.key), stored.key, (content) =>
-        this.storage.put(content),
-      );
-      item = { context, message, raw: header, error: null, stored: Promise.resolve() };
+      const key = await this.processor.keyOfLarge(stored.key, header);
+      if (await this.ingestor.isKnown(folder.organizationId, key)) {
+        // Already ingested (e.g. fetched again after a crash): none of its attachments is stored again.
+        await this.ingestor.advancePast({ ...folder, uid: ref.uid });
+        return [ref.uid];
+      }
+      // Charged before its attachments are streamed into storage; they are at most as large as the raw bytes.
+      folder.budget?.charge(stored.size);
+      const { message, content } = await this.processor.processLarge(stored.key, header, contentContextOf(folder));
+      item = { context, message, content, raw: header, error: null };
     } catch (caught) {
-      item = { context, message: null, raw: header, error: classifySyncError(caught), stored: Promise.resolve() };
+      item = { context, message: null, content: null, raw: header, error: classifySyncError(caught) };
     }
-    await this.commit(folder, [item], live);
+    this.count(await this.ingestor.ingestBatch(folder, [item]), live);
     return [ref.uid];
   }
 
@@ -419,54 +391,16 @@ export class SyncRunner implements BeforeApplicationShutdown {
     live.totals.failed += 1;
     return [ref.uid];
   }
+}
 
-  private async finish(
-    organizationId: string,
-    runId: string,
-    live: LiveRun,
-    error: SyncError | null,
-  ): Promise<RunSummary> {
-    const finishedAt = new Date();
-    const status: SyncRun['status'] = error ? 'failed' : live.stopRequested ? 'stopped' : 'succeeded';
-    await this.runs.update(organizationId, runId, {
-      ...live.totals,
-      status,
-      finishedAt,
-      errorClass: error?.errorClass ?? null,
-      errorMessage: error?.message ?? null,
-    });
-    await this.state.addTotals(organizationId, live.totals);
-    const current = await this.state.find(organizationId);
-    const failures = error ? (current?.consecutiveFailures ?? 0) + 1 : 0;
-    await this.state.update(organizationId, {
-      lastRunAt: finishedAt,
-      ...(error
-        ? {
-            consecutiveFailures: failures,
-            lastErrorClass: error.errorClass,
-            lastErrorMessage: error.message,
-            lastErrorAt: finishedAt,
-            nextRunAt: this.backoffUntil(current?.intervalSeconds ?? 300, failures, finishedAt),
-          }
-        : { lastSuccessAt: finishedAt, consecutiveFailures: 0, nextRunAt: null }),
-    });
-    return { ...this.summary(live, status, error), finishedAt };
-  }
+function contentContextOf({ organizationId, supportAddress }: RunTarget): ContentContext {
+  return { organizationId, supportAddress };
+}
 
-  private summary(live: LiveRun, status: RunSummary['status'], error: SyncError | null): RunSummary {
-    return {
-      ...live.totals,
-      runId: live.runId,
-      status,
-      startedAt: live.startedAt,
-      finishedAt: null,
-      error: error ? { class: error.errorClass, message: error.message } : null,
-    };
-  }
-
-  /** interval × 2^(failures-1), capped: a broken mailbox is not hammered, and recovers on its own. */
-  private backoffUntil(intervalSeconds: number, failures: number, from: Date): Date {
-    const seconds = Math.min(intervalSeconds * 2 ** Math.min(failures - 1, 20), this.config.sync.maxBackoffSeconds);
-    return new Date(from.getTime() + seconds * 1000);
-  }
+/**
+ * Asked to stop, or past SYNC_RUN_BUDGET_SECONDS: checked after every message fetched, not only between
+ * pages, so a page of slow messages (each bounded by its deadline) cannot hold the run far past its budget.
+ */
+function pastBudget(live: LiveRun): boolean {
+  return live.stopRequested || Date.now() >= live.budgetEndsAt;
 }
