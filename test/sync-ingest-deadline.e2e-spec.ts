@@ -14,6 +14,8 @@ const SYNC_ENV = {
   SYNC_MESSAGE_DEADLINE_MS: String(DEADLINE_MS),
   // One worker: the message after the hostile one can only ingest on the worker that replaced it.
   SYNC_PARSE_WORKERS: '1',
+  // Messages over 64 KB are streamed through storage: they are under the deadline too.
+  SYNC_STREAM_MESSAGE_BYTES: String(64 * 1024),
   // TEST-ONLY hook (refused by the config outside NODE_ENV=test): a message with X-Test-Spin spins its
   // worker for ever. A deterministic stand-in for the slow inputs of issue #25, which are being made linear.
   SYNC_TEST_WORKER_HOOK: join(__dirname, 'support', 'spin-hook.js'),
@@ -135,5 +137,25 @@ describe('sync ingestion: a per-message deadline', () => {
     // The pool is whole again: an ordinary message ingests.
     await hostile.deliver({ subject: 'Ordinary' });
     expect(await hostile.desk.syncNow()).toMatchObject({ status: 'succeeded', fetched: 1, tickets: 1, failed: 0 });
+  });
+
+  it('holds a streamed (large) message to the same deadline', async () => {
+    const hostile = await openSupportDesk(testApp, dovecot);
+    const spin = join(scratch, 'spin-3');
+    writeFileSync(spin, '');
+    const large = makeMessage({
+      to: hostile.address,
+      subject: 'Large and stuck',
+      headers: { [SPIN_HEADER]: spin },
+      body: 'A long log.\r\n'.repeat(8000),
+    });
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    const [stuckUid] = await hostile.deliver(large, { subject: 'Small after it' });
+    expect(await hostile.desk.syncNow()).toMatchObject({ status: 'succeeded', fetched: 2, tickets: 1, failed: 1 });
+    expect(existsSync(`${spin}.started`)).toBe(true);
+    expect(await hostile.desk.failures()).toEqual([
+      expect.objectContaining({ uid: stuckUid, errorClass: 'processing-timeout' }),
+    ]);
+    expect((await hostile.desk.tickets()).map((ticket) => ticket.subject)).toEqual(['Small after it']);
   });
 });
