@@ -120,6 +120,10 @@ describeCorpus('sync ingestion: the whole shared corpus through one mailbox', ()
         // One run takes the whole corpus; "sync now" waits for it.
         SYNC_NOW_WAIT_SECONDS: '300',
         SYNC_RUN_BUDGET_SECONDS: '600',
+        // This spec checks what the corpus becomes, not the deadline (sync-ingest-deadline does): some of
+        // its messages (zammad/mail047: 250 KB of HTML) take 5-7 s to parse, strip and sanitize on a
+        // busy 2-core machine until libs/mail's linear-time work of issue #25 lands.
+        SYNC_MESSAGE_DEADLINE_MS: '60000',
       }),
     ]);
     support = await openSupportDesk(testApp, dovecot);

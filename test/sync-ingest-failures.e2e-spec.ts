@@ -19,7 +19,7 @@ const SYNC_ENV = {
 };
 const CAROL = 'Carol Customer <carol@customer.test>';
 
-/** A header block over 1 MB: mailparser refuses it, so the message cannot be parsed at all. */
+/** A header block over 1 MB (SYNC_MAX_HEADER_BYTES' default): quarantined as over the limit. */
 function hugeHeaderMessage(to: string): string {
   const filler = Array.from({ length: 15_000 }, (_, i) => `X-Tracking-${i}: ${'f'.repeat(64)}`);
   return makeMessage({ from: CAROL, to, subject: 'Huge header' }).replace(
@@ -28,7 +28,7 @@ function hugeHeaderMessage(to: string): string {
   );
 }
 
-/** More than 1000 MIME parts: mailparser refuses it too (a classic parser bomb). */
+/** More than 1000 MIME parts (SYNC_MAX_MIME_PARTS' default; a classic parser bomb): quarantined too. */
 function partBombMessage(to: string): string {
   const boundary = 'bomb';
   const parts = Array.from(
@@ -125,15 +125,15 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
       expect.arrayContaining([
         {
           uid: hugeUid,
-          errorClass: 'parse',
-          reason: expect.stringMatching(/header size/i),
+          errorClass: 'over-limit',
+          reason: expect.stringMatching(/^over-limit header-size: a header block is over 1048576 bytes/),
           status: 'open',
           attempts: 1,
         },
         {
           uid: bombUid,
-          errorClass: 'parse',
-          reason: expect.stringMatching(/child nodes/i),
+          errorClass: 'over-limit',
+          reason: expect.stringMatching(/^over-limit mime-parts: more than 1000 MIME parts/),
           status: 'open',
           attempts: 1,
         },

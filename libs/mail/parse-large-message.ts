@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { MailParser, type AttachmentStream, type HeaderLines, type ParsedMail } from 'mailparser';
 import { collectCharsetHints, headerBlockEnd, repairHeaderBytes } from './charset-repair';
 import { computeContentHash } from './content-hash';
-import { MessageParseError, PARSER_OPTIONS, toParsedMessage, type StoredParts } from './parse-message';
+import { checkAttachmentCount, type MessageLimits, withLimits } from './message-limits';
+import { asParseError, MessageParseError, PARSER_OPTIONS, toParsedMessage, type StoredParts } from './parse-message';
 import { partContentType } from './part-fields';
 import type { ParsedMessage } from './parsed-message';
 
@@ -40,7 +41,12 @@ interface MutableMail {
  * header block only, and `contentHash` is derived from that block and `rawKey` (the SHA-256 of the
  * whole raw message) rather than from a normalised body.
  */
-export async function parseLargeMessage(raw: Readable, rawKey: string, store: ContentSink): Promise<ParsedMessage> {
+export async function parseLargeMessage(
+  raw: Readable,
+  rawKey: string,
+  store: ContentSink,
+  limits?: MessageLimits,
+): Promise<ParsedMessage> {
   const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const { header, rest } = await splitHeaderBlock(chunks);
   const hints = collectCharsetHints(header);
@@ -53,9 +59,14 @@ export async function parseLargeMessage(raw: Readable, rawKey: string, store: Co
     })(),
   );
   const stored: StoredParts = new Map();
-  const mail = await readStreaming(input, store, stored);
-  const contentHash = () => createHash('sha256').update(computeContentHash(header)).update(rawKey).digest('hex');
-  return toParsedMessage(mail, { raw: header, hints, contentHash, stored });
+  const mail = await readStreaming(input, store, stored, limits);
+  checkAttachmentCount(mail.attachments.length, limits);
+  return toParsedMessage(mail, { raw: header, hints, contentHash: () => largeMessageHash(header, rawKey), stored });
+}
+
+/** The `contentHash` of a streamed message: from its header block and the SHA-256 of all its bytes. */
+export function largeMessageHash(header: Buffer, rawKey: string): string {
+  return createHash('sha256').update(computeContentHash(header)).update(rawKey).digest('hex');
 }
 
 /** The top header block of a raw message stream (read no further than needed; the stream is then closed). */
@@ -89,9 +100,14 @@ async function splitHeaderBlock(chunks: AsyncIterator<Buffer>): Promise<{ header
 }
 
 /** simpleParser's reading loop, with attachments streamed to `store` instead of buffered. */
-function readStreaming(input: Readable, store: ContentSink, stored: StoredParts): Promise<ParsedMail> {
+function readStreaming(
+  input: Readable,
+  store: ContentSink,
+  stored: StoredParts,
+  limits: MessageLimits | undefined,
+): Promise<ParsedMail> {
   return new Promise<ParsedMail>((resolve, reject) => {
-    const parser = new MailParser(PARSER_OPTIONS);
+    const parser = new MailParser(withLimits(PARSER_OPTIONS, limits));
     const mail: MutableMail = { attachments: [] };
     let settled = false;
     const fail = (error: unknown) => {
@@ -99,8 +115,7 @@ function readStreaming(input: Readable, store: ContentSink, stored: StoredParts)
       settled = true;
       input.destroy();
       parser.destroy();
-      const reason = error instanceof Error ? error.message : String(error);
-      reject(error instanceof MessageParseError ? error : new MessageParseError(reason, { cause: error }));
+      reject(asParseError(error, limits));
     };
     parser.on('error', fail);
     parser.on('headers', (headers) => {
@@ -124,6 +139,13 @@ function readStreaming(input: Readable, store: ContentSink, stored: StoredParts)
       const part = data as AttachmentStream;
       const attachment = part as unknown as ParsedMail['attachments'][number];
       mail.attachments.push(attachment);
+      try {
+        // Before its bytes are stored: a message with thousands of parts stops at the first one over.
+        checkAttachmentCount(mail.attachments.length, limits);
+      } catch (error) {
+        fail(error);
+        return;
+      }
       const done = (content: Buffer) => {
         attachment.content = content;
         part.release?.();

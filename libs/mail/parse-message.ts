@@ -5,6 +5,7 @@ import { collectCharsetHints, headerBlockEnd, repairHeaderBytes, repairRawParame
 import { computeContentHash } from './content-hash';
 import { buildHeaderRecord, decodeEncodedWords } from './header-values';
 import { htmlToPlainText } from './html';
+import { checkAttachmentCount, type MessageLimits, overLimitError, withLimits } from './message-limits';
 import { normaliseMessageId, parseMessageIdList } from './message-id';
 import { firstString, partContentId, partContentType, partFilename } from './part-fields';
 import { isUuencoded, uudecode } from './uudecode';
@@ -207,23 +208,33 @@ function bodyText(mail: ParsedMail, html: string | null): string | null {
   return html !== null && html.trim().length > 0 ? htmlToPlainText(html) : text;
 }
 
-async function runParser(raw: Buffer): Promise<ParsedMail> {
+async function runParser(raw: Buffer, limits: MessageLimits | undefined): Promise<ParsedMail> {
   try {
-    return await simpleParser(raw, PARSER_OPTIONS);
+    return await simpleParser(raw, withLimits(PARSER_OPTIONS, limits));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new MessageParseError(reason, { cause: error });
+    throw asParseError(error, limits);
   }
+}
+
+/** What a parser failure is reported as: the limit that stopped it, or the parser's own reason. */
+export function asParseError(error: unknown, limits: MessageLimits | undefined): Error {
+  if (error instanceof MessageParseError) return error;
+  const overLimit = overLimitError(error, limits);
+  if (overLimit) return overLimit;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new MessageParseError(reason, { cause: error });
 }
 
 /**
  * Parses a raw RFC 5322 message. Never throws for mail that mailparser can read at all, however
  * broken; throws `MessageParseError` only when mailparser itself gives up (for example a header
- * block over 1 MB or more than 1000 MIME parts).
+ * block over 1 MB or more than 1000 MIME parts). With `limits`, a message over one of them throws
+ * `MessageOverLimitError` instead.
  */
-export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+export async function parseMessage(raw: Buffer, limits?: MessageLimits): Promise<ParsedMessage> {
   const hints = collectCharsetHints(raw);
-  const mail = await runParser(repairHeaderBytes(raw, hints));
+  const mail = await runParser(repairHeaderBytes(raw, hints), limits);
+  checkAttachmentCount(mail.attachments.length, limits);
   return toParsedMessage(mail, { raw, hints, contentHash: () => computeContentHash(raw), stored: new Map() });
 }
 

@@ -1,3 +1,4 @@
+import type { MessageLimits } from '../../libs/mail/message-limits';
 import type { MailConnectOptions } from '../common/net/mail-connect-options';
 
 /** The typed process configuration, built once at boot by `parseConfig` and injected as `AppConfig`. */
@@ -36,7 +37,7 @@ export abstract class AppConfig {
     maxBackoffSeconds: number;
     /** How long POST /sync/now waits for the run before answering 202. */
     nowWaitSeconds: number;
-    /** Worker threads that parse fetched mail beside the main thread; 0 parses on the main thread. */
+    /** Worker threads that process fetched mail (parse, classify, strip, sanitize); at least 1. */
     parseWorkers: number;
     /** Over this RFC822.SIZE a message is streamed through storage instead of being held in memory. */
     streamMessageBytes: number;
@@ -44,6 +45,14 @@ export abstract class AppConfig {
     concurrency: number;
     /** How long a run's lease lasts without a heartbeat: how long a crashed instance blocks its organizations. */
     leaseSeconds: number;
+    /** A message still being processed after this long is quarantined and its worker replaced. */
+    messageDeadlineMs: number;
+    /** Over any of these a message is quarantined (`over-limit`) instead of processed. */
+    limits: MessageLimits;
+    /** Bytes of stored mail (raw bytes and attachments) per organization; null means no limit. */
+    storageQuotaBytes: number | null;
+    /** Test-only module loaded into each content worker (NODE_ENV=test only); null in production. */
+    testWorkerHook: string | null;
   };
   /** The notification outbox and its sender (NOTIFY_*). */
   abstract readonly notifications: {

@@ -28,12 +28,31 @@ function raw(env: Env, name: string): string | undefined {
 }
 
 /**
- * Parsing on worker threads pays when cores are left over after the main thread and the database (or
- * IMAP server) on the same machine: on 2 cores it measured no faster than the main thread and used more
- * memory, so 0 there; one per further core, at most 2.
+ * Mail content is processed on worker threads only, under a per-message deadline: at least one, so a
+ * hostile message never holds the main thread (and every tenant's requests) up. More pay only when cores
+ * are left over after the main thread and the database (or IMAP server): one per further core, at most 2.
  */
 function defaultParseWorkers(): number {
-  return Math.min(2, Math.max(0, availableParallelism() - 2));
+  return Math.min(2, Math.max(1, availableParallelism() - 2));
+}
+
+/**
+ * A worker module loaded into each content worker before it processes mail, to make a message spin on
+ * purpose in the end-to-end tests of the deadline. Code loaded by path: refused unless NODE_ENV=test.
+ */
+function testWorkerHook(env: Env): string | null {
+  const value = raw(env, 'SYNC_TEST_WORKER_HOOK');
+  if (value === undefined) return null;
+  if (raw(env, 'NODE_ENV') !== 'test')
+    throw new ConfigError('SYNC_TEST_WORKER_HOOK', 'is only allowed with NODE_ENV=test');
+  if (!isAbsolute(value)) throw new ConfigError('SYNC_TEST_WORKER_HOOK', 'must be an absolute path');
+  return value;
+}
+
+/** Bytes of stored mail per organization; unset or 0 means no limit. */
+function storageQuota(env: Env): number | null {
+  const value = integer(env, 'STORAGE_QUOTA_BYTES', 0, 0, Number.MAX_SAFE_INTEGER);
+  return value === 0 ? null : value;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -215,10 +234,19 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       runBudgetSeconds: integer(env, 'SYNC_RUN_BUDGET_SECONDS', 600, 1, 86400),
       maxBackoffSeconds: integer(env, 'SYNC_MAX_BACKOFF_SECONDS', 3600, 1, 86400),
       nowWaitSeconds: integer(env, 'SYNC_NOW_WAIT_SECONDS', 25, 0, 600),
-      parseWorkers: integer(env, 'SYNC_PARSE_WORKERS', defaultParseWorkers(), 0, 16),
+      parseWorkers: integer(env, 'SYNC_PARSE_WORKERS', defaultParseWorkers(), 1, 16),
       streamMessageBytes: integer(env, 'SYNC_STREAM_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       concurrency: syncConcurrency(env, databasePoolSize, database !== null),
       leaseSeconds: integer(env, 'SYNC_LEASE_SECONDS', 60, 3, 3600),
+      messageDeadlineMs: integer(env, 'SYNC_MESSAGE_DEADLINE_MS', 5_000, 100, 600_000),
+      limits: {
+        maxHeaderBytes: integer(env, 'SYNC_MAX_HEADER_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
+        maxMimeDepth: integer(env, 'SYNC_MAX_MIME_DEPTH', 20, 1, 1000),
+        maxParts: integer(env, 'SYNC_MAX_MIME_PARTS', 1000, 1, 100_000),
+        maxAttachments: integer(env, 'SYNC_MAX_ATTACHMENTS', 250, 0, 100_000),
+      },
+      storageQuotaBytes: storageQuota(env),
+      testWorkerHook: testWorkerHook(env),
     },
     loginRateLimit: {
       windowSeconds: integer(env, 'LOGIN_RATE_WINDOW_SECONDS', 900, 1, 86400),

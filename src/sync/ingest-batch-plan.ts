@@ -1,12 +1,11 @@
 import type { MailAddress, ParsedMessage } from '../../libs/mail/parsed-message';
-import { stripHtmlReply, stripReply } from '../../libs/mail/reply-stripping';
-import { extractReferencedIds } from '../../libs/mail/thread-keys';
-import { type InboundEmail, messageIdKey } from '../tickets/inbound-email';
+import type { InboundEmail } from '../tickets/inbound-email';
 import type { CreatedTicket } from '../tickets/tickets.service';
 import type { IngestOutcome } from './ingested-message.entity';
 import type { KnownMessage, NewIngestedMessage } from './ingested-messages.repository';
 import { duplicateKey, identify, type LedgerKeys, ledgerKeysOf } from './ledger-keys';
 import type { Classification } from './message-classifier';
+import type { MessageContent } from './message-content';
 import type { SyncError } from './sync-error';
 import type { RunTotals } from './sync-state.repository';
 
@@ -39,10 +38,11 @@ export interface FolderRef {
   uidValidity: string;
 }
 
-/** A fetched message: parsed, or with the error that kept it from being parsed. */
+/** A fetched message: processed (parsed, with its content described), or with the error that kept it from that. */
 export interface BatchItem {
   context: IngestContext;
   message: ParsedMessage | null;
+  content: MessageContent | null;
   raw: Buffer;
   error: SyncError | null;
 }
@@ -50,6 +50,7 @@ export interface BatchItem {
 export interface ParsedItem {
   context: IngestContext;
   message: ParsedMessage;
+  content: MessageContent;
   raw: Buffer;
 }
 
@@ -153,9 +154,9 @@ export function lastUidOf(items: BatchItem[]): number {
 /** The run's mail that starts tickets, as Tickets takes it, in the run's order. */
 export function newTicketsOf(run: PlannedMessage[]): InboundEmail[] {
   const emails: InboundEmail[] = [];
-  for (const { classification, context, message, messageIdTaken } of run) {
+  for (const { classification, content, context, message, messageIdTaken } of run) {
     if (classification.kind === 'ticket-mail')
-      emails.push({ ...toInboundEmail(message, message.from!, context.supportAddress), messageIdTaken });
+      emails.push({ ...toInboundEmail(message, content, message.from!, context.supportAddress), messageIdTaken });
   }
   return emails;
 }
@@ -200,20 +201,27 @@ export function runEffects(
 /** Every Message-ID the batch's messages carry or reference. */
 export function allThreadIdsOf(items: BatchItem[]): string[] {
   const ids: string[] = [];
-  for (const item of items) if (item.message) ids.push(...threadIdsOf(item.message));
+  for (const item of items) if (item.content) ids.push(...item.content.threadIds);
   return ids;
 }
 
-/** The message's own Message-ID first, then the ones it references. */
-export function threadIdsOf(message: ParsedMessage): string[] {
-  const ids: string[] = [];
-  const own = messageIdKey(message.messageId);
-  if (own) ids.push(own);
-  for (const referenced of extractReferencedIds(message)) {
-    const id = messageIdKey(referenced);
-    if (id !== null) ids.push(id);
-  }
-  return ids;
+/** The ledger row of a copy known only by its keys: nothing of it was read but that it came. */
+export function copyRow(context: IngestContext, contentHash: string, effect: IngestResult): NewIngestedMessage {
+  return {
+    messageKey: duplicateKey(),
+    contentHash,
+    folder: context.folder,
+    uidValidity: context.uidValidity,
+    uid: context.uid,
+    runId: context.runId,
+    outcome: effect.outcome,
+    reason: effect.reason,
+    ticketId: effect.ticketId,
+    fromAddress: null,
+    subject: null,
+    rawKey: null,
+    raw: null,
+  };
 }
 
 export function ledgerRow(planned: PlannedMessage, effect: IngestResult): NewIngestedMessage {
@@ -237,14 +245,17 @@ export function ledgerRow(planned: PlannedMessage, effect: IngestResult): NewIng
   };
 }
 
-/** The message as Tickets takes it: the visible reply, and the people on it other than us and the sender. */
+/**
+ * The message as Tickets takes it: the visible reply and the sanitized HTML (both made on a content
+ * worker), and the people on it other than us and the sender.
+ */
 export function toInboundEmail(
   message: ParsedMessage,
+  content: MessageContent,
   sender: MailAddress,
   supportAddress: string | null,
 ): InboundEmail {
   const fullText = message.text ?? '';
-  const stripped = message.text ? stripReply(message.text) : message.html ? stripHtmlReply(message.html) : null;
   const others: MailAddress[] = [];
   for (const person of [...message.to, ...message.cc]) {
     if (person.address !== supportAddress && person.address !== sender.address) others.push(person);
@@ -254,8 +265,9 @@ export function toInboundEmail(
     from: sender,
     cc: others,
     messageId: message.messageId,
-    text: stripped?.visible || fullText,
+    text: content.visibleText || fullText,
     html: message.html,
+    safeHtml: content.safeHtml,
     fullText,
     attachments: message.attachments,
     receivedAt: message.date,

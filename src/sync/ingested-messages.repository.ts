@@ -23,14 +23,27 @@ export class IngestedMessagesRepository {
     return repository.existsBy({ organizationId, messageKey });
   }
 
+  /** Bytes of raw mail the ledger holds for the organization (what its storage quota counts, with attachments). */
+  async storedRawBytes(organizationId: string): Promise<number> {
+    const row = await this.ingested
+      .createQueryBuilder('ingested')
+      .select('COALESCE(SUM(LENGTH(ingested.raw)), 0)', 'total')
+      .where('ingested.organization_id = :organizationId', { organizationId })
+      .getRawOne<{ total: string | number }>();
+    return Number(row?.total ?? 0);
+  }
+
   /** Which of these keys are already in the ledger, and what of (one query for a whole batch). */
-  async findKnown(organizationId: string, keys: string[], manager: EntityManager): Promise<Map<string, KnownMessage>> {
+  async findKnown(organizationId: string, keys: string[], manager?: EntityManager): Promise<Map<string, KnownMessage>> {
     const known = new Map<string, KnownMessage>();
-    const rows = await findByKeys(manager, IngestedMessage, 'messageKey', organizationId, keys, [
+    const rows = await findByKeys(
+      manager ?? this.ingested.manager,
+      IngestedMessage,
       'messageKey',
-      'contentHash',
-      'ticketId',
-    ]);
+      organizationId,
+      keys,
+      ['messageKey', 'contentHash', 'ticketId'],
+    );
     for (const { messageKey, contentHash, ticketId } of rows) known.set(messageKey, { contentHash, ticketId });
     return known;
   }

@@ -24,7 +24,7 @@ export type LedgerIdentity =
 /** Room for the content hash (64) and separator after a long Message-ID in the 500-character key. */
 const REUSED_ID_CHARS = 420;
 
-export function ledgerKeysOf(message: ParsedMessage): LedgerKeys {
+export function ledgerKeysOf(message: Pick<ParsedMessage, 'messageId' | 'contentHash'>): LedgerKeys {
   const { messageId, contentHash } = message;
   if (!messageId) return { primary: `hash:${contentHash}`, reused: null, contentHash };
   return {

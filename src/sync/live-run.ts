@@ -19,6 +19,8 @@ export interface LiveRun {
   totals: RunTotals;
   total: number | null;
   stopRequested: boolean;
+  /** When SYNC_RUN_BUDGET_SECONDS is up (epoch ms): the run stops after the message it is on. */
+  budgetEndsAt: number;
   /** Someone asked for a sync during this run: list the mailbox once more before finishing. */
   relist: boolean;
   /** Past its last listing: a new request must get a run of its own, after this one. */

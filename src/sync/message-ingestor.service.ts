@@ -2,17 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { verifySignedMessageId } from '../../libs/mail/signed-message-id';
-import { extractReferencedIds, findSubjectTokens } from '../../libs/mail/thread-keys';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
-import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
 import { messageIdKey } from '../tickets/inbound-email';
 import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
 import { TicketsService } from '../tickets/tickets.service';
 import { IngestedMessagesRepository, type KnownMessage } from './ingested-messages.repository';
-import { duplicateKey } from './ledger-keys';
-import { bounceNote, type Classification, classifyInbound } from './message-classifier';
+import { duplicateKey, identify, type LedgerKeys } from './ledger-keys';
+import { bounceNote, type Classification } from './message-classifier';
+import type { MessageContent } from './message-content';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
@@ -39,8 +38,8 @@ import {
   placeResults,
   runEffects,
   allThreadIdsOf,
-  threadIdsOf,
   ledgerRow,
+  copyRow,
   toInboundEmail,
 } from './ingest-batch-plan';
 
@@ -95,7 +94,7 @@ export class MessageIngestor {
       const run: PlannedMessage[] = [];
       for (const [index, item] of items.entries()) {
         const itemKeys = keys[index];
-        if (item.error || !item.message || !itemKeys) {
+        if (item.error || !item.message || !item.content || !itemKeys) {
           await this.writeRun(organizationId, run, results, known, manager);
           results[index] = await this.fail(item, item.error ?? new SyncError('parse', 'Unreadable message'), manager);
           continue;
@@ -107,7 +106,7 @@ export class MessageIngestor {
           run.push(planned);
           continue;
         }
-        planned.classification = this.classify(planned);
+        planned.classification = planned.content.classification;
         if (this.startsNothingKnown(planned, planned.classification, threadIds, batchIds)) {
           run.push(planned);
         } else {
@@ -173,12 +172,52 @@ export class MessageIngestor {
     });
   }
 
-  private classify({ context, message, raw }: ParsedItem): Classification {
-    return classifyInbound(message, raw, {
-      supportAddress: context.supportAddress,
-      verifyProbeHeader: VERIFY_PROBE_HEADER,
-      isOwnMessageId: (id) =>
-        verifySignedMessageId(this.messageIdSecret, id)?.organizationId === context.organizationId,
+  /**
+   * Which of the batch's messages are copies of one already taken, or of one earlier in the batch, so the
+   * sync stores none of their attachments. Read outside the batch's transaction: the ledger's unique key
+   * still decides, and a copy missed here only stores content-addressed files again.
+   */
+  async duplicatesOf(organizationId: string, items: BatchItem[]): Promise<Set<number>> {
+    const keys = keysOf(items);
+    const duplicates = new Set<number>();
+    const wanted = lookupKeys(keys);
+    if (wanted.length === 0) return duplicates;
+    const known = await this.ingested.findKnown(organizationId, wanted);
+    const seen = new Set<string>();
+    for (const [index, key] of keys.entries()) {
+      if (key === null) continue;
+      const identity = `${key.primary}\n${key.contentHash}`;
+      if (seen.has(identity) || identify(key, known).kind === 'duplicate') duplicates.add(index);
+      seen.add(identity);
+    }
+    return duplicates;
+  }
+
+  /** What the ledger makes of a message known only by its keys (a large one, before it is streamed). */
+  async copyOf(organizationId: string, keys: LedgerKeys): Promise<KnownMessage | null> {
+    const known = await this.ingested.findKnown(organizationId, lookupKeys([keys]));
+    const identity = identify(keys, known);
+    return identity.kind === 'duplicate' ? identity.of : null;
+  }
+
+  /**
+   * Records a copy of a message already taken that was not processed (a large one, recognised from its
+   * header block): ignored as a duplicate, counted, and the watermark moved past it, in one transaction.
+   */
+  async recordCopy(context: IngestContext, of: KnownMessage, contentHash: string): Promise<void> {
+    const { organizationId } = context;
+    await this.transactions.run(async (manager) => {
+      const effect = duplicateEffect(of);
+      await this.ingested.insert(organizationId, copyRow(context, contentHash, effect), manager);
+      await this.state.setWatermark(
+        organizationId,
+        context.folder,
+        { uidValidity: context.uidValidity, lastUid: context.uid },
+        manager,
+      );
+      const counts = countOutcomes([effect]);
+      if (context.runId) await this.runs.addCounts(organizationId, context.runId, counts, manager);
+      await this.state.addTotals(organizationId, counts, manager);
     });
   }
 
@@ -187,14 +226,14 @@ export class MessageIngestor {
    * Message-ID) is known, signed by us or earlier in the batch, and its subject has no ticket token.
    */
   private startsNothingKnown(
-    { context, message }: ParsedItem,
+    { context, content }: ParsedItem,
     classification: Classification,
     threadIds: Set<string>,
     batchIds: Set<string>,
   ): boolean {
     if (classification.kind === 'ignore') return true;
-    if (classification.kind !== 'ticket-mail' || findSubjectTokens(message.subject).length > 0) return false;
-    for (const id of threadIdsOf(message)) {
+    if (classification.kind !== 'ticket-mail' || content.subjectTokens.length > 0) return false;
+    for (const id of content.threadIds) {
       if (threadIds.has(id) || batchIds.has(id)) return false;
       if (verifySignedMessageId(this.messageIdSecret, id)?.organizationId === context.organizationId) return false;
     }
@@ -230,7 +269,7 @@ export class MessageIngestor {
       return await this.transactions.join(manager, async (savepoint) => {
         const effect = planned.duplicateOf
           ? duplicateEffect(planned.duplicateOf)
-          : await this.apply(context, message, planned.classification, savepoint, planned.messageIdTaken);
+          : await this.apply(context, message, planned.content, savepoint, planned.messageIdTaken);
         await this.ingested.insert(context.organizationId, ledgerRow(planned, effect), savepoint);
         return effect;
       });
@@ -260,7 +299,8 @@ export class MessageIngestor {
         'Unexpected error while ingesting a message; it is in the failures list',
       );
     }
-    return this.fail({ context, message: planned.message, raw: planned.raw, error: null }, failure, manager);
+    const { message, content, raw } = planned;
+    return this.fail({ context, message, content, raw, error: null }, failure, manager);
   }
 
   private async fail(item: BatchItem, error: SyncError, manager: EntityManager): Promise<BatchResult> {
@@ -285,11 +325,12 @@ export class MessageIngestor {
   private async apply(
     context: IngestContext,
     message: ParsedMessage,
-    classification: Classification,
+    content: MessageContent,
     manager: EntityManager,
     messageIdTaken: boolean,
   ): Promise<IngestResult> {
     const { organizationId } = context;
+    const { classification } = content;
     if (classification.kind === 'ignore') {
       return { outcome: 'ignored', ticketId: null, reason: classification.reason };
     }
@@ -303,10 +344,10 @@ export class MessageIngestor {
     }
     const sender = message.from;
     if (!sender) return { outcome: 'ignored', ticketId: null, reason: 'no-sender-address' };
-    const input = { ...toInboundEmail(message, sender, context.supportAddress), messageIdTaken };
+    const input = { ...toInboundEmail(message, content, sender, context.supportAddress), messageIdTaken };
     const threadTicket =
-      (await this.findThread(organizationId, extractReferencedIds(message), manager)) ??
-      (await this.findByToken(organizationId, message, sender.address, manager));
+      (await this.findThread(organizationId, content.referencedIds, manager)) ??
+      (await this.findByToken(organizationId, content.subjectTokens, sender.address, manager));
     if (threadTicket) {
       const comment = await this.tickets.addEmailComment(organizationId, threadTicket, input, manager);
       return { outcome: comment.createdTicket ? 'ticket' : 'comment', ticketId: comment.ticketId, reason: null };
@@ -329,8 +370,8 @@ export class MessageIngestor {
   }
 
   /** A subject token threads only mail from the ticket's requester or a participant. */
-  private async findByToken(organizationId: string, message: ParsedMessage, sender: string, manager: EntityManager) {
-    for (const number of findSubjectTokens(message.subject)) {
+  private async findByToken(organizationId: string, tokens: number[], sender: string, manager: EntityManager) {
+    for (const number of tokens) {
       const ticket = await this.tickets.findTicketForToken(organizationId, number, sender, manager);
       if (ticket) return ticket.ticketId;
     }

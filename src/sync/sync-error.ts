@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { MessageOverLimitError } from '../../libs/mail/message-limits';
 import { MessageParseError } from '../../libs/mail/parse-message';
 import { MailConnectionError } from '../common/net/mail-connection-error';
 import type { SyncErrorClass } from './sync-state.entity';
@@ -34,6 +35,7 @@ export function classifySyncError(error: unknown): SyncError {
     return new SyncError(BY_MAIL_REASON[error.reason], error.hint ? `${error.message}. ${error.hint}` : error.message);
   }
   if (error instanceof MessageParseError) return new SyncError('parse', error.message);
+  if (error instanceof MessageOverLimitError) return new SyncError('over-limit', error.message);
   if (error instanceof QueryFailedError) return new SyncError('storage', `Database: ${error.message}`);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && STORAGE_CODES.has(code)) {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { parseMessage } from '../../libs/mail/parse-message';
-import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { NotFoundError } from '../common/errors/domain-error';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
-import { MessageIngestor } from './message-ingestor.service';
+import { type BatchItem, MessageIngestor } from './message-ingestor.service';
+import { MessageProcessor } from './message-processor';
+import { StorageQuota, storedBytesOf } from './storage-quota';
 import { oversizedStandIn } from './oversized-message';
 import type { SyncFailure, SyncFailureStatus } from './sync-failure.entity';
-import { classifySyncError, SyncError } from './sync-error';
+import { classifySyncError } from './sync-error';
 import { SyncFailuresRepository, type ListedSyncFailure } from './sync-failures.repository';
 
 export interface RetryResult {
@@ -25,6 +25,8 @@ export class SyncFailuresService {
     private readonly ingestor: MessageIngestor,
     private readonly storage: AttachmentStorage,
     private readonly settings: EmailSettingsService,
+    private readonly processor: MessageProcessor,
+    private readonly quota: StorageQuota,
   ) {}
 
   list(organizationId: string, status: SyncFailureStatus): Promise<ListedSyncFailure[]> {
@@ -41,7 +43,10 @@ export class SyncFailuresService {
     return (await this.get(organizationId, id)).raw;
   }
 
-  /** Processes the stored bytes again (after a fix); on success the failure is resolved. */
+  /**
+   * Processes the stored bytes again (after a fix: a newer version, a raised limit or quota); on
+   * success the failure is resolved. On a content worker under the message deadline, like a sync.
+   */
   async retry(organizationId: string, id: string): Promise<RetryResult> {
     const failure = await this.get(organizationId, id);
     const stored = failure.raw;
@@ -57,18 +62,21 @@ export class SyncFailuresService {
       rawKey: null as string | null,
       supportAddress: await this.settings.getSupportAddress(organizationId),
     };
-    let message: ParsedMessage | null = null;
-    let error: SyncError | null = null;
+    const item: BatchItem = { context, message: null, content: null, raw, error: null };
     try {
-      message = await parseMessage(raw);
-      context.rawKey = (await this.storage.put(raw)).key;
+      Object.assign(item, await this.processor.process(raw, context));
+      // A message ingested meanwhile is recognised below as a duplicate; nothing of it is stored again.
+      if (!(await this.ingestor.duplicatesOf(organizationId, [item])).has(0)) {
+        (await this.quota.budget(organizationId))?.charge(storedBytesOf(item.message!, raw));
+        context.rawKey = (await this.storage.put(raw)).key;
+      }
     } catch (caught) {
-      error = classifySyncError(caught);
+      Object.assign(item, { message: null, content: null, error: classifySyncError(caught) });
     }
     // A failed attempt is recorded again (one more attempt, the new reason) in the same transaction.
     const [result] = await this.ingestor.ingestBatch(
       { organizationId, folder: failure.folder, uidValidity: failure.uidValidity },
-      [{ context, message, raw, error }],
+      [item],
     );
     if (result.outcome === 'failed') return { ok: false, outcome: null, ticketId: null, reason: result.reason };
     await this.failures.setStatus(organizationId, id, 'resolved', { ticketId: result.ticketId });

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { AppConfig } from '../config/app-config';
 import { LeaseService } from '../leases/lease.service';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
@@ -7,14 +6,17 @@ import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
-import { MessageParser } from './message-parser';
-import { parseLargeMessage, readHeaderBlock } from '../../libs/mail/parse-large-message';
+import type { ContentContext } from './message-content';
+import { MessageProcessor } from './message-processor';
+import { readHeaderBlock } from '../../libs/mail/parse-large-message';
 import type { SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';
 import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
 import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
+import { BatchStorage } from './batch-storage';
+import { type QuotaBudget, StorageQuota } from './storage-quota';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 import type { LiveRun, RunSummary } from './live-run';
@@ -26,18 +28,12 @@ const MB = 1024 * 1024;
 /** A transaction commits at most this many messages, or this many bytes of them. */
 const COMMIT_BATCH_MESSAGES = 50;
 const COMMIT_BATCH_BYTES = 16 * MB;
-const INLINE_RAW_BYTES = 256 * 1024;
 
 /** Consecutive normal-size messages, or one large (streamed) or oversized (headers only) message of known size. */
 type Segment = { size: 'normal'; refs: ListedMessage[] } | { size: 'large' | 'oversized'; ref: MessageRef };
 
 /** The folder a run ingests, with what every message of the run is checked against. */
-type RunTarget = FolderRef & { runId: string; supportAddress: string | null };
-
-/** A batch item whose bytes may still be on their way to storage. */
-interface PreparedItem extends BatchItem {
-  stored: Promise<void>;
-}
+type RunTarget = FolderRef & { runId: string; supportAddress: string | null; budget: QuotaBudget | null };
 
 /** The lease that keeps one organization's runs on one instance at a time. */
 const SYNC_LEASE = 'sync';
@@ -58,7 +54,9 @@ export class SyncRunner implements BeforeApplicationShutdown {
     private readonly mailbox: MailboxService,
     private readonly storage: AttachmentStorage,
     private readonly ingestor: MessageIngestor,
-    private readonly parser: MessageParser,
+    private readonly processor: MessageProcessor,
+    private readonly quota: StorageQuota,
+    private readonly batchStorage: BatchStorage,
     private readonly state: SyncStateRepository,
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
@@ -118,6 +116,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       totals: { fetched: 0, tickets: 0, comments: 0, ignored: 0, failed: 0 },
       total: null,
       stopRequested: false,
+      budgetEndsAt: Infinity,
       relist: false,
       finishing: false,
       unqueue: new AbortController(),
@@ -199,6 +198,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
         folder,
         uidValidity: position.uidValidity,
         supportAddress: await this.settings.getSupportAddress(organizationId),
+        budget: await this.quota.budget(organizationId),
       };
       await this.drain(session, target, position.lastUid, live, syncState?.markSeen ?? false);
     } catch (caught) {
@@ -246,11 +246,11 @@ export class SyncRunner implements BeforeApplicationShutdown {
     markSeen: boolean,
     pipeline: CommitPipeline,
   ): Promise<void> {
-    const deadline = Date.now() + this.config.sync.runBudgetSeconds * 1000;
+    live.budgetEndsAt = Date.now() + this.config.sync.runBudgetSeconds * 1000;
     const { batchSize, maxMessageBytes, streamMessageBytes } = this.config.sync;
     // Only messages over this can be large or oversized, so only their sizes are read.
     const cursor = new MailboxCursor(session, fromUid, batchSize, Math.min(maxMessageBytes, streamMessageBytes));
-    while (!live.stopRequested && Date.now() < deadline) {
+    while (!pastBudget(live)) {
       const page = await cursor.nextPage();
       if (page.length === 0) {
         // Decided in the same tick as the check, so a request arriving after it starts a run of its own.
@@ -275,7 +275,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
           await pipeline.drain();
           await session.markSeen(done);
         }
-        if (live.stopRequested) return;
+        if (pastBudget(live)) return;
       }
     }
   }
@@ -312,20 +312,21 @@ export class SyncRunner implements BeforeApplicationShutdown {
     pipeline: CommitPipeline,
   ): Promise<number[]> {
     const done: number[] = [];
-    let batch: Promise<PreparedItem>[] = [];
+    let batch: Promise<BatchItem>[] = [];
     let batchBytes = 0;
     for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
       live.totals.fetched += 1;
       batch.push(this.prepare(folder, fetched.uid, fetched.source));
       batchBytes += fetched.source.length;
       done.push(fetched.uid);
-      if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || live.stopRequested) {
+      const stopping = pastBudget(live);
+      if (batch.length >= COMMIT_BATCH_MESSAGES || batchBytes >= COMMIT_BATCH_BYTES || stopping) {
         const full = batch;
         await pipeline.push(() => this.commitWhenPrepared(folder, full, live));
         batch = [];
         batchBytes = 0;
       }
-      if (live.stopRequested) break;
+      if (stopping) break;
     }
     if (batch.length > 0) {
       const last = batch;
@@ -334,47 +335,31 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return done;
   }
 
-  private async commitWhenPrepared(folder: FolderRef, batch: Promise<PreparedItem>[], live: LiveRun): Promise<void> {
+  private async commitWhenPrepared(folder: RunTarget, batch: Promise<BatchItem>[], live: LiveRun): Promise<void> {
     await this.commit(folder, await Promise.all(batch), live);
   }
 
   /**
-   * Parses the message and stores its raw bytes and attachments (content-addressed, idempotent) before
-   * the transaction, so no file I/O happens while the database transaction is open. A message that
-   * cannot be parsed or stored keeps its error and goes to the failures list in the commit.
+   * Processes the message on a content worker (parse, classify, strip, sanitize; under the message
+   * deadline). A message that cannot be processed keeps its error and goes to the failures list in the commit.
    */
-  private async prepare(folder: RunTarget, uid: number, raw: Buffer): Promise<PreparedItem> {
+  private async prepare(folder: RunTarget, uid: number, raw: Buffer): Promise<BatchItem> {
     const context = { ...folder, uid, rawKey: null as string | null };
-    let message: ParsedMessage;
     try {
-      message = await this.parser.parse(raw);
+      const { message, content } = await this.processor.process(raw, contentContextOf(folder));
+      return { context, message, content, raw, error: null };
     } catch (caught) {
-      return { context, message: null, raw, error: classifySyncError(caught), stored: Promise.resolve() };
+      return { context, message: null, content: null, raw, error: classifySyncError(caught) };
     }
-    const item: PreparedItem = { context, message, raw, error: null, stored: Promise.resolve() };
-    // Not awaited here: the next message is parsed while these writes are under way; commit waits for them.
-    // Ordinary messages keep their raw bytes in the ledger row itself; large ones go to file storage.
-    // Each stored attachment records where it went, so Tickets does not store it a second time.
-    const storeAttachments = message.attachments.map(async (attachment) => {
-      attachment.storedAs = await this.storage.put(attachment.content);
-    });
-    const storeRaw = raw.length > INLINE_RAW_BYTES ? this.storage.put(raw) : null;
-    item.stored = Promise.all([storeRaw, ...storeAttachments]).then(
-      ([rawStored]) => {
-        if (rawStored) context.rawKey = rawStored.key;
-      },
-      (caught: unknown) => {
-        item.message = null;
-        item.error = classifySyncError(caught);
-      },
-    );
-    return item;
   }
 
-  private async commit(folder: FolderRef, batch: PreparedItem[], live: LiveRun): Promise<BatchResult[]> {
-    await Promise.all(batch.map((item) => item.stored));
-    // The batch's transaction also adds its counts to the run and the totals; these are the live view.
-    const results = await this.ingestor.ingestBatch(folder, batch);
+  private async commit(folder: RunTarget, batch: BatchItem[], live: LiveRun): Promise<BatchResult[]> {
+    // The batch's transaction also adds its counts to the run and the totals; `count` is the live view.
+    await this.batchStorage.store(folder.organizationId, folder.budget, batch);
+    return this.count(await this.ingestor.ingestBatch(folder, batch), live);
+  }
+
+  private count(results: BatchResult[], live: LiveRun): BatchResult[] {
     for (const result of results) {
       if (result.outcome === 'ticket') live.totals.tickets += 1;
       else if (result.outcome === 'comment') live.totals.comments += 1;
@@ -402,16 +387,24 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const stored = await this.storage.put(source);
     const context = { ...folder, uid: ref.uid, rawKey: stored.key };
     const header = await readHeaderBlock(await this.storage.get(stored.key));
-    let item: PreparedItem;
+    let item: BatchItem;
     try {
-      const message = await parseLargeMessage(await this.storage.get(stored.key), stored.key, (content) =>
-        this.storage.put(content),
-      );
-      item = { context, message, raw: header, error: null, stored: Promise.resolve() };
+      const keys = await this.processor.keyOfLarge(stored.key, header);
+      const original = await this.ingestor.copyOf(folder.organizationId, keys);
+      if (original) {
+        // A copy of one already taken (e.g. fetched again after a crash): recorded, nothing of it stored again.
+        await this.ingestor.recordCopy(context, original, keys.contentHash);
+        live.totals.ignored += 1;
+        return [ref.uid];
+      }
+      // Charged before its attachments are streamed into storage; they are at most as large as the raw bytes.
+      folder.budget?.charge(stored.size);
+      const { message, content } = await this.processor.processLarge(stored.key, header, contentContextOf(folder));
+      item = { context, message, content, raw: header, error: null };
     } catch (caught) {
-      item = { context, message: null, raw: header, error: classifySyncError(caught), stored: Promise.resolve() };
+      item = { context, message: null, content: null, raw: header, error: classifySyncError(caught) };
     }
-    await this.commit(folder, [item], live);
+    this.count(await this.ingestor.ingestBatch(folder, [item]), live);
     return [ref.uid];
   }
 
@@ -465,4 +458,16 @@ export class SyncRunner implements BeforeApplicationShutdown {
       error: error ? { class: error.errorClass, message: error.message } : null,
     };
   }
+}
+
+function contentContextOf({ organizationId, supportAddress }: RunTarget): ContentContext {
+  return { organizationId, supportAddress };
+}
+
+/**
+ * Asked to stop, or past SYNC_RUN_BUDGET_SECONDS: checked after every message fetched, not only between
+ * pages, so a page of slow messages (each bounded by its deadline) cannot hold the run far past its budget.
+ */
+function pastBudget(live: LiveRun): boolean {
+  return live.stopRequested || Date.now() >= live.budgetEndsAt;
 }

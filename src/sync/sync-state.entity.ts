@@ -2,7 +2,20 @@ import { Column, Entity, ForeignKey, PrimaryColumn, UpdateDateColumn } from 'typ
 
 export type SyncFrom = 'current-date' | 'specific-date' | 'last-sync';
 export type SyncErrorClass =
-  'config' | 'auth' | 'network' | 'tls' | 'protocol' | 'parse' | 'too-large' | 'storage' | 'internal';
+  | 'config'
+  | 'auth'
+  | 'network'
+  | 'tls'
+  | 'protocol'
+  | 'parse'
+  | 'too-large'
+  | 'storage'
+  | 'internal'
+  // One message, quarantined in the failures list: over a MessageLimits cap, over its processing
+  // deadline, or over its organization's storage quota.
+  | 'over-limit'
+  | 'processing-timeout'
+  | 'storage-quota';
 
 /** One row per organization: the seed's "Sync service status" widget, persisted. */
 @Entity('sync_states')

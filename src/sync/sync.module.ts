@@ -9,7 +9,9 @@ import { StorageModule } from '../storage/storage.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { IngestedMessage } from './ingested-message.entity';
 import { IngestedMessagesRepository } from './ingested-messages.repository';
-import { MessageParser } from './message-parser';
+import { BatchStorage } from './batch-storage';
+import { MessageProcessor } from './message-processor';
+import { StorageQuota } from './storage-quota';
 import { MessageIngestor } from './message-ingestor.service';
 import { SyncControlService } from './sync-control.service';
 import { SyncFailure } from './sync-failure.entity';
@@ -49,7 +51,9 @@ import { WatermarkPlanner } from './watermark-planner';
     TransactionRunner,
     WatermarkPlanner,
     MessageIngestor,
-    MessageParser,
+    MessageProcessor,
+    StorageQuota,
+    BatchStorage,
     SyncRunRecorder,
     SyncRunner,
     SyncScheduler,

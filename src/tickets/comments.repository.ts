@@ -42,6 +42,16 @@ export class CommentsRepository {
     return this.comments.find({ where: { organizationId, ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /** Bytes of all the organization's attachments (each row counted, as each is the organization's to keep). */
+  async attachmentBytes(organizationId: string): Promise<number> {
+    const row = await this.attachments
+      .createQueryBuilder('attachment')
+      .select('COALESCE(SUM(attachment.size), 0)', 'total')
+      .where('attachment.organization_id = :organizationId', { organizationId })
+      .getRawOne<{ total: string | number }>();
+    return Number(row?.total ?? 0);
+  }
+
   listAttachmentsForTicket(organizationId: string, ticketId: string): Promise<Attachment[]> {
     return this.attachments.find({
       where: { organizationId, ticketId },

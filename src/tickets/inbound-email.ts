@@ -18,8 +18,10 @@ export interface InboundEmail {
   messageIdTaken?: boolean;
   /** The visible text: quoted history and signature stripped. */
   text: string | null;
-  /** The HTML body as received; sanitized here before it is stored. */
+  /** The HTML body as received; sanitized here before it is stored, unless `safeHtml` is given. */
   html: string | null;
+  /** `html` already sanitized (by the sync, off the main thread): stored as it is. */
+  safeHtml?: string | null;
   /** The whole text before stripping. */
   fullText: string | null;
   attachments: InboundAttachment[];
@@ -87,10 +89,11 @@ export interface CommentContent {
   fullBody: string | null;
 }
 
-export function commentContent(email: Pick<InboundEmail, 'text' | 'html' | 'fullText'>): CommentContent {
+export function commentContent(email: Pick<InboundEmail, 'text' | 'html' | 'safeHtml' | 'fullText'>): CommentContent {
   const body = storableText(email.text ?? email.fullText ?? '');
   const fullText = email.fullText === null ? null : storableText(email.fullText);
-  const html = email.html ? storableText(sanitizeEmailHtml(email.html)).trim() : '';
+  const safeHtml = email.safeHtml !== undefined ? email.safeHtml : email.html ? sanitizeEmailHtml(email.html) : null;
+  const html = safeHtml ? storableText(safeHtml).trim() : '';
   return { body, html: html || null, fullBody: fullText !== null && fullText !== body ? fullText : null };
 }
 

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
+import { CommentsRepository } from './comments.repository';
 import { ContactsRepository } from './contacts.repository';
 import {
   commentContent,
@@ -82,7 +83,13 @@ export class TicketsService {
     private readonly messageIds: MessageIdsRepository,
     private readonly transactions: TransactionRunner,
     private readonly events: DomainEventPublisher,
+    private readonly comments: CommentsRepository,
   ) {}
+
+  /** Bytes of attachments the organization's tickets hold (what its storage quota counts, with the raw mail). */
+  storedAttachmentBytes(organizationId: string): Promise<number> {
+    return this.comments.attachmentBytes(organizationId);
+  }
 
   /** The ticket of the first id (in the order given, closest reference first) that belongs to one. */
   async findTicketByMessageIds(

@@ -6,7 +6,11 @@ export class SyncFailureResponse {
   @ApiProperty({ example: 'INBOX' }) folder!: string;
   @ApiProperty({ example: 1042 }) uid!: number;
   @ApiProperty({ enum: ['open', 'resolved', 'dismissed'] }) status!: string;
-  @ApiProperty({ example: 'parse' }) errorClass!: string;
+  @ApiProperty({
+    example: 'processing-timeout',
+    description: 'parse, too-large, storage, over-limit (reason names the limit), processing-timeout, storage-quota, …',
+  })
+  errorClass!: string;
   @ApiProperty({ example: 'The message could not be parsed: unexpected end of input' }) reason!: string;
   @ApiProperty({ example: 1 }) attempts!: number;
   @ApiProperty({ example: 20480 }) size!: number;

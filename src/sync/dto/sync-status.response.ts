@@ -11,7 +11,20 @@ export class SyncTotals {
 export class SyncErrorInfo {
   @ApiProperty({
     example: 'auth',
-    enum: ['config', 'auth', 'network', 'tls', 'protocol', 'parse', 'too-large', 'storage', 'internal'],
+    enum: [
+      'config',
+      'auth',
+      'network',
+      'tls',
+      'protocol',
+      'parse',
+      'too-large',
+      'storage',
+      'internal',
+      'over-limit',
+      'processing-timeout',
+      'storage-quota',
+    ],
   })
   class!: string;
 
