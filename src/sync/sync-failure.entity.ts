@@ -8,6 +8,7 @@ export type SyncFailureStatus = 'open' | 'resolved' | 'dismissed';
 @Entity('sync_failures')
 @Index('IDX_sync_failures_org_status', ['organizationId', 'status'])
 @Index('UQ_sync_failures_message', ['organizationId', 'folder', 'uidValidity', 'uid'], { unique: true })
+@Index('IDX_sync_failures_run_uid', ['runId', 'uid'])
 export class SyncFailure {
   @PrimaryColumn('uuid')
   id!: string;
