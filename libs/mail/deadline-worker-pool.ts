@@ -71,6 +71,15 @@ export class DeadlineWorkerPool<Request, Result> {
     });
   }
 
+  /**
+   * Starts every worker now rather than on the first message: a worker's start (about 30 MB and a
+   * few tens of milliseconds) then falls at boot, not in the middle of the first sync.
+   */
+  warm(): void {
+    if (this.closed) return;
+    for (let index = 0; index < this.slots.length; index++) this.slots[index] ??= this.start(index);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const running = this.slots.filter((slot): slot is Slot => slot !== null);

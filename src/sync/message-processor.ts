@@ -1,5 +1,5 @@
 import type { LedgerKeys } from './ledger-keys';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
@@ -24,7 +24,7 @@ export interface ProcessedMessage {
  * up the main thread (every tenant's requests) or the rest of the run. Failures come as SyncErrors.
  */
 @Injectable()
-export class MessageProcessor implements OnModuleDestroy {
+export class MessageProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly pool: DeadlineWorkerPool<ContentRequest, ContentResult>;
 
   constructor(
@@ -65,6 +65,11 @@ export class MessageProcessor implements OnModuleDestroy {
     } finally {
       talk.stop();
     }
+  }
+
+  /** Every sync needs the workers: they start with the service, not in the middle of its first run. */
+  onApplicationBootstrap(): void {
+    this.pool.warm();
   }
 
   async onModuleDestroy(): Promise<void> {
