@@ -9,6 +9,8 @@ import {
   brokenContentType,
   emptyContentType,
   invalidUtf8Subject,
+  longMessageId,
+  longSender,
   manyParts,
   nestedMessage,
   nulInSender,
@@ -32,6 +34,7 @@ const POISON_SHARE = 0.2;
 /** What a poison shape must come to: a failure of one class, or a ticket (with or without a failure). */
 type Expected =
   | { kind: 'quarantined'; errorClass: string; reason: string }
+  | { kind: 'ignored'; reason: string }
   | { kind: 'oversized' }
   | { kind: 'best-effort' }
   | { kind: 'good' };
@@ -72,6 +75,9 @@ const POISON: Shape[] = [
   { name: 'nul-in-subject', expected: { kind: 'best-effort' }, build: nulInSubject },
   { name: 'nul-in-sender', expected: { kind: 'best-effort' }, build: nulInSender },
   { name: 'invalid-utf8-subject', expected: { kind: 'best-effort' }, build: invalidUtf8Subject },
+  // No address anyone can be answered at (over RFC 5321's length) and nothing to fall back to.
+  { name: 'long-sender', expected: { kind: 'ignored', reason: 'no-sender-address' }, build: longSender },
+  { name: 'long-message-id', expected: { kind: 'best-effort' }, build: longMessageId },
   { name: 'repeated-content-type', expected: { kind: 'best-effort' }, build: repeatedContentType },
   { name: 'empty-content-type', expected: { kind: 'best-effort' }, build: emptyContentType },
   { name: 'broken-content-type', expected: { kind: 'best-effort' }, build: brokenContentType },
@@ -163,6 +169,7 @@ async function stressMailbox(support: SupportDesk, planned: Planned[], spinFile:
     const tickets = subjects.filter((subject) => subject.includes(token)).length;
     const own = failuresByUid.get(uid) ?? [];
     const outcome = outcomes.get(uid)?.outcome;
+    const reason = outcomes.get(uid)?.reason;
     const expected = shape.expected;
     if (own.length > 1) problems.push(`${what}: ${own.length} failures`);
     switch (expected.kind) {
@@ -178,6 +185,10 @@ async function stressMailbox(support: SupportDesk, planned: Planned[], spinFile:
           !own[0].reason.startsWith(expected.reason)
         )
           problems.push(`${what}: ${tickets} tickets, outcome ${outcome}, failures ${listFailures(own)}`);
+        break;
+      case 'ignored':
+        if (tickets !== 0 || outcome !== 'ignored' || reason !== expected.reason || own.length > 0)
+          problems.push(`${what}: ${tickets} tickets, outcome ${outcome} (${reason}), failures ${listFailures(own)}`);
         break;
       case 'oversized':
         if (tickets !== 1 || outcome !== 'ticket' || own[0]?.errorClass !== 'too-large')

@@ -97,3 +97,14 @@ export function brokenContentType(to: string, subject: string): string {
     'Content-Type: multipart/mixed; ; charset=="; =boundary',
   );
 }
+
+/** A sender whose display name and address are longer than any column holds (a row the database may refuse). */
+export function longSender(to: string, subject: string): string {
+  return makeMessage({ from: `${'N'.repeat(400)} <${'l'.repeat(400)}@customer.test>`, to, subject });
+}
+
+/** Message-ID and References far longer than real ones. */
+export function longMessageId(to: string, subject: string): string {
+  const id = `${'i'.repeat(2000)}@customer.test`;
+  return makeMessage({ to, subject, messageId: id, references: [`${'r'.repeat(3000)}@customer.test`] });
+}
