@@ -9,6 +9,9 @@ import {
   brokenContentType,
   emptyContentType,
   invalidUtf8Subject,
+  longAttachmentFields,
+  longAutoReply,
+  longSubject,
   longMessageId,
   longSender,
   manyParts,
@@ -31,7 +34,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 const DEADLINE_MS = 2000;
 const POISON_SHARE = 0.2;
 
-/** What a poison shape must come to: a failure of one class, or a ticket (with or without a failure). */
+/** What a shape must come to: a failure of one class, a ticket (with or without a failure), or a reasoned ignore. */
 type Expected =
   | { kind: 'quarantined'; errorClass: string; reason: string }
   | { kind: 'ignored'; reason: string }
@@ -78,6 +81,9 @@ const POISON: Shape[] = [
   // No address anyone can be answered at (over RFC 5321's length) and nothing to fall back to.
   { name: 'long-sender', expected: { kind: 'ignored', reason: 'no-sender-address' }, build: longSender },
   { name: 'long-message-id', expected: { kind: 'best-effort' }, build: longMessageId },
+  { name: 'long-subject', expected: { kind: 'best-effort' }, build: longSubject },
+  { name: 'long-auto-reply', expected: { kind: 'ignored', reason: 'auto-reply:auto-submitted' }, build: longAutoReply },
+  { name: 'long-attachment-fields', expected: { kind: 'best-effort' }, build: longAttachmentFields },
   { name: 'repeated-content-type', expected: { kind: 'best-effort' }, build: repeatedContentType },
   { name: 'empty-content-type', expected: { kind: 'best-effort' }, build: emptyContentType },
   { name: 'broken-content-type', expected: { kind: 'best-effort' }, build: brokenContentType },

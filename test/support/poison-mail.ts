@@ -108,3 +108,28 @@ export function longMessageId(to: string, subject: string): string {
   const id = `${'i'.repeat(2000)}@customer.test`;
   return makeMessage({ to, subject, messageId: id, references: [`${'r'.repeat(3000)}@customer.test`] });
 }
+
+/** A Subject of 5000 characters after `subject` (it is stored whole on the ticket, cut where a column is shorter). */
+export function longSubject(to: string, subject: string): string {
+  return makeMessage({ from: CAROL, to, subject: `${subject} ${'s'.repeat(5000)}` });
+}
+
+/** An out-of-office reply (ignored) whose subject is longer than the run record's column. */
+export function longAutoReply(to: string, subject: string): string {
+  return makeMessage({
+    from: CAROL,
+    to,
+    subject: `${subject} ${'a'.repeat(2000)}`,
+    headers: { 'Auto-Submitted': 'auto-replied' },
+  });
+}
+
+/** An attachment whose file name and content type are longer than their columns. */
+export function longAttachmentFields(to: string, subject: string): string {
+  return withAttachment(to, subject, 256)
+    .replace(
+      'application/octet-stream; name="printer.log"',
+      `application/${'x'.repeat(400)}; name="${'n'.repeat(600)}.log"`,
+    )
+    .replace('filename="printer.log"', `filename="${'n'.repeat(600)}.log"`);
+}
