@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
-import { makeMessage } from './support/messages';
+import { bigHeader, manyParts, withAttachment } from './support/poison-mail';
 import { collectBytes } from './support/response-bytes';
 import { MAILBOX_PASSWORD, openSupportDesk, withoutMessageId, type SupportDesk } from './support/support-desk';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -18,52 +18,6 @@ const SYNC_ENV = {
   SYNC_BATCH_SIZE: '50',
 };
 const CAROL = 'Carol Customer <carol@customer.test>';
-
-/** A header block over 1 MB (SYNC_MAX_HEADER_BYTES' default): quarantined as over the limit. */
-function hugeHeaderMessage(to: string): string {
-  const filler = Array.from({ length: 15_000 }, (_, i) => `X-Tracking-${i}: ${'f'.repeat(64)}`);
-  return makeMessage({ from: CAROL, to, subject: 'Huge header' }).replace(
-    'MIME-Version: 1.0',
-    [...filler, 'MIME-Version: 1.0'].join('\r\n'),
-  );
-}
-
-/** More than 1000 MIME parts (SYNC_MAX_MIME_PARTS' default; a classic parser bomb): quarantined too. */
-function partBombMessage(to: string): string {
-  const boundary = 'bomb';
-  const parts = Array.from(
-    { length: 1100 },
-    (_, i) => `--${boundary}\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`,
-  );
-  return makeMessage({ from: CAROL, to, subject: 'Part bomb' })
-    .replace('Content-Type: text/plain; charset=utf-8', `Content-Type: multipart/mixed; boundary=${boundary}`)
-    .replace('It is on fire. Please help.', `${parts.join('')}--${boundary}--`);
-}
-
-/** A message with a big attachment (base64 in 76-character lines, as clients write it). */
-function withAttachment(to: string, subject: string, bytes: number | Buffer): string {
-  const boundary = `b-${randomBytes(4).toString('hex')}`;
-  const content = (Buffer.isBuffer(bytes) ? bytes : randomBytes(bytes)).toString('base64').replace(/.{76}/g, '$&\r\n');
-  return makeMessage({ from: CAROL, to, subject })
-    .replace('Content-Type: text/plain; charset=utf-8', `Content-Type: multipart/mixed; boundary="${boundary}"`)
-    .replace('Content-Transfer-Encoding: 8bit\r\n', '')
-    .replace(
-      'It is on fire. Please help.',
-      [
-        `--${boundary}`,
-        'Content-Type: text/plain; charset=utf-8',
-        '',
-        'The log file is attached.',
-        `--${boundary}`,
-        'Content-Type: application/octet-stream; name="printer.log"',
-        'Content-Disposition: attachment; filename="printer.log"',
-        'Content-Transfer-Encoding: base64',
-        '',
-        content,
-        `--${boundary}--`,
-      ].join('\r\n'),
-    );
-}
 
 /**
  * Sync never stalls: a message that cannot be processed goes to the failures list (with its bytes, to
@@ -95,8 +49,10 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
 
   it('sends unparseable mail to the failures list with its bytes; later mail still ingests; nothing is retried', async () => {
     const support = await open();
-    const hugeHeader = hugeHeaderMessage(support.address);
-    const bomb = partBombMessage(support.address);
+    // A header block over 1 MB (SYNC_MAX_HEADER_BYTES' default) and more than 1000 MIME parts
+    // (SYNC_MAX_MIME_PARTS' default; a classic parser bomb): both quarantined.
+    const hugeHeader = bigHeader(support.address, 15_000, 'Huge header');
+    const bomb = manyParts(support.address, 1100, 'Part bomb');
     const [, hugeUid, , bombUid] = await support.deliver(
       { from: CAROL, subject: 'Before' },
       hugeHeader,

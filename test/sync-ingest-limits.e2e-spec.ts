@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { makeMessage, uniqueMessageId } from './support/messages';
+import { bigHeader, manyParts, nestedMessage } from './support/poison-mail';
 import { openSupportDesk } from './support/support-desk';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -35,33 +36,6 @@ function withAttachments(to: string, subject: string, files: Buffer[], messageId
         `--${boundary}--`,
       ].join('\r\n'),
     );
-}
-
-/** `depth` multiparts, each inside the one before, around one text part. */
-function nestedMessage(to: string, depth: number): string {
-  let body = 'Content-Type: text/plain; charset=utf-8\r\n\r\nDeep inside.\r\n';
-  for (let level = depth; level > 0; level--) {
-    body = `Content-Type: multipart/mixed; boundary="n${level}"\r\n\r\n--n${level}\r\n${body}--n${level}--\r\n`;
-  }
-  const [head] = makeMessage({ from: CAROL, to, subject: 'Deeply nested' }).split('Content-Type: text/plain');
-  return `${head}${body}`;
-}
-
-/** A message with `count` text parts. */
-function manyParts(to: string, count: number): string {
-  const parts = Array.from({ length: count }, (_, i) => `--p\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`);
-  return makeMessage({ from: CAROL, to, subject: 'Many parts' })
-    .replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: multipart/mixed; boundary=p')
-    .replace('It is on fire. Please help.', `${parts.join('')}--p--`);
-}
-
-/** A header block of `lines` extra fields. */
-function bigHeader(to: string, lines: number): string {
-  const filler = Array.from({ length: lines }, (_, i) => `X-Filler-${i}: ${'f'.repeat(40)}`);
-  return makeMessage({ from: CAROL, to, subject: 'Big header' }).replace(
-    'MIME-Version: 1.0',
-    [...filler, 'MIME-Version: 1.0'].join('\r\n'),
-  );
 }
 
 function storedPath(dataDir: string, content: Buffer): string {

@@ -271,6 +271,18 @@ describe('parseMessage fields', () => {
     expect(message.from).toEqual({ address: 'vipyiming@126.com', name: '' });
   });
 
+  it('treats an address longer than RFC 5321 allows as none, falling back to Reply-To', async () => {
+    const overlong = `${'l'.repeat(400)}@customer.test`;
+    const withReplyTo = await parseText(
+      `From: Carol <${overlong}>\nReply-To: carol@customer.test\nCc: ${overlong}\n\nx`,
+    );
+    expect(withReplyTo.from).toEqual({ address: 'carol@customer.test', name: '' });
+    expect(withReplyTo.cc).toEqual([]);
+    expect((await parseText(`From: Carol <${overlong}>\n\nx`)).from).toBeNull();
+    const longest = `${'l'.repeat(240)}@customer.test`;
+    expect((await parseText(`From: <${longest}>\n\nx`)).from?.address).toBe(longest);
+  });
+
   it('keeps decoded header values for classification, without prototype tricks', async () => {
     const message = await parseText(
       'X-Test: =?utf-8?Q?caf=C3=A9?=\n__proto__: polluted\nReceived: a\nReceived: b\n\nx',

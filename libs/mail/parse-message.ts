@@ -69,8 +69,15 @@ function toMailAddress(entry: RawAddress): MailAddress {
   };
 }
 
+/**
+ * RFC 5321 caps a path at 256 octets with its angle brackets: a longer "address" is not one anyone
+ * can be answered at, and cut to fit a column it would lose its domain. It counts as no address, so
+ * the sender falls back to Sender or Reply-To like a From without one.
+ */
+const MAX_ADDRESS_LENGTH = 254;
+
 function hasAddress(entry: MailAddress): boolean {
-  return entry.address.length > 0;
+  return entry.address.length > 0 && entry.address.length <= MAX_ADDRESS_LENGTH;
 }
 
 function toAddresses(value: unknown): MailAddress[] {
