@@ -36,6 +36,8 @@ const EXPECTED: RouteEntry[] = [
   { method: 'POST', path: '/api/v1/sync/now', access: 'admin' },
   { method: 'PUT', path: '/api/v1/sync/interval', access: 'admin' },
   { method: 'GET', path: '/api/v1/sync/runs', access: 'admin' },
+  { method: 'GET', path: '/api/v1/sync/runs/{id}', access: 'admin' },
+  { method: 'GET', path: '/api/v1/sync/runs/{id}/messages', access: 'admin' },
   { method: 'GET', path: '/api/v1/sync/failures', access: 'admin' },
   { method: 'GET', path: '/api/v1/sync/failures/{id}/raw', access: 'admin' },
   { method: 'POST', path: '/api/v1/sync/failures/{id}/retry', access: 'admin' },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Notification } from '../src/notifications/notification.entity';
 import { SyncFailuresRepository } from '../src/sync/sync-failures.repository';
+import { SyncRunsRepository } from '../src/sync/sync-runs.repository';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { readRouteTable } from './support/route-table';
 import { startTestApp, TestApp } from './support/test-app';
@@ -66,6 +67,10 @@ describe('tenant isolation', () => {
     });
     return (await failures.list(tenant.organizationId, 'open', 1))[0].id;
   };
+  /** A recorded sync run of the victim's. */
+  const victimRun = async (tenant: TestTenant): Promise<string> =>
+    (await testApp.app.get(SyncRunsRepository).start(tenant.organizationId, 'manual')).id;
+  const runsOf = async (tenant: TestTenant) => (await readAs(tenant, '/api/v1/sync/runs')).body;
   const openFailures = async (tenant: TestTenant) => (await readAs(tenant, '/api/v1/sync/failures?status=open')).body;
   /** A notification the loop brake held back (retryable), straight into the victim's outbox. */
   const victimNotification = async (tenant: TestTenant): Promise<string> => {
@@ -151,6 +156,20 @@ describe('tenant isolation', () => {
       createInVictim: victimFailure,
       body: {},
       readAsOwner: (tenant) => openFailures(tenant),
+    },
+    {
+      method: 'get',
+      path: '/api/v1/sync/runs/{id}',
+      createInVictim: victimRun,
+      body: {},
+      readAsOwner: (tenant) => runsOf(tenant),
+    },
+    {
+      method: 'get',
+      path: '/api/v1/sync/runs/{id}/messages',
+      createInVictim: victimRun,
+      body: {},
+      readAsOwner: (tenant) => runsOf(tenant),
     },
     {
       method: 'post',
