@@ -205,11 +205,9 @@ export function allThreadIdsOf(items: BatchItem[]): string[] {
   return ids;
 }
 
-/** The ledger row of a copy known only by its keys: nothing of it was read but that it came. */
-export function copyRow(context: IngestContext, contentHash: string, effect: IngestResult): NewIngestedMessage {
+/** Where a ledger row's message was, and what it became. */
+function rowBase(context: IngestContext, effect: IngestResult) {
   return {
-    messageKey: duplicateKey(),
-    contentHash,
     folder: context.folder,
     uidValidity: context.uidValidity,
     uid: context.uid,
@@ -217,11 +215,13 @@ export function copyRow(context: IngestContext, contentHash: string, effect: Ing
     outcome: effect.outcome,
     reason: effect.reason,
     ticketId: effect.ticketId,
-    fromAddress: null,
-    subject: null,
-    rawKey: null,
-    raw: null,
   };
+}
+
+/** The ledger row of a copy known only by its keys: nothing of it was read but that it came. */
+export function copyRow(context: IngestContext, contentHash: string, effect: IngestResult): NewIngestedMessage {
+  const nothingRead = { fromAddress: null, subject: null, rawKey: null, raw: null };
+  return { messageKey: duplicateKey(), contentHash, ...rowBase(context, effect), ...nothingRead };
 }
 
 export function ledgerRow(planned: PlannedMessage, effect: IngestResult): NewIngestedMessage {
@@ -231,13 +231,7 @@ export function ledgerRow(planned: PlannedMessage, effect: IngestResult): NewIng
   return {
     messageKey: key,
     contentHash: planned.contentHash,
-    folder: context.folder,
-    uidValidity: context.uidValidity,
-    uid: context.uid,
-    runId: context.runId,
-    outcome: effect.outcome,
-    reason: effect.reason,
-    ticketId: effect.ticketId,
+    ...rowBase(context, effect),
     fromAddress: message.from?.address.slice(0, 320) ?? null,
     subject: message.subject.slice(0, 500),
     rawKey: keepsBytes ? context.rawKey : null,
