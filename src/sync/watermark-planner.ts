@@ -32,7 +32,12 @@ export class WatermarkPlanner {
       lastUid = stored.lastUid;
     } else {
       lastUid = await this.baseline(session, since, folderState.uidNext);
-      await this.state.setWatermarkExactly(organizationId, folder, { uidValidity: folderState.uidValidity, lastUid });
+      // With neither a start date nor a watermark, nothing has said where this organization's sync begins
+      // (a Sync now before Start, or racing it on another instance): the run looks only at what arrives from
+      // now on and leaves the watermark to Start, which would otherwise find its own overwritten.
+      if (since || stored) {
+        await this.state.setWatermarkExactly(organizationId, folder, { uidValidity: folderState.uidValidity, lastUid });
+      }
     }
     return {
       uidValidity: folderState.uidValidity,
