@@ -1,3 +1,5 @@
+import type { BatchResult } from './message-ingestor.service';
+import type { SyncError } from './sync-error';
 import type { SyncRun } from './sync-run.entity';
 import type { RunTotals } from './sync-state.repository';
 
@@ -28,4 +30,27 @@ export interface LiveRun {
   /** Ends the wait for a slot (a stop or a shutdown while queued). */
   unqueue: AbortController;
   done: Promise<RunSummary>;
+}
+
+/** Adds what a committed batch became to the run's live counts (the database has its own, from the batch). */
+export function countInto(live: LiveRun, results: BatchResult[]): BatchResult[] {
+  for (const result of results) {
+    if (result.outcome === 'ticket') live.totals.tickets += 1;
+    else if (result.outcome === 'comment') live.totals.comments += 1;
+    else if (result.outcome === 'failed') live.totals.failed += 1;
+    else live.totals.ignored += 1;
+  }
+  return results;
+}
+
+/** How a run ended, as its callers are told. */
+export function summaryOf(live: LiveRun, status: RunSummary['status'], error: SyncError | null): RunSummary {
+  return {
+    ...live.totals,
+    runId: live.runId,
+    status,
+    startedAt: live.startedAt,
+    finishedAt: null,
+    error: error ? { class: error.errorClass, message: error.message } : null,
+  };
 }

@@ -4,11 +4,8 @@ import { LeaseService } from '../leases/lease.service';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
-import { AttachmentStorage } from '../storage/attachment-storage';
-import { BatchItem, BatchResult, FolderRef, MessageIngestor } from './message-ingestor.service';
-import type { ContentContext } from './message-content';
+import { BatchItem, BatchResult, MessageIngestor } from './message-ingestor.service';
 import { MessageProcessor } from './message-processor';
-import { readHeaderBlock } from '../../libs/mail/parse-large-message';
 import type { SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';
 import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
@@ -16,10 +13,12 @@ import { classifySyncError, SyncError } from './sync-error';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
 import { BatchStorage } from './batch-storage';
-import { type QuotaBudget, StorageQuota } from './storage-quota';
+import { StorageQuota } from './storage-quota';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
-import type { LiveRun, RunSummary } from './live-run';
+import { countInto, type LiveRun, type RunSummary, summaryOf } from './live-run';
+import { LargeMessageIngest } from './large-message-ingest';
+import { contentContextOf, type RunTarget, segmentsOf } from './run-target';
 import { SyncRunRecorder } from './sync-run-recorder';
 import { SyncSlots } from './sync-slots';
 import { WatermarkPlanner } from './watermark-planner';
@@ -28,12 +27,6 @@ const MB = 1024 * 1024;
 /** A transaction commits at most this many messages, or this many bytes of them. */
 const COMMIT_BATCH_MESSAGES = 50;
 const COMMIT_BATCH_BYTES = 16 * MB;
-
-/** Consecutive normal-size messages, or one large (streamed) or oversized (headers only) message of known size. */
-type Segment = { size: 'normal'; refs: ListedMessage[] } | { size: 'large' | 'oversized'; ref: MessageRef };
-
-/** The folder a run ingests, with what every message of the run is checked against. */
-type RunTarget = FolderRef & { runId: string; supportAddress: string | null; budget: QuotaBudget | null };
 
 /** The lease that keeps one organization's runs on one instance at a time. */
 const SYNC_LEASE = 'sync';
@@ -52,11 +45,11 @@ export class SyncRunner implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
     private readonly settings: EmailSettingsService,
     private readonly mailbox: MailboxService,
-    private readonly storage: AttachmentStorage,
     private readonly ingestor: MessageIngestor,
     private readonly processor: MessageProcessor,
     private readonly quota: StorageQuota,
     private readonly batchStorage: BatchStorage,
+    private readonly large: LargeMessageIngest,
     private readonly state: SyncStateRepository,
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
@@ -127,7 +120,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
         // Never rejects: callers may fire and forget (the scheduler, start), so a failure to record a
         // run (e.g. the database went away) is logged here, once.
         this.logger.error(`Sync run of ${organizationId} could not be recorded: ${(error as Error).message}`);
-        return this.summary(live, 'failed', classifySyncError(error));
+        return summaryOf(live, 'failed', classifySyncError(error));
       })
       .finally(() => {
         this.live.delete(organizationId);
@@ -147,7 +140,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   ): Promise<RunSummary> {
     const release = await this.slots.take(dueAt, live.unqueue.signal);
     // Stopped (or shut down) while waiting: there was nothing to do yet.
-    if (!release) return this.summary(live, 'skipped', null);
+    if (!release) return summaryOf(live, 'skipped', null);
     live.queued = false;
     live.startedAt = new Date();
     try {
@@ -155,7 +148,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
         ttlMs: this.config.sync.leaseSeconds * 1000,
       });
       // Another instance is syncing this mailbox right now; this period is theirs.
-      if (!lease) return this.summary(live, 'skipped', null);
+      if (!lease) return summaryOf(live, 'skipped', null);
       lease.onLost(() => {
         // Another instance may have taken the mailbox over: stop after this message. The ledger keeps
         // whatever both commit to one copy, but two runs of one mailbox are what the lease prevents.
@@ -261,14 +254,14 @@ export class SyncRunner implements BeforeApplicationShutdown {
         live.relist = false;
         continue;
       }
-      for (const segment of this.segments(page)) {
+      for (const segment of segmentsOf(page, this.config.sync)) {
         // A large or oversized message commits on its own, after everything before it.
         if (segment.size !== 'normal') await pipeline.drain();
         const done =
           segment.size === 'normal'
             ? await this.ingestSegment(session, folder, segment.refs, live, pipeline)
             : segment.size === 'large'
-              ? await this.ingestLarge(session, folder, segment.ref, live)
+              ? await this.large.ingest(session, folder, segment.ref, live)
               : await this.ingestOversized(session, folder, segment.ref, live);
         if (markSeen && done.length > 0) {
           // Only what is committed is marked.
@@ -278,23 +271,6 @@ export class SyncRunner implements BeforeApplicationShutdown {
         if (pastBudget(live)) return;
       }
     }
-  }
-
-  /**
-   * Consecutive runs of normal-size messages; each large message (streamed) and each oversized one
-   * (headers only) is a segment of its own.
-   */
-  private segments(page: ListedMessage[]): Segment[] {
-    const { maxMessageBytes, streamMessageBytes } = this.config.sync;
-    const segments: Segment[] = [];
-    for (const { uid, size } of page) {
-      const last = segments[segments.length - 1];
-      if (size !== null && size > maxMessageBytes) segments.push({ size: 'oversized', ref: { uid, size } });
-      else if (size !== null && size > streamMessageBytes) segments.push({ size: 'large', ref: { uid, size } });
-      else if (last?.size === 'normal') last.refs.push({ uid, size });
-      else segments.push({ size: 'normal', refs: [{ uid, size }] });
-    }
-    return segments;
   }
 
   /**
@@ -356,56 +332,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   private async commit(folder: RunTarget, batch: BatchItem[], live: LiveRun): Promise<BatchResult[]> {
     // The batch's transaction also adds its counts to the run and the totals; `count` is the live view.
     await this.batchStorage.store(folder.organizationId, folder.budget, batch);
-    return this.count(await this.ingestor.ingestBatch(folder, batch), live);
-  }
-
-  private count(results: BatchResult[], live: LiveRun): BatchResult[] {
-    for (const result of results) {
-      if (result.outcome === 'ticket') live.totals.tickets += 1;
-      else if (result.outcome === 'comment') live.totals.comments += 1;
-      else if (result.outcome === 'failed') live.totals.failed += 1;
-      else live.totals.ignored += 1;
-    }
-    return results;
-  }
-
-  /**
-   * A message too large to hold in memory, streamed end to end: the raw bytes go into storage as they
-   * download, then are parsed back from there with each attachment streamed into storage as well, so
-   * memory stays bounded whatever the size. A message that cannot be parsed goes to the failures list
-   * with its header block (its full bytes stay in storage under the ledger's raw key).
-   */
-  private async ingestLarge(
-    session: MailboxSession,
-    folder: RunTarget,
-    ref: MessageRef,
-    live: LiveRun,
-  ): Promise<number[]> {
-    const source = await session.downloadSource(ref.uid);
-    if (!source) return [];
-    live.totals.fetched += 1;
-    const stored = await this.storage.put(source);
-    const context = { ...folder, uid: ref.uid, rawKey: stored.key };
-    const header = await readHeaderBlock(await this.storage.get(stored.key));
-    let item: BatchItem;
-    try {
-      const keys = await this.processor.keyOfLarge(stored.key, header);
-      const original = await this.ingestor.copyOf(folder.organizationId, keys);
-      if (original) {
-        // A copy of one already taken (e.g. fetched again after a crash): recorded, nothing of it stored again.
-        await this.ingestor.recordCopy(context, original, keys.contentHash);
-        live.totals.ignored += 1;
-        return [ref.uid];
-      }
-      // Charged before its attachments are streamed into storage; they are at most as large as the raw bytes.
-      folder.budget?.charge(stored.size);
-      const { message, content } = await this.processor.processLarge(stored.key, header, contentContextOf(folder));
-      item = { context, message, content, raw: header, error: null };
-    } catch (caught) {
-      item = { context, message: null, content: null, raw: header, error: classifySyncError(caught) };
-    }
-    this.count(await this.ingestor.ingestBatch(folder, [item]), live);
-    return [ref.uid];
+    return countInto(live, await this.ingestor.ingestBatch(folder, batch));
   }
 
   /** Over the size limit: the ticket is made from the headers alone, and the admin sees why. */
@@ -445,23 +372,8 @@ export class SyncRunner implements BeforeApplicationShutdown {
     error: SyncError | null,
   ): Promise<RunSummary> {
     const { status, finishedAt } = await this.recorder.finish(organizationId, runId, live.stopRequested, error);
-    return { ...this.summary(live, status, error), finishedAt };
+    return { ...summaryOf(live, status, error), finishedAt };
   }
-
-  private summary(live: LiveRun, status: RunSummary['status'], error: SyncError | null): RunSummary {
-    return {
-      ...live.totals,
-      runId: live.runId,
-      status,
-      startedAt: live.startedAt,
-      finishedAt: null,
-      error: error ? { class: error.errorClass, message: error.message } : null,
-    };
-  }
-}
-
-function contentContextOf({ organizationId, supportAddress }: RunTarget): ContentContext {
-  return { organizationId, supportAddress };
 }
 
 /**

@@ -10,6 +10,7 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { IngestedMessage } from './ingested-message.entity';
 import { IngestedMessagesRepository } from './ingested-messages.repository';
 import { BatchStorage } from './batch-storage';
+import { LargeMessageIngest } from './large-message-ingest';
 import { MessageProcessor } from './message-processor';
 import { StorageQuota } from './storage-quota';
 import { MessageIngestor } from './message-ingestor.service';
@@ -54,6 +55,7 @@ import { WatermarkPlanner } from './watermark-planner';
     MessageProcessor,
     StorageQuota,
     BatchStorage,
+    LargeMessageIngest,
     SyncRunRecorder,
     SyncRunner,
     SyncScheduler,
