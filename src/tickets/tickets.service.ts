@@ -5,31 +5,25 @@ import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CommentsRepository } from './comments.repository';
 import { ContactsRepository } from './contacts.repository';
-import {
-  commentContent,
-  contactOf,
-  InboundEmail,
-  MAX_PARTICIPANTS,
-  claimedMessageId,
-  messageIdKey,
-  storableText,
-  ticketSubject,
-} from './inbound-email';
+import { contactOf, InboundEmail, claimedMessageId, messageIdKey, storableText } from './inbound-email';
 import { MessageIdsRepository } from './message-ids.repository';
 import { TicketParticipantsRepository } from './ticket-participants.repository';
-import {
-  type NewCommentData,
-  type NewMessageId,
-  type NewTicketComment,
-  type NewTicketData,
-  nextActivityAt,
-  StoredAttachment,
-  TicketWriter,
-} from './ticket-writer';
+import { nextActivityAt, StoredAttachment, TicketWriter } from './ticket-writer';
 import type { Ticket } from './ticket.entity';
 import { MessageAlreadyIngestedError } from './ticket-errors';
 import type { TicketStatus } from './ticket-values';
 import { TicketsRepository } from './tickets.repository';
+import {
+  assertTicketable,
+  type EmailTicketDraft,
+  firstCommentsOf,
+  firstKnownTicket,
+  messageIdKeysOf,
+  newTicketsOf,
+  participantsOf,
+  refOf,
+  requesterComment,
+} from './email-ticket-drafts';
 
 export interface TicketRef {
   ticketId: string;
@@ -41,14 +35,6 @@ export interface CreatedTicket {
   ticketId: string;
   number: number;
   commentId: string;
-}
-
-interface EmailTicketDraft {
-  email: InboundEmail;
-  /** Normalized, or null when the message has none. */
-  messageId: string | null;
-  attachments: StoredAttachment[];
-  linkedTicketId: string | null;
 }
 
 export interface EmailCommentResult {
@@ -405,115 +391,4 @@ export class TicketsService {
       ...details,
     });
   }
-}
-
-/*
- * What a batch of new tickets is made of is worked out below, in loops inside module-level functions:
- * not in arrows made per call, whose optimized code V8 drops at each full GC, nor in the async methods
- * themselves, which a loop would get compiled whole (docs/ARCHITECTURE.md, "Hot paths").
- */
-
-/** Every email has a sender address, and no two share a Message-ID. */
-function assertTicketable(emails: InboundEmail[]): void {
-  for (const email of emails) {
-    if (!contactOf(email.from).email.includes('@')) {
-      throw new DomainError('validation', 'SENDER_REQUIRED', 'A message has no sender address');
-    }
-  }
-  const seen = new Set<string>();
-  for (const email of emails) {
-    // An empty key (a Message-ID of control characters only) is no Message-ID, as everywhere else.
-    const messageId = claimedMessageId(email);
-    if (!messageId) continue;
-    if (seen.has(messageId)) throw new MessageAlreadyIngestedError(messageId, null);
-    seen.add(messageId);
-  }
-}
-
-function newTicketsOf(drafts: EmailTicketDraft[], at: Date): NewTicketData[] {
-  const tickets: NewTicketData[] = [];
-  for (const { email, linkedTicketId } of drafts) {
-    const requester = contactOf(email.from);
-    tickets.push({
-      subject: ticketSubject(email.subject),
-      requester,
-      participants: participantsOf(email, requester.email),
-      source: 'email',
-      status: 'new',
-      linkedTicketId,
-      at,
-    });
-  }
-  return tickets;
-}
-
-/** Each new ticket's first comment (the email), and the Message-IDs that thread to it. */
-function firstCommentsOf(
-  drafts: EmailTicketDraft[],
-  tickets: Ticket[],
-  at: Date,
-): { messageIds: NewMessageId[]; comments: NewTicketComment[] } {
-  const messageIds: NewMessageId[] = [];
-  const comments: NewTicketComment[] = [];
-  for (const [index, { email, messageId, attachments }] of drafts.entries()) {
-    const ticket = tickets[index];
-    if (messageId) messageIds.push({ ticketId: ticket.id, messageId, direction: 'inbound' });
-    comments.push({ ticketId: ticket.id, data: requesterComment(email, ticket.requesterId, attachments, at) });
-  }
-  return { messageIds, comments };
-}
-
-/** The comment an email from the customer becomes. */
-function requesterComment(
-  email: InboundEmail,
-  authorContactId: string,
-  attachments: StoredAttachment[],
-  at: Date,
-): NewCommentData {
-  return {
-    kind: 'requester',
-    authorContactId,
-    authorUserId: null,
-    content: commentContent(email),
-    internal: false,
-    receivedAt: email.receivedAt,
-    attachments,
-    at,
-  };
-}
-
-/** The usable, normalized keys of these Message-IDs, in order. */
-function messageIdKeysOf(messageIds: string[]): string[] {
-  const keys: string[] = [];
-  for (const id of messageIds) {
-    const key = messageIdKey(id);
-    if (key !== null) keys.push(key);
-  }
-  return keys;
-}
-
-function firstKnownTicket(keys: string[], known: Map<string, string>): string | undefined {
-  for (const key of keys) {
-    const ticketId = known.get(key);
-    if (ticketId !== undefined) return ticketId;
-  }
-  return undefined;
-}
-
-function refOf(ticket: Ticket): TicketRef {
-  return { ticketId: ticket.id, number: ticket.number, status: ticket.status };
-}
-
-/** Cc'd people other than the sender, without duplicates or empty addresses, capped. */
-function participantsOf(email: InboundEmail, senderEmail: string) {
-  const seen = new Set([senderEmail]);
-  const people = [];
-  for (const address of email.cc) {
-    const person = contactOf(address);
-    if (!person.email.includes('@') || seen.has(person.email)) continue;
-    seen.add(person.email);
-    people.push(person);
-    if (people.length === MAX_PARTICIPANTS) break;
-  }
-  return people;
 }
