@@ -15,8 +15,14 @@ export interface RunSummary extends RunTotals {
 /** A run of this instance, queued or under way, as the status widget and later requests see it. */
 export interface LiveRun {
   runId: string | null;
-  /** Waiting for a slot (SYNC_CONCURRENCY): nothing is held yet, nothing has started. */
+  /** Waiting for a slot (SYNC_CONCURRENCY) or for another instance's run: nothing is held, nothing has started. */
   queued: boolean;
+  /**
+   * A person asked for it (Start, Sync now): while another instance syncs the mailbox it waits and runs
+   * after that run, which may have begun before the request (before Start set where sync begins, or
+   * before the mail the person expects arrived). A scheduled period is left to the other instance.
+   */
+  requested: boolean;
   startedAt: Date;
   totals: RunTotals;
   total: number | null;

@@ -68,7 +68,7 @@ export class SyncControlService {
       consecutiveFailures: 0,
     });
     this.scheduler.schedule(organizationId, state.intervalSeconds);
-    void this.runner.run(organizationId, 'schedule');
+    void this.runner.run(organizationId, 'schedule', { requested: true });
     return state;
   }
 

@@ -5,6 +5,9 @@ import type { SyncRun } from './sync-run.entity';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 
+/** How a run that got under way can end (interrupted is what a crash leaves, found on restart). */
+export type FinishedStatus = Extract<SyncRun['status'], 'succeeded' | 'failed' | 'stopped'>;
+
 /** Records how a run ended: the run row's status, and the back-off after a failure. */
 @Injectable()
 export class SyncRunRecorder {
@@ -14,15 +17,15 @@ export class SyncRunRecorder {
     private readonly runs: SyncRunsRepository,
   ) {}
 
-  /** The run's final status and when it was recorded. */
+  /** The run's final status, when it was recorded, and how many runs in a row have now failed. */
   async finish(
     organizationId: string,
     runId: string,
     stopped: boolean,
     error: SyncError | null,
-  ): Promise<{ status: SyncRun['status']; finishedAt: Date }> {
+  ): Promise<{ status: FinishedStatus; finishedAt: Date; consecutiveFailures: number }> {
     const finishedAt = new Date();
-    const status: SyncRun['status'] = error ? 'failed' : stopped ? 'stopped' : 'succeeded';
+    const status: FinishedStatus = error ? 'failed' : stopped ? 'stopped' : 'succeeded';
     // The counts are already in: each batch added its own as it committed.
     await this.runs.update(organizationId, runId, {
       status,
@@ -44,7 +47,7 @@ export class SyncRunRecorder {
           }
         : { lastSuccessAt: finishedAt, consecutiveFailures: 0, nextRunAt: null }),
     });
-    return { status, finishedAt };
+    return { status, finishedAt, consecutiveFailures: failures };
   }
 
   /** interval × 2^(failures-1), capped: a broken mailbox is not hammered, and recovers on its own. */

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { AppConfig } from '../config/app-config';
-import { LeaseService } from '../leases/lease.service';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
@@ -20,7 +20,7 @@ import { countInto, type LiveRun, type RunSummary, summaryOf } from './live-run'
 import { LargeMessageIngest } from './large-message-ingest';
 import { contentContextOf, type RunTarget, segmentsOf } from './run-target';
 import { SyncRunRecorder } from './sync-run-recorder';
-import { SyncSlots } from './sync-slots';
+import { SyncTurns } from './sync-turns';
 import { WatermarkPlanner } from './watermark-planner';
 
 const MB = 1024 * 1024;
@@ -28,8 +28,12 @@ const MB = 1024 * 1024;
 const COMMIT_BATCH_MESSAGES = 50;
 const COMMIT_BATCH_BYTES = 16 * MB;
 
-/** The lease that keeps one organization's runs on one instance at a time. */
-const SYNC_LEASE = 'sync';
+export interface RunOptions {
+  /** When the schedule wanted the run; a request is due at once. */
+  dueAt?: Date;
+  /** A person asked for it (Sync now, Start): see LiveRun.requested. Manual runs are. */
+  requested?: boolean;
+}
 
 /**
  * One sync run for one organization: wait for a slot, take the organization's lease, read the
@@ -55,8 +59,8 @@ export class SyncRunner implements BeforeApplicationShutdown {
     private readonly failures: SyncFailuresRepository,
     private readonly planner: WatermarkPlanner,
     private readonly recorder: SyncRunRecorder,
-    private readonly leases: LeaseService,
-    private readonly slots: SyncSlots,
+    private readonly turns: SyncTurns,
+    private readonly events: DomainEventPublisher,
   ) {}
 
   /** On shutdown, runs stop after their current message and finish recording before the database closes. */
@@ -88,16 +92,17 @@ export class SyncRunner implements BeforeApplicationShutdown {
   run(
     organizationId: string,
     trigger: SyncTrigger,
-    dueAt = new Date(),
+    { dueAt = new Date(), requested = trigger === 'manual' }: RunOptions = {},
   ): { runId: Promise<string | null>; done: Promise<RunSummary> } {
     const existing = this.live.get(organizationId);
     if (existing && existing.finishing) {
       // Mail that arrived before this request may have missed that run's last listing: run again after it.
-      const next = existing.done.then(() => this.run(organizationId, trigger, dueAt));
+      const next = existing.done.then(() => this.run(organizationId, trigger, { dueAt, requested }));
       return { runId: next.then((run) => run.runId), done: next.then((run) => run.done) };
     }
     if (existing) {
       existing.relist = true;
+      existing.requested ||= requested;
       return { runId: Promise.resolve(existing.runId), done: existing.done };
     }
     let announce: (id: string | null) => void = () => undefined;
@@ -105,6 +110,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const live: LiveRun = {
       runId: null,
       queued: true,
+      requested,
       startedAt: new Date(),
       totals: { fetched: 0, tickets: 0, comments: 0, ignored: 0, failed: 0 },
       total: null,
@@ -115,7 +121,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       unqueue: new AbortController(),
       done: Promise.resolve(null as unknown as RunSummary),
     };
-    live.done = this.inSlot(organizationId, trigger, dueAt, live, announce)
+    live.done = this.inTurn(organizationId, trigger, dueAt, live, announce)
       .catch((error: unknown) => {
         // Never rejects: callers may fire and forget (the scheduler, start), so a failure to record a
         // run (e.g. the database went away) is logged here, once.
@@ -130,38 +136,17 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return { runId, done: live.done };
   }
 
-  /** Waits for a slot (holding nothing meanwhile), then runs under the organization's lease. */
-  private async inSlot(
+  private async inTurn(
     organizationId: string,
     trigger: SyncTrigger,
     dueAt: Date,
     live: LiveRun,
     announce: (id: string | null) => void,
   ): Promise<RunSummary> {
-    const release = await this.slots.take(dueAt, live.unqueue.signal);
-    // Stopped (or shut down) while waiting: there was nothing to do yet.
-    if (!release) return summaryOf(live, 'skipped', null);
-    live.queued = false;
-    live.startedAt = new Date();
-    try {
-      const lease = await this.leases.tryAcquire(organizationId, SYNC_LEASE, {
-        ttlMs: this.config.sync.leaseSeconds * 1000,
-      });
-      // Another instance is syncing this mailbox right now; this period is theirs.
-      if (!lease) return summaryOf(live, 'skipped', null);
-      lease.onLost(() => {
-        // Another instance may have taken the mailbox over: stop after this message. The ledger keeps
-        // whatever both commit to one copy, but two runs of one mailbox are what the lease prevents.
-        live.stopRequested = true;
-      });
-      try {
-        return await this.execute(organizationId, trigger, live, announce);
-      } finally {
-        await lease.release();
-      }
-    } finally {
-      release();
-    }
+    const summary = await this.turns.take(organizationId, dueAt, live, () =>
+      this.execute(organizationId, trigger, live, announce),
+    );
+    return summary ?? summaryOf(live, 'skipped', null);
   }
 
   private async execute(
@@ -205,7 +190,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       live.finishing = true;
       await session?.close().catch(() => undefined);
     }
-    return this.finish(organizationId, run.id, live, error);
+    return this.finish(organizationId, run, live, error);
   }
 
   /**
@@ -367,12 +352,24 @@ export class SyncRunner implements BeforeApplicationShutdown {
 
   private async finish(
     organizationId: string,
-    runId: string,
+    run: { id: string; trigger: SyncTrigger },
     live: LiveRun,
     error: SyncError | null,
   ): Promise<RunSummary> {
-    const { status, finishedAt } = await this.recorder.finish(organizationId, runId, live.stopRequested, error);
-    return { ...summaryOf(live, status, error), finishedAt };
+    const recorded = await this.recorder.finish(organizationId, run.id, live.stopRequested, error);
+    const summary = { ...summaryOf(live, recorded.status, error), finishedAt: recorded.finishedAt };
+    this.events.publish('sync.run.finished', {
+      organizationId,
+      runId: run.id,
+      trigger: run.trigger,
+      status: recorded.status,
+      error: summary.error,
+      consecutiveFailures: recorded.consecutiveFailures,
+      startedAt: live.startedAt,
+      finishedAt: recorded.finishedAt,
+      counts: { ...live.totals },
+    });
+    return summary;
   }
 }
 

@@ -61,7 +61,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
       const dueAt = state.lastRunAt
         ? new Date(Math.min(Date.now(), state.lastRunAt.getTime() + state.intervalSeconds * 1000))
         : new Date();
-      await this.runner.run(organizationId, 'schedule', dueAt).done;
+      await this.runner.run(organizationId, 'schedule', { dueAt }).done;
     } catch (error) {
       this.logger.error(`Scheduled sync of ${organizationId} could not run: ${(error as Error).message}`);
     }

@@ -24,6 +24,7 @@ import { SyncRunner } from './sync-runner.service';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncScheduler } from './sync-scheduler.service';
 import { SyncSlots } from './sync-slots';
+import { SyncTurns } from './sync-turns';
 import { SyncState } from './sync-state.entity';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncViews } from './sync-views';
@@ -49,6 +50,7 @@ import { WatermarkPlanner } from './watermark-planner';
     IngestedMessagesRepository,
     SyncFailuresRepository,
     SyncSlots,
+    SyncTurns,
     TransactionRunner,
     WatermarkPlanner,
     MessageIngestor,

@@ -53,11 +53,27 @@ export interface EmailSettingsChangedEvent {
   section: 'incoming' | 'outgoing';
 }
 
+/** A sync run ended and its outcome is recorded (a run skipped before it started is not one). */
+export interface SyncRunFinishedEvent {
+  organizationId: string;
+  runId: string;
+  trigger: 'schedule' | 'manual';
+  status: 'succeeded' | 'failed' | 'stopped';
+  /** The failure's class (`auth`, `network`, `config`, `internal`, …) and message; null unless failed. */
+  error: { class: string; message: string } | null;
+  /** Failed runs in a row, this one included; 0 after a run that did not fail. */
+  consecutiveFailures: number;
+  startedAt: Date;
+  finishedAt: Date;
+  counts: { fetched: number; tickets: number; comments: number; ignored: number; failed: number };
+}
+
 export interface DomainEventMap {
   'ticket.created': TicketCreatedEvent;
   'ticket.commented': TicketCommentedEvent;
   'ticket.updated': TicketUpdatedEvent;
   'settings.email.changed': EmailSettingsChangedEvent;
+  'sync.run.finished': SyncRunFinishedEvent;
 }
 
 export type DomainEventName = keyof DomainEventMap;
