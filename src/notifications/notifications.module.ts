@@ -19,6 +19,7 @@ import { Notification } from './notification.entity';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { OutboxHealth } from './outbox-health';
 
 /**
  * Email notifications, driven only by ticket events: an outbox row written in the event's own
@@ -44,7 +45,9 @@ import { NotificationsService } from './notifications.service';
     NotificationSender,
     NotificationOutbox,
     NotificationsService,
+    OutboxHealth,
     DomainEventPublisher,
   ],
+  exports: [OutboxHealth],
 })
 export class NotificationsModule {}

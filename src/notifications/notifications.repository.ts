@@ -156,6 +156,34 @@ export class NotificationsRepository {
     });
   }
 
+  /**
+   * Messages waiting to be sent and the oldest of them, and those that failed since `failedSince`: of one
+   * organization, or of all when `organizationId` is null (a platform-wide figure, never a tenant's view).
+   */
+  async queueStats(
+    organizationId: string | null,
+    failedSince: Date,
+  ): Promise<{ queued: number; oldestQueuedAt: Date | null; failedSince: number }> {
+    const scoped = (status: NotificationStatus) => {
+      const query = this.notifications.createQueryBuilder('n').where('n.status = :status', { status });
+      return organizationId ? query.andWhere('n.organizationId = :organizationId', { organizationId }) : query;
+    };
+    const queued = await scoped('queued')
+      .select('COUNT(*)', 'count')
+      .addSelect('MIN(n.createdAt)', 'oldest')
+      .getRawOne<{ count: number | string; oldest: Date | string | null }>();
+    const failed = await scoped('failed')
+      .andWhere('n.updatedAt >= :failedSince', { failedSince })
+      .select('COUNT(*)', 'count')
+      .getRawOne<{ count: number | string }>();
+    const oldest = queued?.oldest ?? null;
+    return {
+      queued: Number(queued?.count ?? 0),
+      oldestQueuedAt: oldest === null ? null : new Date(oldest),
+      failedSince: Number(failed?.count ?? 0),
+    };
+  }
+
   find(organizationId: string, id: string): Promise<Notification | null> {
     return this.notifications.findOneBy({ organizationId, id });
   }
