@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -12,10 +12,12 @@ import { Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
 import { NotFoundError } from '../common/errors/domain-error';
 import { ErrorResponse } from '../common/errors/error-response';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { LoginResponse } from './dto/login.response';
 import { MeResponse } from './dto/me.response';
+import { UpdateMeDto } from './dto/update-me.dto';
 
 @ApiTags('auth')
 @Controller()
@@ -23,6 +25,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
   ) {}
 
   @Post('auth/login')
@@ -43,7 +46,20 @@ export class AuthController {
   @Get('me')
   @Auth('superadmin', 'admin', 'agent')
   @ApiOperation({ summary: 'Who the token belongs to' })
-  async me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
+  me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
+    return this.describe(user);
+  }
+
+  @Patch('me')
+  @Auth('superadmin', 'admin', 'agent')
+  @ApiOperation({ summary: 'Change your own preferences (e.g. opt out of alert mail)' })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  async updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<MeResponse> {
+    if (dto.alertEmails !== undefined) await this.users.setAlertEmails(user.organizationId, user.id, dto.alertEmails);
+    return this.describe(user);
+  }
+
+  private async describe(user: AuthUser): Promise<MeResponse> {
     const organization = user.organizationId ? await this.organizations.findById(user.organizationId) : null;
     if (user.organizationId && !organization) throw new NotFoundError('Organization');
     return {
@@ -51,6 +67,7 @@ export class AuthController {
       email: user.email,
       name: user.name,
       role: user.role,
+      alertEmails: await this.users.alertEmails(user.organizationId, user.id),
       organization: organization ? { id: organization.id, name: organization.name } : null,
     };
   }

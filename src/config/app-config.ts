@@ -1,5 +1,6 @@
 import type { MessageLimits } from '../../libs/mail/message-limits';
 import type { MailConnectOptions } from '../common/net/mail-connect-options';
+import type { SystemSmtp } from './alerts-config';
 
 /** The typed process configuration, built once at boot by `parseConfig` and injected as `AppConfig`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -98,5 +99,18 @@ export abstract class AppConfig {
     connect: MailConnectOptions;
     /** How long the settings round-trip check waits for its probe message to arrive. */
     verifyTimeoutMs: number;
+  };
+  /** Incidents and the alert mail to each organization's admins (ALERT_*, SYSTEM_SMTP_*). */
+  abstract readonly alerts: {
+    /** Failed sync runs in a row that open a `sync-failing` incident. */
+    syncFailures: number;
+    /** The outbox is failing when its oldest queued message is older than this… */
+    outboxMaxAgeSeconds: number;
+    /** …or when this many messages were given up on within the last hour. */
+    outboxFailures: number;
+    /** How often the outbox is looked at and due mail (reminders, retries) is sent. */
+    checkIntervalSeconds: number;
+    /** Null: alert mail goes through each organization's own outgoing settings. */
+    systemSmtp: SystemSmtp | null;
   };
 }

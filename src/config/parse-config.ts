@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { decodeEncryptionKey } from '../common/crypto/encryption-key';
+import { AlertsConfigProblem, parseSystemSmtp } from './alerts-config';
 import type { AppConfig, LogFormat, LogLevel } from './app-config';
 import { isHostName } from './host-name';
 
@@ -202,6 +203,24 @@ function notifications(env: Env, connectTimeoutMs: number): AppConfig['notificat
   };
 }
 
+function alerts(env: Env): AppConfig['alerts'] {
+  let systemSmtp: AppConfig['alerts']['systemSmtp'];
+  try {
+    systemSmtp = parseSystemSmtp(raw(env, 'SYSTEM_SMTP_URL'), raw(env, 'SYSTEM_SMTP_FROM'));
+  } catch (err) {
+    // The problem names the variable, never the URL (it holds a password).
+    if (err instanceof AlertsConfigProblem) throw new ConfigError(err.variable, err.message);
+    throw err;
+  }
+  return {
+    syncFailures: integer(env, 'ALERT_SYNC_FAILURES', 3, 1, 1000),
+    outboxMaxAgeSeconds: integer(env, 'ALERT_OUTBOX_MAX_AGE_SECONDS', 1800, 1, 7 * 86_400),
+    outboxFailures: integer(env, 'ALERT_OUTBOX_FAILURES', 5, 1, 100_000),
+    checkIntervalSeconds: integer(env, 'ALERT_CHECK_INTERVAL_SECONDS', 60, 1, 86_400),
+    systemSmtp,
+  };
+}
+
 /**
  * Validates the environment once, at boot, into a typed object. The first wrong or missing value
  * throws a ConfigError whose message names the variable and what is wrong with it.
@@ -273,5 +292,6 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       verifyTimeoutMs: integer(env, 'MAIL_VERIFY_TIMEOUT_MS', 30_000, 1_000, 600_000),
     },
     notifications: notifications(env, connectTimeoutMs),
+    alerts: alerts(env),
   };
 }

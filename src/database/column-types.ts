@@ -19,5 +19,6 @@ export function columnTypes(queryRunner: QueryRunner) {
     now: driver.mappedDataTypes.createDateDefault,
     /** A boolean column's `false` default, spelled as each driver normalizes it. */
     false: driver.options.type === 'postgres' ? 'false' : '0',
+    true: driver.options.type === 'postgres' ? 'true' : '1',
   };
 }

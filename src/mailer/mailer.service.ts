@@ -31,6 +31,18 @@ export class MailerService {
     return this.driver.send(settings, message, this.options);
   }
 
+  /**
+   * Sends through the platform's own server (SYSTEM_SMTP_URL). The operator chose it, not a tenant, so
+   * the outbound host policy (which keeps tenants off private networks) does not apply: it may well be
+   * a relay on loopback or the LAN.
+   */
+  sendAsPlatform(settings: SmtpConnectionSettings, message: OutgoingMessage): Promise<SendResult> {
+    return this.driver.send(settings, message, {
+      ...this.options,
+      policy: { allowPrivate: true, allowedHosts: [] },
+    });
+  }
+
   /** Keeps up to `maxConnections` connections open between messages; the caller closes the pool. */
   createPool(settings: SmtpConnectionSettings, maxConnections?: number): Promise<MailerPool> {
     return this.driver.createPool(settings, { ...this.options, maxConnections });

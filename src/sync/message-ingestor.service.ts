@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { verifySignedMessageId } from '../../libs/mail/signed-message-id';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -66,6 +67,7 @@ export class MessageIngestor {
     private readonly failures: SyncFailuresRepository,
     private readonly runs: SyncRunsRepository,
     private readonly transactions: TransactionRunner,
+    private readonly events: DomainEventPublisher,
     @Inject(MESSAGE_ID_SECRET) private readonly messageIdSecret: string,
   ) {}
 
@@ -319,6 +321,14 @@ export class MessageIngestor {
       },
       manager,
     );
+    // Alerts listen: a message in the failures list is something an admin must look at.
+    this.events.publishAfterCommit(manager, 'sync.message.failed', {
+      organizationId: context.organizationId,
+      folder: context.folder,
+      uid: context.uid,
+      errorClass: error.errorClass,
+      reason: error.message,
+    });
     return { outcome: 'failed', ticketId: null, reason: error.message, error };
   }
 

@@ -91,6 +91,10 @@ export class SyncFailuresRepository {
     });
   }
 
+  countOpen(organizationId: string): Promise<number> {
+    return this.failures.countBy({ organizationId, status: 'open' });
+  }
+
   async setStatus(
     organizationId: string,
     id: string,

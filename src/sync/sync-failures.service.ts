@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { type BatchItem, MessageIngestor } from './message-ingestor.service';
@@ -27,6 +28,7 @@ export class SyncFailuresService {
     private readonly settings: EmailSettingsService,
     private readonly processor: MessageProcessor,
     private readonly quota: StorageQuota,
+    private readonly events: DomainEventPublisher,
   ) {}
 
   list(organizationId: string, status: SyncFailureStatus): Promise<ListedSyncFailure[]> {
@@ -80,11 +82,19 @@ export class SyncFailuresService {
     );
     if (result.outcome === 'failed') return { ok: false, outcome: null, ticketId: null, reason: result.reason };
     await this.failures.setStatus(organizationId, id, 'resolved', { ticketId: result.ticketId });
+    await this.closed(organizationId, id, 'resolved');
     return { ok: true, outcome: result.outcome, ticketId: result.ticketId, reason: null };
   }
 
   async dismiss(organizationId: string, id: string): Promise<void> {
     await this.get(organizationId, id);
     await this.failures.setStatus(organizationId, id, 'dismissed');
+    await this.closed(organizationId, id, 'dismissed');
+  }
+
+  /** Tells alerts how many entries are left open, so an emptied list clears its incident. */
+  private async closed(organizationId: string, failureId: string, status: 'resolved' | 'dismissed'): Promise<void> {
+    const openFailures = await this.failures.countOpen(organizationId);
+    this.events.publish('sync.failure.closed', { organizationId, failureId, status, openFailures });
   }
 }

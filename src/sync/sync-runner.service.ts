@@ -346,6 +346,13 @@ export class SyncRunner implements BeforeApplicationShutdown {
       size: ref.size,
       raw: headers.headers,
     });
+    this.events.publish('sync.message.failed', {
+      organizationId: folder.organizationId,
+      folder: folder.folder,
+      uid: ref.uid,
+      errorClass: 'too-large',
+      reason: note,
+    });
     // Counted once, as what it became (a ticket from its headers): the failures entry says why it is short.
     return [ref.uid];
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SyncStatusResponse } from './dto/sync-status.response';
 import type { SyncRunResponse } from './dto/sync-run.response';
+import { AlertsService } from '../alerts/alerts.service';
 import { NotFoundError } from '../common/errors/domain-error';
 import type { SyncRun } from './sync-run.entity';
 import { SyncRunner } from './sync-runner.service';
@@ -17,10 +18,11 @@ export class SyncViews {
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
     private readonly runner: SyncRunner,
+    private readonly alerts: AlertsService,
   ) {}
 
   async status(organizationId: string): Promise<SyncStatusResponse> {
-    const state = await this.state.find(organizationId);
+    const [state, alert] = await Promise.all([this.state.find(organizationId), this.alerts.syncAlert(organizationId)]);
     const live = this.runner.current(organizationId);
     const interval = state?.intervalSeconds ?? 300;
     const scheduledNext = state?.lastRunAt ? new Date(state.lastRunAt.getTime() + interval * 1000) : null;
@@ -52,6 +54,14 @@ export class SyncViews {
         live && !live.queued
           ? { runId: live.runId, startedAt: live.startedAt, fetched: live.totals.fetched, total: live.total }
           : null,
+      alert: alert && {
+        id: alert.id,
+        kind: alert.kind,
+        title: alert.title,
+        since: alert.since,
+        lastError: alert.lastError,
+        hint: alert.hint,
+      },
     };
   }
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from '../alerts/alerts.module';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LeasesModule } from '../leases/leases.module';
 import { MailboxModule } from '../mailbox/mailbox.module';
@@ -37,6 +39,7 @@ import { WatermarkPlanner } from './watermark-planner';
   imports: [
     TypeOrmModule.forFeature([SyncState, SyncWatermark, SyncRun, IngestedMessage, SyncFailure]),
     ScheduleModule.forRoot(),
+    AlertsModule,
     LeasesModule,
     MailboxModule,
     SettingsModule,
@@ -52,6 +55,7 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncSlots,
     SyncTurns,
     TransactionRunner,
+    DomainEventPublisher,
     WatermarkPlanner,
     MessageIngestor,
     MessageProcessor,

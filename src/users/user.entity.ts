@@ -28,6 +28,10 @@ export class User {
   @Column({ type: Boolean, default: false })
   disabled!: boolean;
 
+  /** An admin gets alert mail (incidents opened, reminders, recoveries) unless they opted out. */
+  @Column({ name: 'alert_emails', type: Boolean, default: true })
+  alertEmails!: boolean;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import type { TenantRole, UserRole } from './user-role';
 import { User } from './user.entity';
 import { preparedRead } from '../database/prepared-read';
@@ -66,6 +66,28 @@ export class UsersRepository {
 
   listInOrganization(organizationId: string): Promise<User[]> {
     return this.users.find({ where: { organizationId }, order: { createdAt: 'ASC', email: 'ASC' } });
+  }
+
+  /** The organization's active admins who take alert mail. */
+  findAlertRecipients(organizationId: string): Promise<Pick<User, 'id' | 'email' | 'name'>[]> {
+    return this.users.find({
+      select: { id: true, email: true, name: true },
+      where: { organizationId, role: 'admin', disabled: false, alertEmails: true },
+      order: { email: 'ASC' },
+    });
+  }
+
+  /** Whether the user takes alert mail; null when there is no such user (the superadmin's organization is null). */
+  async findAlertEmails(organizationId: string | null, id: string): Promise<boolean | null> {
+    const user = await this.users.findOne({
+      select: { id: true, alertEmails: true },
+      where: { organizationId: organizationId ?? IsNull(), id },
+    });
+    return user ? user.alertEmails : null;
+  }
+
+  async setAlertEmails(organizationId: string | null, id: string, alertEmails: boolean): Promise<void> {
+    await this.users.update({ organizationId: organizationId ?? IsNull(), id }, { alertEmails });
   }
 
   countActiveAdmins(organizationId: string): Promise<number> {

@@ -8,6 +8,13 @@ import type { TenantRole, UserRole } from './user-role';
 import type { User } from './user.entity';
 import { Caller, UsersRepository } from './users.repository';
 
+/** An admin who takes alert mail, as other modules (alerts) see them. */
+export interface AlertRecipient {
+  id: string;
+  email: string;
+  name: string;
+}
+
 export interface NewAccount {
   email: string;
   password: string;
@@ -64,6 +71,23 @@ export class UsersService {
     await this.users.update(organizationId, id, patch);
     this.callers.evict(id);
     return this.get(organizationId, id);
+  }
+
+  /** The organization's active admins who have not opted out of alert mail. */
+  alertRecipients(organizationId: string): Promise<AlertRecipient[]> {
+    return this.users.findAlertRecipients(organizationId);
+  }
+
+  /** The user's own alert-mail preference (`PATCH /me`); the organization is null for the superadmin. */
+  async alertEmails(organizationId: string | null, id: string): Promise<boolean> {
+    const value = await this.users.findAlertEmails(organizationId, id);
+    if (value === null) throw new NotFoundError('User');
+    return value;
+  }
+
+  async setAlertEmails(organizationId: string | null, id: string, alertEmails: boolean): Promise<boolean> {
+    await this.users.setAlertEmails(organizationId, id, alertEmails);
+    return this.alertEmails(organizationId, id);
   }
 
   findByEmail(email: string): Promise<User | null> {

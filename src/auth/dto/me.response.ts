@@ -22,6 +22,9 @@ export class MeResponse {
   @ApiProperty({ enum: USER_ROLES })
   role!: UserRole;
 
+  @ApiProperty({ description: 'Alert mail about incidents (sent to admins only); false once opted out' })
+  alertEmails!: boolean;
+
   @ApiProperty({ type: MeOrganization, nullable: true, description: 'Null for the superadmin' })
   organization!: MeOrganization | null;
 }

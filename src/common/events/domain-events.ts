@@ -68,12 +68,33 @@ export interface SyncRunFinishedEvent {
   counts: { fetched: number; tickets: number; comments: number; ignored: number; failed: number };
 }
 
+/** A message went to the sync failures list (or failed again on retry). Emitted after it was recorded. */
+export interface SyncMessageFailedEvent {
+  organizationId: string;
+  folder: string;
+  uid: number;
+  /** The failure's class (`parse`, `storage`, `over-limit`, `too-large`, …) and reason. */
+  errorClass: string;
+  reason: string;
+}
+
+/** An admin retried (successfully) or dismissed an entry of the sync failures list. */
+export interface SyncFailureClosedEvent {
+  organizationId: string;
+  failureId: string;
+  status: 'resolved' | 'dismissed';
+  /** Entries still open in the organization's failures list afterwards. */
+  openFailures: number;
+}
+
 export interface DomainEventMap {
   'ticket.created': TicketCreatedEvent;
   'ticket.commented': TicketCommentedEvent;
   'ticket.updated': TicketUpdatedEvent;
   'settings.email.changed': EmailSettingsChangedEvent;
   'sync.run.finished': SyncRunFinishedEvent;
+  'sync.message.failed': SyncMessageFailedEvent;
+  'sync.failure.closed': SyncFailureClosedEvent;
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -43,6 +43,16 @@ export class CurrentRunInfo {
   total!: number | null;
 }
 
+/** The open alert about this mailbox (see `GET /api/v1/alerts`). */
+export class SyncAlertInfo {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['sync-failing', 'needs-reauth', 'failed-messages'] }) kind!: string;
+  @ApiProperty({ example: 'Mail is not being fetched: the mailbox sync keeps failing' }) title!: string;
+  @ApiProperty() since!: Date;
+  @ApiProperty({ nullable: true, example: 'auth: Authentication failed' }) lastError!: string | null;
+  @ApiProperty({ description: 'What the admin can do about it' }) hint!: string;
+}
+
 export class SyncStatusResponse {
   @ApiProperty({ enum: ['stopped', 'running'] })
   state!: 'stopped' | 'running';
@@ -73,4 +83,6 @@ export class SyncStatusResponse {
   @ApiProperty({ type: SyncErrorInfo, nullable: true }) lastError!: SyncErrorInfo | null;
   @ApiProperty({ type: SyncTotals }) totals!: SyncTotals;
   @ApiProperty({ type: CurrentRunInfo, nullable: true }) currentRun!: CurrentRunInfo | null;
+  @ApiProperty({ type: SyncAlertInfo, nullable: true, description: 'Set while an alert about the mailbox is open' })
+  alert!: SyncAlertInfo | null;
 }
