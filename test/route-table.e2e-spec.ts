@@ -8,6 +8,7 @@ import { createTenant, superadminToken, TestTenant, TestUser } from './support/t
  */
 const EXPECTED: RouteEntry[] = [
   { method: 'GET', path: '/api/v1/me', access: 'superadmin,admin,agent' },
+  { method: 'PATCH', path: '/api/v1/me', access: 'superadmin,admin,agent' },
   { method: 'POST', path: '/api/v1/auth/login', access: 'public' },
   { method: 'GET', path: '/api/v1/organizations', access: 'superadmin' },
   { method: 'POST', path: '/api/v1/organizations', access: 'superadmin' },
@@ -42,6 +43,8 @@ const EXPECTED: RouteEntry[] = [
   { method: 'GET', path: '/api/v1/sync/failures/{id}/raw', access: 'admin' },
   { method: 'POST', path: '/api/v1/sync/failures/{id}/retry', access: 'admin' },
   { method: 'DELETE', path: '/api/v1/sync/failures/{id}', access: 'admin' },
+  { method: 'GET', path: '/api/v1/alerts', access: 'admin' },
+  { method: 'POST', path: '/api/v1/alerts/{id}/ack', access: 'admin' },
   { method: 'GET', path: '/health', access: 'public' },
 ];
 
