@@ -10,10 +10,11 @@ import {
   breakMailbox,
   failRuns,
   repairMailbox,
+  setOutgoing,
   settleChecks,
 } from './support/alert-desk';
 import { eventually } from './support/messages';
-import { openNotifyingDesk, SMTP_LOGIN, type NotifyingDesk } from './support/notification-desk';
+import { openNotifyingDesk, type NotifyingDesk } from './support/notification-desk';
 import { manyParts } from './support/poison-mail';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, type TestUser } from './support/tenants';
@@ -156,6 +157,10 @@ describe('alerts: incidents and alert mail to admins', () => {
         ...ALERT_ENV,
         SYSTEM_SMTP_URL: `smtp://${login.user}:${login.password}@${platform.host}:${platform.port}?verifyCertificate=false`,
         SYSTEM_SMTP_FROM: 'alerts@platform.test',
+        ALERT_OUTBOX_MAX_AGE_SECONDS: '2',
+        NOTIFY_POLL_INTERVAL_MS: '100',
+        NOTIFY_RETRY_BASE_MS: '200',
+        NOTIFY_RETRY_MAX_MS: '1000',
       });
     });
     afterAll(async () => {
@@ -165,22 +170,7 @@ describe('alerts: incidents and alert mail to admins', () => {
 
     it('delivers the alert through the platform server, not the dead one', async () => {
       const support = await openNotifyingDesk(testApp, mail);
-      const deadPort = await freePort();
-      await testApp
-        .http()
-        .put('/api/v1/settings/email/outgoing')
-        .set(support.auth)
-        .send({
-          host: '127.0.0.1',
-          port: deadPort,
-          security: 'none',
-          useIncomingCredentials: false,
-          username: SMTP_LOGIN.user,
-          password: SMTP_LOGIN.password,
-          fromAddress: support.address,
-          verifyCertificate: false,
-        })
-        .expect(200);
+      await setOutgoing(testApp, support, { host: '127.0.0.1', port: await freePort(), security: 'none' });
       const admin = support.desk.tenant.admin;
       await breakMailbox(mail.dovecot, support);
       await failRuns(support, 3);
@@ -191,6 +181,32 @@ describe('alerts: incidents and alert mail to admins', () => {
       expect(received.from?.address).toBe('alerts@platform.test');
       expect(platform.messages.filter((message) => message.envelope.to.includes(admin.email))).toHaveLength(1);
       expect(platform.messages.every((message) => message.authUser === 'platform')).toBe(true);
+    });
+
+    it('opens a notifications-failing incident while mail waits too long, and clears it once it goes out', async () => {
+      const support = await openNotifyingDesk(testApp, mail, { start: false });
+      const admin = support.desk.tenant.admin;
+      await setOutgoing(testApp, support, { host: '127.0.0.1', port: await freePort(), security: 'none' });
+      await testApp
+        .http()
+        .post('/api/v1/tickets')
+        .set(bearer(support.agent))
+        .send({ subject: 'Printer on fire', body: 'We opened this for you.', requesterEmail: 'cust@customer.test' })
+        .expect(201);
+      const [opened] = await eventually(async () => {
+        const found = await alertMail(mail.dovecot, admin, 'opened', 'notifications-failing');
+        return found.length > 0 && found;
+      });
+      expect(opened.text).toMatch(/\d+ notification\(s\) waiting; the oldest has waited \d+ seconds/);
+      const [incident] = await alerts(testApp, admin);
+      expect(incident).toMatchObject({ kind: 'notifications-failing', status: 'open' });
+
+      await setOutgoing(testApp, support, { host: mail.smtp.host, port: mail.smtp.port, security: 'starttls' });
+      await eventually(
+        async () => (await alertMail(mail.dovecot, admin, 'recovered', 'notifications-failing')).length === 1,
+      );
+      expect(await alertMail(mail.dovecot, admin, 'opened', 'notifications-failing')).toHaveLength(1);
+      expect((await alerts(testApp, admin))[0]).toMatchObject({ id: incident.id, status: 'resolved' });
     });
   });
 });

@@ -82,8 +82,8 @@ export class AlertChecks implements OnApplicationBootstrap, OnModuleDestroy {
     const { outboxMaxAgeSeconds, outboxFailures } = this.config.alerts;
     const ageSeconds = stats.oldestQueuedAt ? (Date.now() - stats.oldestQueuedAt.getTime()) / 1000 : 0;
     if (ageSeconds > outboxMaxAgeSeconds) {
-      const minutes = Math.floor(ageSeconds / 60);
-      return `${stats.queued} notification(s) waiting; the oldest has waited ${minutes} minute(s)`;
+      const age = ageSeconds < 120 ? `${Math.floor(ageSeconds)} seconds` : `${Math.floor(ageSeconds / 60)} minutes`;
+      return `${stats.queued} notification(s) waiting; the oldest has waited ${age}`;
     }
     if (stats.failedSince >= outboxFailures) return `${stats.failedSince} notification(s) failed in the last hour`;
     return null;

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { DovecotServer } from '../harness/dovecot';
-import { mailbox, settle, type ReceivedMail } from './notification-desk';
+import { mailbox, settle, SMTP_LOGIN, type NotifyingDesk, type ReceivedMail } from './notification-desk';
 import { MAILBOX_PASSWORD, type SupportDesk } from './support-desk';
 import type { TestApp } from './test-app';
 import { usingPostgres } from './test-database';
@@ -28,10 +28,44 @@ export interface IncidentView {
 /** The Dovecot mailbox that mail to a user's address lands in (the harness SMTP delivers by local part). */
 export const mailboxOf = (user: Pick<TestUser, 'email'>) => user.email.split('@')[0];
 
-/** Alert mail in the user's mailbox (our header says which incident and notice), optionally of one notice. */
-export async function alertMail(dovecot: DovecotServer, user: TestUser, notice?: string): Promise<ReceivedMail[]> {
-  const mails = (await mailbox(dovecot, mailboxOf(user))).filter((mail) => mail.header('x-helpdesk-alert'));
-  return notice ? mails.filter((mail) => mail.header('x-helpdesk-alert')!.includes(`notice=${notice}`)) : mails;
+/**
+ * Alert mail in the user's mailbox (our header says which incident and notice), optionally only of one
+ * notice (`opened`, `reminder`, `recovered`) and kind.
+ */
+export async function alertMail(
+  dovecot: DovecotServer,
+  user: TestUser,
+  notice?: string,
+  kind?: string,
+): Promise<ReceivedMail[]> {
+  return (await mailbox(dovecot, mailboxOf(user))).filter((mail) => {
+    const header = mail.header('x-helpdesk-alert');
+    if (!header) return false;
+    return (!notice || header.includes(`notice=${notice}`)) && (!kind || header.startsWith(`${kind};`));
+  });
+}
+
+/** Points the organization's outgoing settings at a server, logging in as the harness's sender. */
+export async function setOutgoing(
+  testApp: TestApp,
+  support: NotifyingDesk,
+  server: { host: string; port: number; security: 'none' | 'starttls' },
+): Promise<void> {
+  await testApp
+    .http()
+    .put('/api/v1/settings/email/outgoing')
+    .set(support.auth)
+    .send({
+      host: server.host,
+      port: server.port,
+      security: server.security,
+      useIncomingCredentials: false,
+      username: SMTP_LOGIN.user,
+      password: SMTP_LOGIN.password,
+      fromAddress: support.address,
+      verifyCertificate: false,
+    })
+    .expect(200);
 }
 
 /** Bearer header of a user. */
