@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { IncidentsRepository } from '../src/alerts/incidents.repository';
 import { Notification } from '../src/notifications/notification.entity';
 import { SyncFailuresRepository } from '../src/sync/sync-failures.repository';
 import { SyncRunsRepository } from '../src/sync/sync-runs.repository';
@@ -108,6 +109,10 @@ describe('tenant isolation', () => {
       });
     return id;
   };
+  /** An open incident of the victim's (straight into the table: no alert mail). */
+  const victimIncident = async (tenant: TestTenant): Promise<string> =>
+    (await testApp.app.get(IncidentsRepository).open(tenant.organizationId, 'failed-messages', 'secret', new Date()))
+      .incident.id;
   const victimNotifications = async (tenant: TestTenant) => (await readAs(tenant, '/api/v1/notifications')).body;
   const readAs = (tenant: TestTenant, path: string) =>
     testApp
@@ -191,6 +196,13 @@ describe('tenant isolation', () => {
       createInVictim: victimNotification,
       body: {},
       readAsOwner: (tenant) => victimNotifications(tenant),
+    },
+    {
+      method: 'post',
+      path: '/api/v1/alerts/{id}/ack',
+      createInVictim: victimIncident,
+      body: {},
+      readAsOwner: (tenant) => readAs(tenant, '/api/v1/alerts'),
     },
     {
       method: 'patch',
