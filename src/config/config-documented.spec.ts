@@ -72,6 +72,13 @@ describe('configuration: the schema, .env.example and the README table agree', (
     expect(missingFrom(schema, readme)).toEqual([]);
   });
 
+  it('states the Node.js requirement once, as package.json engines has it', () => {
+    const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } })
+      .engines.node;
+    const stated = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/Node\.js (\d+\.\d+)\+ is required/g)];
+    expect(stated.map((match) => `>=${match[1]}`)).toEqual([engines]);
+  });
+
   it('documents no variable the schema does not read', () => {
     expect(missingFrom(example, schema)).toEqual([]);
     expect(missingFrom(readme, schema)).toEqual([]);
