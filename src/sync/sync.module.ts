@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LeasesModule } from '../leases/leases.module';
 import { MailboxModule } from '../mailbox/mailbox.module';
@@ -45,6 +46,7 @@ import { WatermarkPlanner } from './watermark-planner';
   ],
   controllers: [SyncController],
   providers: [
+    DomainEventPublisher,
     SyncStateRepository,
     SyncRunsRepository,
     IngestedMessagesRepository,
