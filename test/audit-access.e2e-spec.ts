@@ -38,6 +38,21 @@ describe('audit log: access, filters and append-only storage', () => {
 
   const database = () => testApp.app.get(DataSource);
 
+  it('records every route only admins or the superadmin may call that changes or checks something', async () => {
+    type Operation = { 'x-roles'?: string[]; 'x-audit-action'?: string };
+    const document = await testApp.http().get('/docs-json').expect(200);
+    const paths = document.body.paths as Record<string, Record<string, Operation>>;
+    const unaudited = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(
+          ([method, operation]) => method !== 'get' && operation['x-roles'] && !operation['x-roles'].includes('agent'),
+        )
+        .filter(([, operation]) => !operation['x-audit-action'])
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(unaudited).toEqual([]);
+  });
+
   it("shows an admin their organization's rows only", async () => {
     const own = await readAudit(testApp, globex.admin.token, { pageSize: '200' });
     expect(own.items.length).toBeGreaterThan(0);
