@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import type { AppConfig } from './config/app-config';
@@ -26,6 +27,7 @@ export class AppModule {
         DatabaseModule,
         EventEmitterModule.forRoot({ wildcard: false }),
         HealthModule,
+        AuditModule,
         AuthModule,
         OrganizationsModule,
         UsersModule,

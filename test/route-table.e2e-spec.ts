@@ -42,6 +42,7 @@ const EXPECTED: RouteEntry[] = [
   { method: 'GET', path: '/api/v1/sync/failures/{id}/raw', access: 'admin' },
   { method: 'POST', path: '/api/v1/sync/failures/{id}/retry', access: 'admin' },
   { method: 'DELETE', path: '/api/v1/sync/failures/{id}', access: 'admin' },
+  { method: 'GET', path: '/api/v1/audit', access: 'superadmin,admin' },
   { method: 'GET', path: '/health', access: 'public' },
 ];
 

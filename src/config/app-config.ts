@@ -91,6 +91,11 @@ export abstract class AppConfig {
     verify: number;
     syncNow: number;
   };
+  /** The audit log of admin actions and sign-ins. */
+  abstract readonly audit: {
+    /** Rows older than this many days are pruned (hourly). */
+    retentionDays: number;
+  };
   /** 32-byte AES key for secrets stored in the database; null means "generate one into dataDir on first start". */
   abstract readonly encryptionKey: Buffer | null;
   abstract readonly mail: {

@@ -259,6 +259,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       verify: integer(env, 'ORG_RATE_VERIFY', 5, 1, 100000),
       syncNow: integer(env, 'ORG_RATE_SYNC_NOW', 10, 1, 100000),
     },
+    audit: { retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500) },
     encryptionKey: encryptionKey(env),
     mail: {
       connect: {
