@@ -237,6 +237,8 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
           'Some notification leases expired before their outcome was recorded',
         );
       }
+      // After a lease expired (warned above) the counts include rows another sender settles again: a
+      // rare over-count, where counting nothing would hide every delivery of the batch.
       for (const group of groups) this.announceSettled(group);
     } catch (error) {
       // The rows keep their lease and are sent again after it: at least once rather than never.
