@@ -8,6 +8,7 @@ import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SettingsModule } from './settings/settings.module';
@@ -35,6 +36,7 @@ export class AppModule {
         TicketsModule,
         SyncModule,
         NotificationsModule,
+        MetricsModule,
       ],
     };
   }

@@ -75,6 +75,15 @@ export abstract class AppConfig {
     loopLimit: number;
     loopWindowSeconds: number;
   };
+  /** `GET /metrics` (Prometheus): with neither a token nor a port it answers 404. */
+  abstract readonly metrics: {
+    /** Bearer token that `GET /metrics` on the API's port requires; null: not served there. */
+    token: string | null;
+    /** A listener of its own on 127.0.0.1 serving `/metrics` without a token; null: none. */
+    port: number | null;
+    /** Label series with the organization id (one series per organization: only for few tenants). */
+    perOrganization: boolean;
+  };
   /** bcrypt cost factor; lower only in tests. */
   abstract readonly passwordHashCost: number;
   abstract readonly loginRateLimit: {

@@ -202,6 +202,18 @@ function notifications(env: Env, connectTimeoutMs: number): AppConfig['notificat
   };
 }
 
+/** `GET /metrics`: a bearer token on the API's port, a port of its own on loopback, both, or neither (404). */
+function metrics(env: Env, port: number): AppConfig['metrics'] {
+  const token = raw(env, 'METRICS_TOKEN') ?? null;
+  if (token !== null && token.length < 16)
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  const metricsPort = integer(env, 'METRICS_PORT', 0, 1, 65535) || null;
+  if (metricsPort !== null && metricsPort === port) {
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${port}): it is a listener of its own`);
+  }
+  return { token, port: metricsPort, perOrganization: boolean(env, 'METRICS_PER_ORGANIZATION', false) };
+}
+
 /**
  * Validates the environment once, at boot, into a typed object. The first wrong or missing value
  * throws a ConfigError whose message names the variable and what is wrong with it.
@@ -211,10 +223,11 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
   const connectTimeoutMs = integer(env, 'MAIL_CONNECT_TIMEOUT_MS', 15_000, 100, 300_000);
   const database = databaseUrl(env);
   const databasePoolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 2, 1000);
+  const port = integer(env, 'PORT', 3000, 0, 65535);
   return {
     nodeEnv: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
     host: raw(env, 'HOST') ?? '0.0.0.0',
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     publicUrl: publicUrl(env),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     databaseUrl: database,
@@ -274,5 +287,6 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       verifyTimeoutMs: integer(env, 'MAIL_VERIFY_TIMEOUT_MS', 30_000, 1_000, 600_000),
     },
     notifications: notifications(env, connectTimeoutMs),
+    metrics: metrics(env, port),
   };
 }

@@ -19,6 +19,7 @@ import { SyncControlService } from './sync-control.service';
 import { SyncFailure } from './sync-failure.entity';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncFailuresService } from './sync-failures.service';
+import { SyncHealth } from './sync-health';
 import { SyncRun } from './sync-run.entity';
 import { SyncRunRecorder } from './sync-run-recorder';
 import { SyncRunner } from './sync-runner.service';
@@ -66,6 +67,8 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncControlService,
     SyncFailuresService,
     SyncViews,
+    SyncHealth,
   ],
+  exports: [SyncHealth],
 })
 export class SyncModule {}
