@@ -3,7 +3,8 @@
  * (default 2,000; 10,000 with --large) into a private Dovecot, then measures in the same run (a) the raw
  * limit (imapflow + mailparser, no database), (b) a full sync into tickets on SQLite, (c) the same on
  * PostgreSQL when it answers at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
- * and (d) RSS growth while ingesting one message with a 20 MB attachment. Each of (a)-(c) runs R times
+ * (d) RSS growth while ingesting one message with a 20 MB attachment, and (f) the built service as
+ * `npm start` runs it, timed through its HTTP API on SQLite (bench/service-phase.ts). Each of (a)-(c) runs R times
  * (default 3) in rotation, a b c a b c ..., so a machine that slows down or speeds up meanwhile weighs on
  * all three alike; figures are medians, ratios are the median of each round's own ratio. With --latency,
  * phases (a)-(c) reach Dovecot through a proxy that delays each direction by MS milliseconds, as a
@@ -22,6 +23,7 @@ import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 import type { CpuSpent } from './cpu-sampler';
 import { realisticMessage } from './realistic-messages';
 import { PG_URL, postgresAnswers } from './postgres';
+import { servicePhase, type ServicePhaseResult } from './service-phase';
 
 interface PhaseResult {
   seconds: number;
@@ -200,6 +202,14 @@ function phaseLine(label: string, results: PhaseResult[]): string {
   return `${label} ${median(rates).toFixed(0).padStart(6)} msg/s${spread.padEnd(12)} peak RSS ${mb(peak)}${cpu}`;
 }
 
+function serviceLine(label: string, results: ServicePhaseResult[]): string {
+  const rates = results.map((r) => r.messages / r.seconds);
+  const spread = results.length > 1 ? ` (${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)})` : '';
+  const cpu = median(results.map((r) => (r.cpuSeconds / r.messages) * 1000)).toFixed(2);
+  const peak = Math.max(...results.map((r) => r.peakRss));
+  return `${label} ${median(rates).toFixed(0).padStart(6)} msg/s${spread.padEnd(12)} peak RSS ${mb(peak)}   CPU s per 1,000 msgs: whole process ${cpu}`;
+}
+
 /** The median of each round's own ratio: both phases of a round ran on the machine as it was then. */
 function ratio(of: PhaseResult[], to: PhaseResult[]): string {
   const ratios = of.map((result, round) => rate(result) / rate(to[round]));
@@ -243,17 +253,24 @@ async function main(): Promise<void> {
     const a: PhaseResult[] = [];
     const b: PhaseResult[] = [];
     const c: PhaseResult[] = [];
+    const f: ServicePhaseResult[] = [];
     for (let round = 0; round < runs; round += 1) {
       a.push(runPhase('raw', imap, 'bench', count));
       b.push(runPhase('sync', imap, 'bench', count, keptData()));
       if (withPostgres) c.push(runPhase('sync', imap, 'bench', count, keptData({ TEST_DATABASE_URL: PG_URL })));
+      f.push(await servicePhase(imap, 'bench', keptData().BENCH_DATA_DIR));
     }
     console.log(phaseLine('(a) raw limit, imapflow + mailparser  ', a));
     console.log(phaseLine('(b) full sync into tickets, SQLite    ', b));
     if (withPostgres) console.log(phaseLine('(c) full sync into tickets, PostgreSQL', c));
     else console.log(`(c) PostgreSQL did not answer at ${PG_URL}: skipped`);
+    console.log(serviceLine('(f) the service (npm start), SQLite   ', f));
     console.log(`\nb/a = ${ratio(b, a)}`);
     if (withPostgres) console.log(`c/a = ${ratio(c, a)}`);
+    const serviceRatios = f.map((result, round) => result.messages / result.seconds / rate(b[round]!));
+    console.log(
+      `f/b = ${median(serviceRatios).toFixed(2)}   (the service against the in-process sync of the same round)`,
+    );
 
     const attachment = 20 * MB;
     await fill(dovecot, 'large', [realisticMessage(0, attachment)]);

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import type { AppConfig } from './config/app-config';
@@ -8,6 +9,7 @@ import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SettingsModule } from './settings/settings.module';
@@ -27,6 +29,7 @@ export class AppModule {
         DatabaseModule,
         EventEmitterModule.forRoot({ wildcard: false }),
         HealthModule,
+        AuditModule,
         AuthModule,
         OrganizationsModule,
         UsersModule,
@@ -35,6 +38,7 @@ export class AppModule {
         SyncModule,
         NotificationsModule,
         AlertsModule,
+        MetricsModule,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { REQUEST_LOGGER } from './logging/logging.module';
 import { NestPinoLogger } from './logging/nest-pino-logger';
+import { HttpMetrics } from './metrics/http-metrics';
 import type { RequestLogger } from './logging/request-logger';
 import { setupSwagger, SWAGGER_PATH } from './swagger';
 
@@ -22,6 +23,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(NestPinoLogger));
   // Before Nest's own parsers and routes, so every response, even a 404 or a malformed body, gets an id.
   app.use(app.get<RequestLogger>(REQUEST_LOGGER));
+  app.use(app.get(HttpMetrics).middleware);
   app.set('trust proxy', config.trustProxy);
   app.use(
     ...securityHeaders({
@@ -30,7 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     }),
   );
   app.disable('x-powered-by');
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();

@@ -45,7 +45,10 @@ const EXPECTED: RouteEntry[] = [
   { method: 'DELETE', path: '/api/v1/sync/failures/{id}', access: 'admin' },
   { method: 'GET', path: '/api/v1/alerts', access: 'admin' },
   { method: 'POST', path: '/api/v1/alerts/{id}/ack', access: 'admin' },
+  { method: 'GET', path: '/api/v1/audit', access: 'superadmin,admin' },
   { method: 'GET', path: '/health', access: 'public' },
+  // Public to the user guards: it checks METRICS_TOKEN itself (test/metrics-access.e2e-spec.ts).
+  { method: 'GET', path: '/metrics', access: 'public' },
 ];
 
 describe('route table: every route declares who may call it', () => {

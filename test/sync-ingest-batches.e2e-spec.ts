@@ -1,9 +1,8 @@
 import { TicketsService } from '../src/tickets/tickets.service';
-import { startDovecot, type DovecotServer } from './harness/dovecot';
 import type { Helpdesk } from './support/helpdesk';
 import { makeMessage, uniqueMessageId, type MessageSpec } from './support/messages';
-import { openSupportDesk, type SupportDesk } from './support/support-desk';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { SupportDesk } from './support/support-desk';
+import { syncFixture } from './support/sync-fixture';
 
 /** The default listing page (200), so a run commits its mail in batches of up to 50 messages. */
 const SYNC_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true' };
@@ -37,16 +36,7 @@ function withAttachment(spec: MessageSpec & { to: string }, filename: string): s
  * batch or to older tickets, subject tokens, auto-replies and repeats keep their meaning and their order.
  */
 describe('sync ingestion: mail written a batch at a time', () => {
-  let dovecot: DovecotServer;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    [dovecot, testApp] = await Promise.all([startDovecot(), startTestApp(SYNC_ENV)]);
-  });
-  afterAll(async () => {
-    await testApp?.close();
-    await dovecot?.close();
-  });
+  const mail = syncFixture(SYNC_ENV);
   afterEach(() => jest.restoreAllMocks());
 
   async function syncClean(support: SupportDesk) {
@@ -150,19 +140,19 @@ describe('sync ingestion: mail written a batch at a time', () => {
   }
 
   it('writes new mail together and still threads replies within the batch, to older tickets and by token', async () => {
-    const support = await openSupportDesk(testApp, dovecot);
+    const support = await mail.desk();
     const older = await olderTicket(support);
     const delivered = await deliverMixedBatch(support, older);
     await expectMixedBatchIngested(support, older, delivered);
   });
 
   it('goes message by message, with the same result, when writing a run of new mail together fails', async () => {
-    const support = await openSupportDesk(testApp, dovecot);
+    const support = await mail.desk();
     const older = await olderTicket(support);
     const delivered = await deliverMixedBatch(support, older);
     // A fault no real server shows on demand (say, the database refusing one statement of many).
     const writeTogether = jest
-      .spyOn(testApp.app.get(TicketsService), 'createTicketsFromEmails')
+      .spyOn(mail.testApp.app.get(TicketsService), 'createTicketsFromEmails')
       .mockRejectedValue(new Error('statement refused'));
     await expectMixedBatchIngested(support, older, delivered);
     expect(writeTogether).toHaveBeenCalled();

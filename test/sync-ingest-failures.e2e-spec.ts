@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { bigHeader, manyParts, withAttachment } from './support/poison-mail';
 import { collectBytes } from './support/response-bytes';
-import { MAILBOX_PASSWORD, openSupportDesk, withoutMessageId, type SupportDesk } from './support/support-desk';
-import { startTestApp, type TestApp } from './support/test-app';
+import { MAILBOX_PASSWORD, withoutMessageId, type SupportDesk } from './support/support-desk';
+import { syncFixture } from './support/sync-fixture';
 
 const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 const SYNC_ENV = {
@@ -25,25 +24,23 @@ const CAROL = 'Carol Customer <carol@customer.test>';
  * the run with a classified error and the next run resumes where it stopped.
  */
 describe('sync ingestion: failures, oversized mail, and a mailbox that goes away', () => {
-  let dovecot: DovecotServer;
-  let testApp: TestApp;
+  const mail = syncFixture(SYNC_ENV);
 
-  beforeAll(async () => {
-    [dovecot, testApp] = await Promise.all([startDovecot(), startTestApp(SYNC_ENV)]);
-  });
-  afterAll(async () => {
-    await testApp?.close();
-    await dovecot?.close();
-  });
-
-  const open = () => openSupportDesk(testApp, dovecot);
+  const open = () => mail.desk();
   const api = (support: SupportDesk) => {
     const auth = { Authorization: `Bearer ${support.desk.tenant.admin.token}` };
     return {
       raw: (id: string) =>
-        testApp.http().get(`/api/v1/sync/failures/${id}/raw`).set(auth).buffer(true).parse(collectBytes).expect(200),
-      retry: (id: string) => testApp.http().post(`/api/v1/sync/failures/${id}/retry`).set(auth).send({}).expect(200),
-      dismiss: (id: string) => testApp.http().delete(`/api/v1/sync/failures/${id}`).set(auth).expect(204),
+        mail.testApp
+          .http()
+          .get(`/api/v1/sync/failures/${id}/raw`)
+          .set(auth)
+          .buffer(true)
+          .parse(collectBytes)
+          .expect(200),
+      retry: (id: string) =>
+        mail.testApp.http().post(`/api/v1/sync/failures/${id}/retry`).set(auth).send({}).expect(200),
+      dismiss: (id: string) => mail.testApp.http().delete(`/api/v1/sync/failures/${id}`).set(auth).expect(204),
     };
   };
 
@@ -120,7 +117,7 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
 
   it('retries a message that failed because storage was broken, once storage works again', async () => {
     const support = await open();
-    const attachments = join(testApp.config.dataDir, 'attachments');
+    const attachments = join(mail.testApp.config.dataDir, 'attachments');
     const log = randomBytes(4096);
     const away = `${attachments}.away`;
     // A file where the storage directory should be (root ignores permissions, so no chmod).
@@ -208,7 +205,7 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
     const count = 600;
     await support.deliver(...Array.from({ length: count }, (_, i) => ({ from: CAROL, subject: `Bulk ${i}` })));
     const running = (await support.desk.syncNowUnderway(20)).finished;
-    await dovecot.stop();
+    await mail.dovecot.stop();
     try {
       const failed = (await running).body.run;
       // Whole objects, so a failure shows the run's error message too.
@@ -226,7 +223,7 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
       expect(after.consecutiveFailures).toBe(2);
       expect(backoff(after)).toBe(600);
     } finally {
-      await dovecot.start();
+      await mail.dovecot.start();
     }
     const resumed = await support.desk.syncNow();
     expect(resumed).toMatchObject({ status: 'succeeded', failed: 0 });
@@ -244,7 +241,7 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
     await support.deliver(...Array.from({ length: count }, (_, i) => ({ from: CAROL, subject: `Hung ${i}` })));
     const running = (await support.desk.syncNowUnderway(20)).finished;
     const frozenAt = Date.now();
-    dovecot.freeze();
+    mail.dovecot.freeze();
     try {
       const failed = (await running).body.run;
       // One step timeout (2 s) to notice, plus closing the dead session: not a hang.
@@ -254,7 +251,7 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
       expect(failed.fetched).toBeLessThan(count);
       expect(await support.desk.status()).toMatchObject({ syncing: false, consecutiveFailures: 1 });
     } finally {
-      dovecot.thaw();
+      mail.dovecot.thaw();
     }
     const resumed = await support.desk.syncNow();
     expect(resumed).toMatchObject({ status: 'succeeded', failed: 0 });
@@ -263,13 +260,13 @@ describe('sync ingestion: failures, oversized mail, and a mailbox that goes away
 
   it('ends a run with an auth error when the mailbox password was changed at the provider', async () => {
     const support = await open();
-    await dovecot.addUser(support.user, 'changed-by-the-provider');
+    await mail.dovecot.addUser(support.user, 'changed-by-the-provider');
     try {
       const run = await support.desk.syncNow();
       expect(run).toMatchObject({ status: 'failed', error: { class: 'auth' } });
       expect(await support.desk.status()).toMatchObject({ consecutiveFailures: 1, lastError: { class: 'auth' } });
     } finally {
-      await dovecot.addUser(support.user, MAILBOX_PASSWORD);
+      await mail.dovecot.addUser(support.user, MAILBOX_PASSWORD);
     }
   });
 });

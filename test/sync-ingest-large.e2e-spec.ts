@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseMessage } from '../libs/mail/parse-message';
-import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { makeMessage } from './support/messages';
-import { openSupportDesk, withoutMessageId, type SupportDesk } from './support/support-desk';
-import { startTestApp, type TestApp } from './support/test-app';
+import { withoutMessageId, type SupportDesk } from './support/support-desk';
+import { syncFixture } from './support/sync-fixture';
 
 /** Messages over 64 KB take the streamed path here (the default threshold is 4 MB). */
 const SYNC_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true', SYNC_STREAM_MESSAGE_BYTES: String(64 * 1024) };
@@ -57,16 +56,7 @@ function largeMessage(to: string, subject: string, pdf: Buffer, image: Buffer): 
  * parsed in memory.
  */
 describe('sync ingestion: large messages, streamed through storage', () => {
-  let dovecot: DovecotServer;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    [dovecot, testApp] = await Promise.all([startDovecot(), startTestApp(SYNC_ENV)]);
-  });
-  afterAll(async () => {
-    await testApp?.close();
-    await dovecot?.close();
-  });
+  const mail = syncFixture(SYNC_ENV);
 
   async function syncClean(support: SupportDesk) {
     const run = await support.desk.syncNow();
@@ -75,7 +65,7 @@ describe('sync ingestion: large messages, streamed through storage', () => {
   }
 
   it('makes the ticket a message parsed in memory would make, with every attachment byte for byte', async () => {
-    const support = await openSupportDesk(testApp, dovecot);
+    const support = await mail.desk();
     const pdf = randomBytes(600 * 1024);
     const image = randomBytes(40 * 1024);
     const raw = largeMessage(support.address, 'Scan of the printer', pdf, image);
@@ -103,7 +93,7 @@ describe('sync ingestion: large messages, streamed through storage', () => {
   });
 
   it('ingests a large message delivered twice once, with or without a Message-ID', async () => {
-    const support = await openSupportDesk(testApp, dovecot);
+    const support = await mail.desk();
     const withId = largeMessage(support.address, 'Large, with an id', randomBytes(100 * 1024), randomBytes(1024));
     const withoutId = withoutMessageId(
       largeMessage(support.address, 'Large, without an id', randomBytes(100 * 1024), randomBytes(1024)),
@@ -115,7 +105,7 @@ describe('sync ingestion: large messages, streamed through storage', () => {
   });
 
   it('threads a large reply into its ticket, in order with the small mail around it', async () => {
-    const support = await openSupportDesk(testApp, dovecot);
+    const support = await mail.desk();
     await support.deliver({
       from: 'Carol Customer <carol@customer.test>',
       subject: 'Printer on fire',

@@ -1,9 +1,8 @@
 import { ImapFlow } from 'imapflow';
-import { startDovecot, type DovecotServer } from './harness/dovecot';
 import type { Helpdesk, TicketComment } from './support/helpdesk';
 import { makeMessage, uniqueMessageId } from './support/messages';
-import { MAILBOX_PASSWORD, openSupportDesk, withoutMessageId, type SupportDesk } from './support/support-desk';
-import { startTestApp, type TestApp } from './support/test-app';
+import { MAILBOX_PASSWORD, withoutMessageId, type SupportDesk } from './support/support-desk';
+import { syncFixture } from './support/sync-fixture';
 
 const SYNC_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true', SYNC_BATCH_SIZE: '5' };
 
@@ -17,24 +16,15 @@ const MALLORY = 'Mallory <mallory@elsewhere.test>';
  * its own, so ticket numbers start at 1 everywhere.
  */
 describe('sync ingestion: threading replies into tickets', () => {
-  let dovecot: DovecotServer;
-  let testApp: TestApp;
+  const mail = syncFixture(SYNC_ENV);
 
-  beforeAll(async () => {
-    [dovecot, testApp] = await Promise.all([startDovecot(), startTestApp(SYNC_ENV)]);
-  });
-  afterAll(async () => {
-    await testApp?.close();
-    await dovecot?.close();
-  });
-
-  const open = () => openSupportDesk(testApp, dovecot);
+  const open = () => mail.desk();
 
   /** The harness's own IMAP access to a test mailbox, for what DovecotServer does not offer. */
   async function withMailbox(user: string, work: (client: ImapFlow) => Promise<void>): Promise<void> {
     const client = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.imapPort,
+      host: mail.dovecot.host,
+      port: mail.dovecot.imapPort,
       secure: false,
       doSTARTTLS: false,
       auth: { user, pass: MAILBOX_PASSWORD },
@@ -359,7 +349,7 @@ describe('sync ingestion: threading replies into tickets', () => {
   });
 
   it('re-scans a folder the server renumbered (new UIDVALIDITY) without ingesting anything twice', async () => {
-    const support = await openSupportDesk(testApp, dovecot, { folder: 'Support' });
+    const support = await mail.desk({ folder: 'Support' });
     const withId = makeMessage({ to: support.address, from: CAROL, subject: 'Before renumbering' });
     const withoutId = withoutMessageId(makeMessage({ to: support.address, from: DAVE, subject: 'No id either' }));
     await support.deliver(withId, withoutId);

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../common/audit/audited.decorator';
 import type { TenantUser } from '../common/auth/auth-user';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
@@ -21,6 +22,7 @@ export class AlertsController {
 
   @Post(':id/ack')
   @Auth('admin')
+  @Audited('alert.acknowledged', { target: 'alert' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an incident: no more daily reminders (its recovery is still mailed)' })
   @ApiOkResponse({ type: IncidentResponse })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { AuditModule } from '../audit/audit.module';
 import { JwtAuthGuard } from '../common/auth/jwt-auth.guard';
 import { RolesGuard } from '../common/auth/roles.guard';
 import { OrganizationsModule } from '../organizations/organizations.module';
@@ -14,6 +15,7 @@ import { LoginRateLimiter } from './login-rate-limiter';
 
 @Module({
   imports: [
+    AuditModule,
     PassportModule,
     UsersModule,
     OrganizationsModule,

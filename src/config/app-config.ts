@@ -76,6 +76,15 @@ export abstract class AppConfig {
     loopLimit: number;
     loopWindowSeconds: number;
   };
+  /** `GET /metrics` (Prometheus): with neither a token nor a port it answers 404. */
+  abstract readonly metrics: {
+    /** Bearer token that `GET /metrics` on the API's port requires; null: not served there. */
+    token: string | null;
+    /** A listener of its own on 127.0.0.1 serving `/metrics` without a token; null: none. */
+    port: number | null;
+    /** Label series with the organization id (one series per organization: only for few tenants). */
+    perOrganization: boolean;
+  };
   /** bcrypt cost factor; lower only in tests. */
   abstract readonly passwordHashCost: number;
   abstract readonly loginRateLimit: {
@@ -91,6 +100,11 @@ export abstract class AppConfig {
     /** Round-trip checks (each sends a real message). */
     verify: number;
     syncNow: number;
+  };
+  /** The audit log of admin actions and sign-ins. */
+  abstract readonly audit: {
+    /** Rows older than this many days are pruned (hourly). */
+    retentionDays: number;
   };
   /** 32-byte AES key for secrets stored in the database; null means "generate one into dataDir on first start". */
   abstract readonly encryptionKey: Buffer | null;

@@ -221,6 +221,18 @@ function alerts(env: Env): AppConfig['alerts'] {
   };
 }
 
+/** `GET /metrics`: a bearer token on the API's port, a port of its own on loopback, both, or neither (404). */
+function metrics(env: Env, port: number): AppConfig['metrics'] {
+  const token = raw(env, 'METRICS_TOKEN') ?? null;
+  if (token !== null && token.length < 16)
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  const metricsPort = integer(env, 'METRICS_PORT', 0, 1, 65535) || null;
+  if (metricsPort !== null && metricsPort === port) {
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${port}): it is a listener of its own`);
+  }
+  return { token, port: metricsPort, perOrganization: boolean(env, 'METRICS_PER_ORGANIZATION', false) };
+}
+
 /**
  * Validates the environment once, at boot, into a typed object. The first wrong or missing value
  * throws a ConfigError whose message names the variable and what is wrong with it.
@@ -230,10 +242,11 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
   const connectTimeoutMs = integer(env, 'MAIL_CONNECT_TIMEOUT_MS', 15_000, 100, 300_000);
   const database = databaseUrl(env);
   const databasePoolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 2, 1000);
+  const port = integer(env, 'PORT', 3000, 0, 65535);
   return {
     nodeEnv: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
     host: raw(env, 'HOST') ?? '0.0.0.0',
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     publicUrl: publicUrl(env),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     databaseUrl: database,
@@ -278,6 +291,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       verify: integer(env, 'ORG_RATE_VERIFY', 5, 1, 100000),
       syncNow: integer(env, 'ORG_RATE_SYNC_NOW', 10, 1, 100000),
     },
+    audit: { retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500) },
     encryptionKey: encryptionKey(env),
     mail: {
       connect: {
@@ -293,5 +307,6 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     notifications: notifications(env, connectTimeoutMs),
     alerts: alerts(env),
+    metrics: metrics(env, port),
   };
 }

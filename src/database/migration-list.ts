@@ -9,6 +9,7 @@ import { MessageIdsByTicket1764000007000 } from './migrations/1764000007000-mess
 import { RawBytesBinary1764000008000 } from './migrations/1764000008000-raw-bytes-binary';
 import { Leases1764000009000 } from './migrations/1764000009000-leases';
 import { LedgerContentHash1764000010000 } from './migrations/1764000010000-ledger-content-hash';
+import { AuditEvents1764000011000 } from './migrations/1764000011000-audit-events';
 import { Alerts1764000012000 } from './migrations/1764000012000-alerts';
 
 /** Every migration, oldest first. Both dialects run the same list. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   RawBytesBinary1764000008000,
   Leases1764000009000,
   LedgerContentHash1764000010000,
+  AuditEvents1764000011000,
   Alerts1764000012000,
 ];

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { AppConfig } from '../config/app-config';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -62,6 +63,7 @@ export class NotificationPlanner {
     private readonly organizations: OrganizationsService,
     private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly publisher: DomainEventPublisher,
     @Inject(MESSAGE_ID_SECRET) private readonly secret: string,
   ) {}
 
@@ -148,6 +150,11 @@ export class NotificationPlanner {
         await this.tickets.addSystemNote(organizationId, data.ticket.id, brakeNote(braked, this.config), manager);
       }
       await this.events.markProcessed(organizationId, event.id, null, manager);
+      const suppressed = countSuppressed(rows);
+      if (suppressed > 0) {
+        const settled = { organizationId, sent: 0, failed: 0, suppressed };
+        this.publisher.publishAfterCommit(manager, 'notification.delivery.settled', settled);
+      }
     });
   }
 
@@ -273,6 +280,12 @@ export class NotificationPlanner {
       this.logger.error({ err: recordError, eventId: event.id }, 'Could not record a planning failure');
     }
   }
+}
+
+function countSuppressed(rows: Notification[]): number {
+  let count = 0;
+  for (const row of rows) if (row.status === 'suppressed') count += 1;
+  return count;
 }
 
 function suppress(row: Notification, reason: string): Notification {

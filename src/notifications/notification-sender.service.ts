@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
+import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import type { EmailSettingsChangedEvent } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -22,6 +23,12 @@ const POOL_IDLE_MS = 60_000;
  * a quiet spell, and the poll, go at once.
  */
 const MIN_WOKEN_ROUND_GAP_MS = 500;
+
+/** One organization's share of a batch, as it was sent. */
+interface OrganizationOutcomes {
+  organizationId: string;
+  outcomes: DeliveryOutcome[];
+}
 
 /** A failure of the connection (not of this message): the rest of the batch waits for the next round. */
 interface ClaimedBatch {
@@ -81,6 +88,7 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     private readonly emailSettings: EmailSettingsService,
     private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly events: DomainEventPublisher,
     mailer: MailerService,
   ) {
     this.pools = new MailerPools(mailer, config.notifications.poolConnections);
@@ -187,9 +195,9 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     while (batch.rows.length > 0) {
       const sending = this.sendBatch(batch);
       const next = this.stopping ? { rows: [], deadline: 0 } : await this.claim();
-      const outcomes = await sending;
+      const groups = await sending;
       await recording;
-      recording = this.record(outcomes);
+      recording = this.record(groups);
       batch = next;
     }
     await recording;
@@ -206,15 +214,19 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     return { rows, deadline: leaseUntil.getTime() - this.config.mail.connect.timeoutMs * 4 };
   }
 
-  private async sendBatch({ rows, deadline }: ClaimedBatch): Promise<DeliveryOutcome[]> {
+  private async sendBatch({ rows, deadline }: ClaimedBatch): Promise<OrganizationOutcomes[]> {
     const byOrganization = new Map<string, Notification[]>();
     for (const row of rows)
       byOrganization.set(row.organizationId, [...(byOrganization.get(row.organizationId) ?? []), row]);
-    const sent = [...byOrganization].map(([organizationId, group]) => this.sendAll(organizationId, group, deadline));
-    return (await Promise.all(sent)).flat();
+    const sent = [...byOrganization].map(async ([organizationId, group]) => ({
+      organizationId,
+      outcomes: await this.sendAll(organizationId, group, deadline),
+    }));
+    return Promise.all(sent);
   }
 
-  private async record(outcomes: DeliveryOutcome[]): Promise<void> {
+  private async record(groups: OrganizationOutcomes[]): Promise<void> {
+    const outcomes = groups.flatMap((group) => group.outcomes);
     try {
       const recorded = await this.transactions.run((manager) =>
         this.notifications.recordOutcomes(manager, this.owner, outcomes),
@@ -225,10 +237,25 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
           'Some notification leases expired before their outcome was recorded',
         );
       }
+      // After a lease expired (warned above) the counts include rows another sender settles again: a
+      // rare over-count, where counting nothing would hide every delivery of the batch.
+      for (const group of groups) this.announceSettled(group);
     } catch (error) {
       // The rows keep their lease and are sent again after it: at least once rather than never.
       this.logger.error({ err: error, outcomes: outcomes.length }, 'Could not record notification outcomes');
     }
+  }
+
+  /** Final outcomes only: a retry ('queued') or a row handed back ('released') is not settled yet. */
+  private announceSettled({ organizationId, outcomes }: OrganizationOutcomes): void {
+    let sent = 0;
+    let failed = 0;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'sent') sent += 1;
+      else if (outcome.status === 'failed') failed += 1;
+    }
+    if (sent + failed > 0)
+      this.events.publish('notification.delivery.settled', { organizationId, sent, failed, suppressed: 0 });
   }
 
   /** Sends one organization's rows over its pool, a few at a time; stops early when the server is down. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
+import { Audited } from '../common/audit/audited.decorator';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
 import { NotificationSettingsResponse } from './dto/notification-settings.response';
@@ -22,6 +23,7 @@ export class NotificationSettingsController {
 
   @Put()
   @Auth('admin')
+  @Audited('settings.notifications.saved', { target: 'notification-settings' })
   @ApiOperation({
     summary: 'Turn notifications on or off, change their templates or the new-ticket recipients',
     description: 'Fields left out keep their value. A template with an unknown placeholder is refused (400).',

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
+import { Audited } from '../common/audit/audited.decorator';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
@@ -24,6 +25,7 @@ export class NotificationsController {
 
   @Post(':id/retry')
   @Auth('admin')
+  @Audited('notification.retried', { target: 'notification' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Send a failed notification again (or one the loop brake held back)',

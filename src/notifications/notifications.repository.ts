@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, MoreThanOrEqual, Repository } from 'typeorm';
 import { Notification, NotificationStatus } from './notification.entity';
 
 /** What the sender records about one claimed message. */
@@ -164,24 +164,18 @@ export class NotificationsRepository {
     organizationId: string | null,
     failedSince: Date,
   ): Promise<{ queued: number; oldestQueuedAt: Date | null; failedSince: number }> {
-    const scoped = (status: NotificationStatus) => {
-      const query = this.notifications.createQueryBuilder('n').where('n.status = :status', { status });
-      return organizationId ? query.andWhere('n.organizationId = :organizationId', { organizationId }) : query;
-    };
-    const queued = await scoped('queued')
-      .select('COUNT(*)', 'count')
-      .addSelect('MIN(n.createdAt)', 'oldest')
-      .getRawOne<{ count: number | string; oldest: Date | string | null }>();
-    const failed = await scoped('failed')
-      .andWhere('n.updatedAt >= :failedSince', { failedSince })
-      .select('COUNT(*)', 'count')
-      .getRawOne<{ count: number | string }>();
-    const oldest = queued?.oldest ?? null;
-    return {
-      queued: Number(queued?.count ?? 0),
-      oldestQueuedAt: oldest === null ? null : new Date(oldest),
-      failedSince: Number(failed?.count ?? 0),
-    };
+    const scope = organizationId ? { organizationId } : {};
+    const [queued, oldest, failed] = await Promise.all([
+      this.notifications.countBy({ ...scope, status: 'queued' }),
+      // Read through the entity, so the time means the same on both databases (SQLite keeps UTC text).
+      this.notifications.findOne({
+        select: { id: true, createdAt: true },
+        where: { ...scope, status: 'queued' },
+        order: { createdAt: 'ASC' },
+      }),
+      this.notifications.countBy({ ...scope, status: 'failed', updatedAt: MoreThanOrEqual(failedSince) }),
+    ]);
+    return { queued, oldestQueuedAt: oldest?.createdAt ?? null, failedSince: failed };
   }
 
   find(organizationId: string, id: string): Promise<Notification | null> {

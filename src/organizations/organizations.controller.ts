@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../common/audit/audited.decorator';
 import { Auth } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
@@ -13,6 +14,7 @@ export class OrganizationsController {
 
   @Post()
   @Auth('superadmin')
+  @Audited('organization.created', { target: 'organization', secrets: ['admin.password'] })
   @ApiOperation({ summary: 'Create an organization (tenant) with its first admin' })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiConflictResponse({ description: "The admin's email address is taken", type: ErrorResponse })

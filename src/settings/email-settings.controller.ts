@@ -11,6 +11,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
+import { Audited } from '../common/audit/audited.decorator';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
 import { OrganizationRateLimit } from '../common/rate-limit/organization-rate-limit';
@@ -70,6 +71,7 @@ export class EmailSettingsController {
 
   @Put('incoming')
   @Auth('admin')
+  @Audited('settings.email.incoming.saved', { target: 'email-settings', secrets: ['password'] })
   @ApiOperation({ summary: 'Save the incoming (IMAP) settings', description: 'Emits settings.email.changed.' })
   @ApiOkResponse({ type: IncomingSettingsResponse })
   @ApiBadRequestResponse(BAD_REQUEST)
@@ -82,6 +84,7 @@ export class EmailSettingsController {
 
   @Put('outgoing')
   @Auth('admin')
+  @Audited('settings.email.outgoing.saved', { target: 'email-settings', secrets: ['password'] })
   @ApiOperation({ summary: 'Save the outgoing (SMTP) settings', description: 'Emits settings.email.changed.' })
   @ApiOkResponse({ type: OutgoingSettingsResponse })
   @ApiBadRequestResponse(BAD_REQUEST)
@@ -95,6 +98,7 @@ export class EmailSettingsController {
   @Post('incoming/test')
   @HttpCode(200)
   @Auth('admin')
+  @Audited('settings.email.incoming.tested', { target: 'email-settings', secrets: ['password'] })
   @OrganizationRateLimit('mailTests')
   @ApiOperation({
     summary: 'Connect, log in and open the folder',
@@ -117,6 +121,7 @@ export class EmailSettingsController {
   @Post('outgoing/test')
   @HttpCode(200)
   @Auth('admin')
+  @Audited('settings.email.outgoing.tested', { target: 'email-settings' })
   @OrganizationRateLimit('mailTests')
   @ApiOperation({
     summary: 'Send a real test message with the saved outgoing settings',
@@ -136,6 +141,7 @@ export class EmailSettingsController {
   @Post('verify')
   @HttpCode(200)
   @Auth('admin')
+  @Audited('settings.email.verified', { target: 'email-settings' })
   @OrganizationRateLimit('verify')
   @ApiOperation({
     summary: 'Round trip: send a tagged message to the incoming address and find it in the mailbox',

@@ -45,6 +45,8 @@ export interface BatchItem {
   content: MessageContent | null;
   raw: Buffer;
   error: SyncError | null;
+  /** When the mail server received it (IMAP INTERNALDATE); unknown for streamed and retried messages. */
+  arrivedAt?: Date | null;
 }
 
 export interface ParsedItem {
@@ -266,4 +268,15 @@ export function toInboundEmail(
     attachments: message.attachments,
     receivedAt: message.date,
   };
+}
+
+/** When each message of a committed batch that became a ticket or a comment arrived (where known). */
+export function arrivalsOf(items: BatchItem[], results: BatchResult[]): Date[] {
+  const arrivals: Date[] = [];
+  for (let index = 0; index < items.length; index += 1) {
+    const arrivedAt = items[index]?.arrivedAt;
+    const outcome = results[index]?.outcome;
+    if (arrivedAt && (outcome === 'ticket' || outcome === 'comment')) arrivals.push(arrivedAt);
+  }
+  return arrivals;
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
+import { arrivalsOf } from './ingest-batch-plan';
 import { BatchItem, BatchResult, MessageIngestor } from './message-ingestor.service';
 import { MessageProcessor } from './message-processor';
 import type { SyncTrigger } from './sync-run.entity';
@@ -277,7 +278,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     let batchBytes = 0;
     for await (const fetched of session.fetchSources(refs.map((ref) => ref.uid))) {
       live.totals.fetched += 1;
-      batch.push(this.prepare(folder, fetched.uid, fetched.source));
+      batch.push(this.prepare(folder, fetched.uid, fetched.source, fetched.arrivedAt));
       batchBytes += fetched.source.length;
       done.push(fetched.uid);
       const stopping = pastBudget(live);
@@ -304,20 +305,27 @@ export class SyncRunner implements BeforeApplicationShutdown {
    * Processes the message on a content worker (parse, classify, strip, sanitize; under the message
    * deadline). A message that cannot be processed keeps its error and goes to the failures list in the commit.
    */
-  private async prepare(folder: RunTarget, uid: number, raw: Buffer): Promise<BatchItem> {
+  private async prepare(folder: RunTarget, uid: number, raw: Buffer, arrivedAt: Date | null): Promise<BatchItem> {
     const context = { ...folder, uid, rawKey: null as string | null };
     try {
       const { message, content } = await this.processor.process(raw, contentContextOf(folder));
-      return { context, message, content, raw, error: null };
+      return { context, message, content, raw, error: null, arrivedAt };
     } catch (caught) {
-      return { context, message: null, content: null, raw, error: classifySyncError(caught) };
+      return { context, message: null, content: null, raw, error: classifySyncError(caught), arrivedAt };
     }
   }
 
   private async commit(folder: RunTarget, batch: BatchItem[], live: LiveRun): Promise<BatchResult[]> {
     // The batch's transaction also adds its counts to the run and the totals; `count` is the live view.
     await this.batchStorage.store(folder.organizationId, folder.budget, batch);
-    return countInto(live, await this.ingestor.ingestBatch(folder, batch));
+    const results = await this.ingestor.ingestBatch(folder, batch);
+    // Committed by now: one event per batch tells when its tickets' and comments' mail arrived.
+    const arrivedAt = arrivalsOf(batch, results);
+    if (arrivedAt.length > 0) {
+      const { organizationId, runId } = folder;
+      this.events.publish('sync.messages.committed', { organizationId, runId, committedAt: new Date(), arrivedAt });
+    }
+    return countInto(live, results);
   }
 
   /** Over the size limit: the ticket is made from the headers alone, and the admin sees why. */
@@ -333,7 +341,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
     const limitMb = (this.config.sync.maxMessageBytes / MB).toFixed(1);
     const note = `[The body of this message was not downloaded: it is ${(ref.size / MB).toFixed(1)} MB, over the ${limitMb} MB limit. Open it in the mailbox.]`;
     const raw = oversizedStandIn(headers.headers, note);
-    const [result] = await this.commit(folder, [await this.prepare(folder, ref.uid, raw)], live);
+    const [result] = await this.commit(folder, [await this.prepare(folder, ref.uid, raw, headers.arrivedAt)], live);
     await this.failures.record(folder.organizationId, {
       // The admin can open the ticket the headers became straight from the failures list.
       ticketId: result?.ticketId ?? null,

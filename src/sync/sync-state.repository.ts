@@ -29,6 +29,31 @@ export class SyncStateRepository {
     return this.states.findBy({ running: true });
   }
 
+  /**
+   * Platform-wide, for metrics: how many mailboxes are stopped, running, or running and failing (the
+   * last run failed), counted by the database; per organization when `byOrganization` (one row each).
+   */
+  async countByState(
+    byOrganization: boolean,
+  ): Promise<{ organizationId: string | null; state: string; count: number }[]> {
+    const query = this.states
+      .createQueryBuilder('s')
+      .select(
+        "CASE WHEN s.running = :stopped THEN 'stopped' WHEN s.consecutive_failures > 0 THEN 'failing' ELSE 'running' END",
+        'state',
+      )
+      .addSelect('COUNT(*)', 'count')
+      .setParameter('stopped', false)
+      .groupBy('1');
+    if (byOrganization) query.addSelect('s.organization_id', 'organizationId').addGroupBy('s.organization_id');
+    const rows = await query.getRawMany<{ organizationId?: string; state: string; count: string | number }>();
+    return rows.map((row) => ({
+      organizationId: row.organizationId ?? null,
+      state: row.state,
+      count: Number(row.count),
+    }));
+  }
+
   async save(organizationId: string, patch: Partial<SyncState>): Promise<SyncState> {
     const existing = await this.find(organizationId);
     const state = this.states.create({ ...existing, ...patch, organizationId });

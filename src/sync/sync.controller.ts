@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { TenantUser } from '../common/auth/auth-user';
+import { Audited } from '../common/audit/audited.decorator';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { OrganizationRateLimit } from '../common/rate-limit/organization-rate-limit';
 import { ErrorResponse } from '../common/errors/error-response';
@@ -44,6 +45,7 @@ export class SyncController {
 
   @Post('start')
   @Auth('admin')
+  @Audited('sync.started', { target: 'sync' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Start sync from the current date, a specific date, or the last sync' })
   @ApiConflictResponse({
@@ -61,6 +63,7 @@ export class SyncController {
 
   @Post('stop')
   @Auth('admin')
+  @Audited('sync.stopped', { target: 'sync' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop sync; a run in progress stops after the message it is on' })
   async stop(@CurrentTenant() caller: TenantUser): Promise<SyncStatusResponse> {
@@ -70,6 +73,7 @@ export class SyncController {
 
   @Post('now')
   @Auth('admin')
+  @Audited('sync.run-requested', { target: 'sync' })
   @OrganizationRateLimit('syncNow')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run now; answers with the run when it ends, or 202 with its id if it takes long' })
@@ -92,6 +96,7 @@ export class SyncController {
 
   @Put('interval')
   @Auth('admin')
+  @Audited('sync.interval.changed', { target: 'sync' })
   @ApiOperation({ summary: 'Change the period between runs; takes effect at once' })
   async interval(@CurrentTenant() caller: TenantUser, @Body() dto: SetIntervalDto): Promise<SyncStatusResponse> {
     await this.control.setInterval(caller.organizationId, dto.seconds);
@@ -166,6 +171,7 @@ export class SyncController {
 
   @Post('failures/:id/retry')
   @Auth('admin')
+  @Audited('sync.failure.retried', { target: 'sync-failure' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Process the stored message again (after a fix)' })
   @ApiNotFoundResponse({ type: ErrorResponse })
@@ -178,6 +184,7 @@ export class SyncController {
 
   @Delete('failures/:id')
   @Auth('admin')
+  @Audited('sync.failure.dismissed', { target: 'sync-failure' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Dismiss a failure' })
   @ApiNoContentResponse()

@@ -20,6 +20,7 @@ import { SyncControlService } from './sync-control.service';
 import { SyncFailure } from './sync-failure.entity';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncFailuresService } from './sync-failures.service';
+import { SyncHealth } from './sync-health';
 import { SyncRun } from './sync-run.entity';
 import { SyncRunRecorder } from './sync-run-recorder';
 import { SyncRunner } from './sync-runner.service';
@@ -48,6 +49,7 @@ import { WatermarkPlanner } from './watermark-planner';
   ],
   controllers: [SyncController],
   providers: [
+    DomainEventPublisher,
     SyncStateRepository,
     SyncRunsRepository,
     IngestedMessagesRepository,
@@ -55,7 +57,6 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncSlots,
     SyncTurns,
     TransactionRunner,
-    DomainEventPublisher,
     WatermarkPlanner,
     MessageIngestor,
     MessageProcessor,
@@ -68,6 +69,8 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncControlService,
     SyncFailuresService,
     SyncViews,
+    SyncHealth,
   ],
+  exports: [SyncHealth],
 })
 export class SyncModule {}

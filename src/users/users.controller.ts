@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
+import { Audited } from '../common/audit/audited.decorator';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -21,6 +22,7 @@ export class UsersController {
 
   @Post()
   @Auth('admin')
+  @Audited('user.created', { target: 'user', secrets: ['password'] })
   @ApiOperation({ summary: 'Add an admin or agent to your organization' })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiConflictResponse({ description: 'The email address is taken', type: ErrorResponse })
@@ -37,6 +39,7 @@ export class UsersController {
 
   @Patch(':id')
   @Auth('admin')
+  @Audited('user.updated', { target: 'user' })
   @ApiOperation({ summary: "Change a user's role or disable them" })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ description: 'Would leave the organization without an active admin', type: ErrorResponse })

@@ -87,6 +87,29 @@ export interface SyncFailureClosedEvent {
   openFailures: number;
 }
 
+/**
+ * A sync batch committed: when each of its messages that became a ticket or a comment arrived at the
+ * mail server (IMAP INTERNALDATE), for the mail-to-ticket latency. One event per batch, not per message;
+ * messages whose arrival is unknown (streamed large ones) are left out.
+ */
+export interface SyncMessagesCommittedEvent {
+  organizationId: string;
+  runId: string;
+  committedAt: Date;
+  arrivedAt: Date[];
+}
+
+/**
+ * Notification outcomes became final and are recorded: sent, failed for good (not a retry), or
+ * suppressed when planned (recipient guard, loop brake). One event per organization and batch.
+ */
+export interface NotificationDeliverySettledEvent {
+  organizationId: string;
+  sent: number;
+  failed: number;
+  suppressed: number;
+}
+
 export interface DomainEventMap {
   'ticket.created': TicketCreatedEvent;
   'ticket.commented': TicketCommentedEvent;
@@ -95,6 +118,8 @@ export interface DomainEventMap {
   'sync.run.finished': SyncRunFinishedEvent;
   'sync.message.failed': SyncMessageFailedEvent;
   'sync.failure.closed': SyncFailureClosedEvent;
+  'sync.messages.committed': SyncMessagesCommittedEvent;
+  'notification.delivery.settled': NotificationDeliverySettledEvent;
 }
 
 export type DomainEventName = keyof DomainEventMap;

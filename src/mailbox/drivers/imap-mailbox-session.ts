@@ -113,11 +113,16 @@ export class ImapMailboxSession implements MailboxSession {
     if (uids.length === 0) return [];
     this.assertReady();
     const messages = await this.call(
-      this.client.fetchAll(toUidSet(uids), { uid: true, size: true, headers: true }, { uid: true }),
+      this.client.fetchAll(toUidSet(uids), { uid: true, size: true, headers: true, internalDate: true }, { uid: true }),
       'Reading message headers',
     );
     return messages
-      .map((message) => ({ uid: message.uid, size: message.size ?? 0, headers: message.headers ?? Buffer.alloc(0) }))
+      .map((message) => ({
+        uid: message.uid,
+        size: message.size ?? 0,
+        headers: message.headers ?? Buffer.alloc(0),
+        arrivedAt: arrivalOf(message.internalDate),
+      }))
       .sort((a, b) => a.uid - b.uid);
   }
 
@@ -142,15 +147,17 @@ export class ImapMailboxSession implements MailboxSession {
   }
 
   private async *fetchBatch(uids: number[]): AsyncGenerator<FetchedMessage> {
-    // source: true is BODY.PEEK[], which leaves \Seen alone (BODY[] would set it).
-    const messages = this.client.fetch(toUidSet(uids), { uid: true, size: true, source: true }, { uid: true });
+    // source: true is BODY.PEEK[], which leaves \Seen alone (BODY[] would set it). INTERNALDATE is when the
+    // server received the message: where the mail-to-ticket latency is measured from.
+    const query = { uid: true, size: true, source: true, internalDate: true };
+    const messages = this.client.fetch(toUidSet(uids), query, { uid: true });
     try {
       while (true) {
         // Bounded per message rather than per batch, so a slow but steady download is not cut off.
         const next = await this.call(messages.next(), 'Downloading messages');
         if (next.done) return;
-        const { uid, size, source } = next.value;
-        if (source) yield { uid, size: size ?? source.length, source };
+        const { uid, size, source, internalDate } = next.value;
+        if (source) yield { uid, size: size ?? source.length, source, arrivedAt: arrivalOf(internalDate) };
       }
     } finally {
       // Ends imapflow's iteration when the caller stops early; not awaited, since after a timeout the
@@ -189,4 +196,11 @@ export class ImapMailboxSession implements MailboxSession {
     }
     if (this.closed || connectionEnded(this.client)) throw connectionLost(this.client);
   }
+}
+
+/** imapflow gives INTERNALDATE as a Date, or as the server's string when it could not parse it. */
+function arrivalOf(internalDate: Date | string | undefined): Date | null {
+  if (internalDate === undefined) return null;
+  const date = internalDate instanceof Date ? internalDate : new Date(internalDate);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

@@ -23,11 +23,15 @@ export interface MessageRef {
 
 export interface FetchedMessage extends MessageRef {
   source: Buffer;
+  /** When the server received it (IMAP INTERNALDATE); null if the server did not say. */
+  arrivedAt: Date | null;
 }
 
 export interface FetchedHeaders extends MessageRef {
   /** The raw header block, ending with its blank line. */
   headers: Buffer;
+  /** When the server received it (IMAP INTERNALDATE); null if the server did not say. */
+  arrivedAt: Date | null;
 }
 
 /**

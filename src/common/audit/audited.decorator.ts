@@ -1,0 +1,66 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+
+/**
+ * Every action the audit log records, as dotted names (area first, fact in the past tense last), so
+ * that `GET /audit?action=settings.email` finds all of an area's actions.
+ *
+ * Extension point: when OAuth connect and disconnect exist, add `settings.email.oauth.connected` and
+ * `settings.email.oauth.disconnected` here and put `@Audited(…, { target: 'email-settings', secrets:
+ * [the token fields] })` on their routes; nothing else changes.
+ */
+export type AuditAction =
+  | 'auth.sign-in.succeeded'
+  | 'auth.sign-in.failed'
+  | 'organization.created'
+  | 'user.created'
+  | 'user.updated'
+  | 'settings.email.incoming.saved'
+  | 'settings.email.outgoing.saved'
+  | 'settings.email.incoming.tested'
+  | 'settings.email.outgoing.tested'
+  | 'settings.email.verified'
+  | 'settings.notifications.saved'
+  | 'sync.started'
+  | 'sync.stopped'
+  | 'sync.run-requested'
+  | 'sync.interval.changed'
+  | 'sync.failure.retried'
+  | 'sync.failure.dismissed'
+  | 'notification.retried'
+  | 'alert.acknowledged';
+
+/** What kind of thing an action acts on; its id is the route's `:id`, else the response's `id`. */
+export type AuditTargetType =
+  | 'organization'
+  | 'user'
+  | 'email-settings'
+  | 'notification-settings'
+  | 'sync'
+  | 'sync-failure'
+  | 'notification'
+  | 'alert';
+
+export interface AuditedRoute {
+  action: AuditAction;
+  target: AuditTargetType;
+  /**
+   * Request body fields (dotted paths, e.g. `admin.password`) recorded as changed but never by value.
+   * Fields named like a secret (password, secret, token) are masked whether listed or not.
+   */
+  secrets: string[];
+}
+
+export const AUDITED = 'audit:route';
+
+/**
+ * Records the route in the audit log once its handler has succeeded: who, when, from where, what
+ * the request changed (secrets masked) and the outcome (`failed` when a check answered `ok: false`).
+ * The audit module's interceptor does the recording; a route without this decorator is not recorded.
+ */
+export const Audited = (action: AuditAction, options: { target: AuditTargetType; secrets?: string[] }) =>
+  applyDecorators(
+    SetMetadata(AUDITED, { action, target: options.target, secrets: options.secrets ?? [] } satisfies AuditedRoute),
+    // Visible in the OpenAPI document: API clients see which calls leave a trace.
+    ApiExtension('x-audit-action', action),
+  );
