@@ -1,5 +1,6 @@
 import type { MessageLimits } from '../../libs/mail/message-limits';
 import type { MailConnectOptions } from '../common/net/mail-connect-options';
+import type { SystemSmtpConfig } from './system-smtp-url';
 
 /** The typed process configuration, built once at boot by `parseConfig` and injected as `AppConfig`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -77,11 +78,21 @@ export abstract class AppConfig {
   };
   /** bcrypt cost factor; lower only in tests. */
   abstract readonly passwordHashCost: number;
+  /**
+   * Sign-in throttles (see LoginThrottle). Past each allowance an attempt waits a delay that doubles
+   * with every further failure, up to `windowSeconds`; a key is forgotten after a quiet window.
+   */
   abstract readonly loginRateLimit: {
     windowSeconds: number;
+    /** Failed sign-ins from one client address, whatever the account. */
     maxPerIp: number;
+    /** Failed sign-ins for one account from one client address. */
     maxPerAccount: number;
+    /** Failed sign-ins for one account from all addresses together: the slower ceiling. */
+    accountCeiling: number;
   };
+  /** The platform's outgoing server for password links and alerts (SYSTEM_SMTP_URL); null: none. */
+  abstract readonly systemSmtp: SystemSmtpConfig | null;
   /** Per organization and window: calls to the routes that reach a tenant's mail servers on demand. */
   abstract readonly organizationRateLimit: {
     windowSeconds: number;

@@ -31,6 +31,14 @@ export class MailerService {
     return this.driver.send(settings, message, this.options);
   }
 
+  /**
+   * Sends through the platform's own server, which the operator configured (SYSTEM_SMTP_URL): private
+   * and loopback hosts are allowed (the operator's relay often is one); the metadata address never is.
+   */
+  sendAsPlatform(settings: SmtpConnectionSettings, message: OutgoingMessage): Promise<SendResult> {
+    return this.driver.send(settings, message, { ...this.options, policy: { allowPrivate: true, allowedHosts: [] } });
+  }
+
   /** Keeps up to `maxConnections` connections open between messages; the caller closes the pool. */
   createPool(settings: SmtpConnectionSettings, maxConnections?: number): Promise<MailerPool> {
     return this.driver.createPool(settings, { ...this.options, maxConnections });

@@ -1,9 +1,12 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
@@ -11,21 +14,70 @@ import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/errors/error-response';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
+import { PasswordLinkResponse } from './dto/password-link.response';
+import { TemporaryPasswordDto } from './dto/temporary-password.dto';
 import { UserResponse } from './dto/user.response';
+import { PasswordLinksService } from './password-links.service';
+import { PasswordsService } from './passwords.service';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordsService,
+    private readonly links: PasswordLinksService,
+  ) {}
 
   @Post()
   @Auth('admin')
-  @ApiOperation({ summary: 'Add an admin or agent to your organization' })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiOperation({
+    summary: 'Add an admin or agent to your organization',
+    description: 'Without a password the user is invited: mailed a link (valid 7 days) to choose their own.',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid fields, or the password breaks the policy', type: ErrorResponse })
   @ApiConflictResponse({ description: 'The email address is taken', type: ErrorResponse })
+  @ApiServiceUnavailableResponse({ description: 'An invitation, but SYSTEM_SMTP_URL is not set', type: ErrorResponse })
   async create(@CurrentTenant() caller: TenantUser, @Body() dto: CreateUserDto): Promise<UserResponse> {
-    return UserResponse.from(await this.users.create(caller.organizationId, dto));
+    if (dto.password === undefined) this.links.assertAvailable();
+    const user = await this.users.create(caller.organizationId, { ...dto, password: dto.password ?? null });
+    if (dto.password !== undefined) return UserResponse.from(user);
+    const { expiresAt } = await this.links.send(user, 'invitation');
+    return { ...UserResponse.from(user), invitationExpiresAt: expiresAt };
+  }
+
+  @Post(':id/temporary-password')
+  @Auth('admin')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Give a user of your organization a temporary password',
+    description: 'Their tokens stop working; at the next sign-in they must choose their own password.',
+  })
+  @ApiNoContentResponse({ description: 'Set' })
+  @ApiBadRequestResponse({ description: 'The password breaks the policy', type: ErrorResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async setTemporaryPassword(
+    @CurrentTenant() caller: TenantUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: TemporaryPasswordDto,
+  ): Promise<void> {
+    await this.passwords.setTemporary(caller.organizationId, id, dto.temporaryPassword);
+  }
+
+  @Post(':id/password-reset')
+  @Auth('admin')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Mail a user of your organization a password reset link (single use, 30 minutes)' })
+  @ApiAcceptedResponse({ type: PasswordLinkResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiServiceUnavailableResponse({ description: 'SYSTEM_SMTP_URL is not set', type: ErrorResponse })
+  async sendPasswordReset(
+    @CurrentTenant() caller: TenantUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<PasswordLinkResponse> {
+    this.links.assertAvailable();
+    return this.links.send(await this.users.get(caller.organizationId, id), 'reset');
   }
 
   @Get()

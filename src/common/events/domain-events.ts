@@ -68,12 +68,24 @@ export interface SyncRunFinishedEvent {
   counts: { fetched: number; tickets: number; comments: number; ignored: number; failed: number };
 }
 
+/** The superadmin disabled an organization: its users are refused and its sync must stop; nothing is deleted. */
+export interface OrganizationDisabledEvent {
+  organizationId: string;
+}
+
+/** The superadmin enabled a disabled organization again: what was running before resumes. */
+export interface OrganizationEnabledEvent {
+  organizationId: string;
+}
+
 export interface DomainEventMap {
   'ticket.created': TicketCreatedEvent;
   'ticket.commented': TicketCommentedEvent;
   'ticket.updated': TicketUpdatedEvent;
   'settings.email.changed': EmailSettingsChangedEvent;
   'sync.run.finished': SyncRunFinishedEvent;
+  'organization.disabled': OrganizationDisabledEvent;
+  'organization.enabled': OrganizationEnabledEvent;
 }
 
 export type DomainEventName = keyof DomainEventMap;
