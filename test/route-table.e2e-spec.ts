@@ -8,12 +8,18 @@ import { createTenant, superadminToken, TestTenant, TestUser } from './support/t
  */
 const EXPECTED: RouteEntry[] = [
   { method: 'GET', path: '/api/v1/me', access: 'superadmin,admin,agent' },
+  { method: 'POST', path: '/api/v1/me/password', access: 'superadmin,admin,agent' },
   { method: 'POST', path: '/api/v1/auth/login', access: 'public' },
+  { method: 'POST', path: '/api/v1/auth/password-reset', access: 'public' },
+  { method: 'POST', path: '/api/v1/auth/password-reset/confirm', access: 'public' },
   { method: 'GET', path: '/api/v1/organizations', access: 'superadmin' },
   { method: 'POST', path: '/api/v1/organizations', access: 'superadmin' },
+  { method: 'PATCH', path: '/api/v1/organizations/{id}', access: 'superadmin' },
   { method: 'GET', path: '/api/v1/users', access: 'admin' },
   { method: 'POST', path: '/api/v1/users', access: 'admin' },
   { method: 'PATCH', path: '/api/v1/users/{id}', access: 'admin' },
+  { method: 'POST', path: '/api/v1/users/{id}/temporary-password', access: 'admin' },
+  { method: 'POST', path: '/api/v1/users/{id}/password-reset', access: 'admin' },
   { method: 'GET', path: '/api/v1/settings/email', access: 'admin' },
   { method: 'PUT', path: '/api/v1/settings/email/incoming', access: 'admin' },
   { method: 'POST', path: '/api/v1/settings/email/incoming/test', access: 'admin' },
