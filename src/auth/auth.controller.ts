@@ -33,7 +33,10 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password (same answer for both)', type: ErrorResponse })
-  @ApiForbiddenResponse({ description: "ORGANIZATION_DISABLED: the user's organization is disabled", type: ErrorResponse })
+  @ApiForbiddenResponse({
+    description: "ORGANIZATION_DISABLED: the user's organization is disabled",
+    type: ErrorResponse,
+  })
   @ApiTooManyRequestsResponse({
     description:
       'Too many failed attempts for this account from this address, from this address, or for this account ' +

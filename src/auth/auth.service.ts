@@ -34,7 +34,11 @@ export class AuthService {
     attempt.succeeded();
     // Said only to someone who knows the password: the account is fine, its organization is not.
     if (!(await this.organizations.isActive(user.organizationId))) {
-      throw new DomainError('forbidden', 'ORGANIZATION_DISABLED', 'Your organization is disabled; ask the platform admin');
+      throw new DomainError(
+        'forbidden',
+        'ORGANIZATION_DISABLED',
+        'Your organization is disabled; ask the platform admin',
+      );
     }
     return this.issue(user.id, user.sessionVersion, user.mustChangePassword);
   }

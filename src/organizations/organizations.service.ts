@@ -9,7 +9,10 @@ import { OrganizationStatusCache } from './organization-status-cache';
 import { OrganizationsRepository } from './organizations.repository';
 
 function nameTaken(): ConflictError {
-  return new ConflictError('ORGANIZATION_NAME_TAKEN', 'An organization with this name already exists (letter case aside)');
+  return new ConflictError(
+    'ORGANIZATION_NAME_TAKEN',
+    'An organization with this name already exists (letter case aside)',
+  );
 }
 
 @Injectable()

@@ -25,7 +25,12 @@ export class SuperadminBootstrapService implements OnApplicationBootstrap {
     const configured = this.config.superadmin;
     const account = configured ?? { email: DEFAULT_SUPERADMIN_EMAIL, password: randomBytes(18).toString('base64url') };
     // A generated password has been on a console: it must be changed before anything else is done.
-    await this.users.create(null, { ...account, name: 'Superadmin', role: 'superadmin', mustChangePassword: !configured });
+    await this.users.create(null, {
+      ...account,
+      name: 'Superadmin',
+      role: 'superadmin',
+      mustChangePassword: !configured,
+    });
     this.logger.log(`Created the superadmin ${account.email}`);
     if (!configured) this.generated = account;
   }

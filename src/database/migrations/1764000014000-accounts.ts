@@ -17,8 +17,14 @@ export class Accounts1764000014000 implements MigrationInterface {
       new TableColumn({ name: 'session_version', type: t.integer, default: 0 }),
       new TableColumn({ name: 'must_change_password', type: t.boolean, default: t.false }),
     ]);
-    await queryRunner.addColumn('organizations', new TableColumn({ name: 'disabled', type: t.boolean, default: t.false }));
-    await queryRunner.addColumn('sync_states', new TableColumn({ name: 'suspended', type: t.boolean, default: t.false }));
+    await queryRunner.addColumn(
+      'organizations',
+      new TableColumn({ name: 'disabled', type: t.boolean, default: t.false }),
+    );
+    await queryRunner.addColumn(
+      'sync_states',
+      new TableColumn({ name: 'suspended', type: t.boolean, default: t.false }),
+    );
     await this.renameDuplicateOrganizations(queryRunner);
     // lower() folds ASCII on SQLite and the whole alphabet on PostgreSQL; the service compares the same way.
     await queryRunner.query('CREATE UNIQUE INDEX "UQ_organizations_name_lower" ON "organizations" (lower("name"))');
@@ -62,9 +68,10 @@ export class Accounts1764000014000 implements MigrationInterface {
 
   /** Names that differ only in letter case get " (2)", " (3)"… in creation order, so the index can be made. */
   private async renameDuplicateOrganizations(queryRunner: QueryRunner): Promise<void> {
-    const rows = (await queryRunner.query(
-      'SELECT "id", "name" FROM "organizations" ORDER BY "created_at", "id"',
-    )) as { id: string; name: string }[];
+    const rows = (await queryRunner.query('SELECT "id", "name" FROM "organizations" ORDER BY "created_at", "id"')) as {
+      id: string;
+      name: string;
+    }[];
     const postgres = queryRunner.connection.driver.options.type === 'postgres';
     const taken = new Set(rows.map((row) => row.name.toLowerCase()));
     const seen = new Set<string>();

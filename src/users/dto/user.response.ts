@@ -21,7 +21,9 @@ export class UserResponse {
   @ApiProperty()
   createdAt!: Date;
 
-  @ApiPropertyOptional({ description: 'Set when the user was created without a password: until when the mailed invitation works' })
+  @ApiPropertyOptional({
+    description: 'Set when the user was created without a password: until when the mailed invitation works',
+  })
   invitationExpiresAt?: Date;
 
   static from(user: User): UserResponse {
