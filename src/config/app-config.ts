@@ -80,7 +80,7 @@ export abstract class AppConfig {
   abstract readonly passwordHashCost: number;
   /**
    * Sign-in throttles (see LoginThrottle). Past each allowance an attempt waits a delay that doubles
-   * with every further failure, up to `windowSeconds`; a key is forgotten after a quiet window.
+   * with every further failure, up to `windowSeconds`; a key is forgotten after two quiet windows.
    */
   abstract readonly loginRateLimit: {
     windowSeconds: number;

@@ -9,8 +9,8 @@ const SWEEP_ABOVE_KEYS = 10_000;
 /**
  * Failures by key, in memory, with a delay instead of a lock: up to `allowance` failures go freely;
  * after that each attempt must wait a delay after the previous one that doubles with every further
- * failure, from `windowMs / 64` (at least a second) up to `windowMs`. A key is forgotten after a quiet
- * window. Everything is synchronous, so a check followed by `record` in the same tick cannot be
+ * failure, from `windowMs / 64` (at least a second) up to `windowMs`. A key is forgotten after two
+ * quiet windows: longer than the longest delay, so one who keeps guessing at the cap stays at the cap. Everything is synchronous, so a check followed by `record` in the same tick cannot be
  * overtaken by a parallel request: the caller counts an attempt before it awaits anything.
  */
 export class GrowingDelayCounter {
@@ -55,7 +55,7 @@ export class GrowingDelayCounter {
 
   private current(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && now - entry.lastAt >= this.windowMs()) {
+    if (entry && now - entry.lastAt >= 2 * this.windowMs()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -64,6 +64,6 @@ export class GrowingDelayCounter {
 
   private sweep(now: number): void {
     if (this.entries.size < SWEEP_ABOVE_KEYS) return;
-    for (const [key, entry] of this.entries) if (now - entry.lastAt >= this.windowMs()) this.entries.delete(key);
+    for (const [key, entry] of this.entries) if (now - entry.lastAt >= 2 * this.windowMs()) this.entries.delete(key);
   }
 }
