@@ -76,8 +76,9 @@ export class UsersController {
     @CurrentTenant() caller: TenantUser,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<PasswordLinkResponse> {
-    this.links.assertAvailable();
-    return this.links.send(await this.users.get(caller.organizationId, id), 'reset');
+    // Another organization's user is a 404 like a missing one, whatever the mail configuration.
+    const user = await this.users.get(caller.organizationId, id);
+    return this.links.send(user, 'reset');
   }
 
   @Get()
