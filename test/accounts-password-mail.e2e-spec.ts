@@ -149,4 +149,32 @@ describe('accounts: password mail (HTTP, real SMTP server, real database)', () =
     expect(me.body).toMatchObject({ email, role: 'agent', organization: { id: tenant.organizationId } });
     await confirm(token, 'and once more please').expect(400);
   });
+
+  it('says so (503) when the platform mail server cannot take the link', async () => {
+    const agent = await tenant.addUser('agent');
+    smtp.rejectWith = { code: 550, message: 'Relaying denied' };
+    try {
+      const failed = await testApp
+        .http()
+        .post(`/api/v1/users/${agent.id}/password-reset`)
+        .auth(tenant.admin.token, { type: 'bearer' })
+        .send({})
+        .expect(503);
+      expect(failed.body).toMatchObject({
+        code: 'SYSTEM_MAIL_FAILED',
+        message: expect.stringContaining('Relaying denied'),
+      });
+      const invited = await testApp
+        .http()
+        .post('/api/v1/users')
+        .auth(tenant.admin.token, { type: 'bearer' })
+        .send({ email: `unlucky-${Date.now()}@tenant.test`, name: 'Unlucky', role: 'agent' })
+        .expect(503);
+      expect(invited.body).toMatchObject({ code: 'SYSTEM_MAIL_FAILED', details: { userId: expect.any(String) } });
+      // "Forgot password" still answers 202: the failure is logged, not told to whoever asked.
+      await requestReset(agent.email).expect(202);
+    } finally {
+      smtp.rejectWith = null;
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { DomainError } from '../common/errors/domain-error';
+import { MailConnectionError } from '../common/net/mail-connection-error';
 import { AppConfig } from '../config/app-config';
 import { SystemMailer, systemMailUnavailable } from '../system-mail/system-mailer';
 import type { PasswordTokenPurpose } from './password-token.entity';
@@ -53,7 +55,10 @@ export class PasswordLinksService {
     );
   }
 
-  /** Sends and waits: an admin asking for a link (or inviting) is told when the mail could not go out. */
+  /**
+   * Sends and waits: an admin asking for a link (or inviting) is told when the mail could not go out
+   * (503 SYSTEM_MAIL_FAILED with the server's reason; the link made for it is never delivered, so unusable).
+   */
   async send(user: Pick<User, 'id' | 'email' | 'name'>, purpose: PasswordTokenPurpose): Promise<{ expiresAt: Date }> {
     this.assertAvailable();
     const now = new Date();
@@ -61,7 +66,12 @@ export class PasswordLinksService {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + LINK_VALIDITY_MS[purpose]);
     await this.tokens.insert(user.id, purpose, hashPasswordToken(token), expiresAt);
-    await this.mailer.send({ to: user.email, ...this.compose(user, purpose, token, expiresAt) });
+    try {
+      await this.mailer.send({ to: user.email, ...this.compose(user, purpose, token, expiresAt) });
+    } catch (error) {
+      if (!(error instanceof MailConnectionError)) throw error;
+      throw new DomainError('unavailable', 'SYSTEM_MAIL_FAILED', `The link could not be mailed: ${error.message}`);
+    }
     return { expiresAt };
   }
 

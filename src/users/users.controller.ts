@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
+import { DomainError } from '../common/errors/domain-error';
 import { ErrorResponse } from '../common/errors/error-response';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -38,13 +39,28 @@ export class UsersController {
   })
   @ApiBadRequestResponse({ description: 'Invalid fields, or the password breaks the policy', type: ErrorResponse })
   @ApiConflictResponse({ description: 'The email address is taken', type: ErrorResponse })
-  @ApiServiceUnavailableResponse({ description: 'An invitation, but SYSTEM_SMTP_URL is not set', type: ErrorResponse })
+  @ApiServiceUnavailableResponse({
+    description:
+      'An invitation, but SYSTEM_SMTP_URL is not set (SYSTEM_MAIL_UNAVAILABLE, nothing created), or the mail ' +
+      'server refused it (SYSTEM_MAIL_FAILED: the user exists, `details.userId`; send a reset link)',
+    type: ErrorResponse,
+  })
   async create(@CurrentTenant() caller: TenantUser, @Body() dto: CreateUserDto): Promise<UserResponse> {
     if (dto.password === undefined) this.links.assertAvailable();
     const user = await this.users.create(caller.organizationId, { ...dto, password: dto.password ?? null });
     if (dto.password !== undefined) return UserResponse.from(user);
-    const { expiresAt } = await this.links.send(user, 'invitation');
-    return { ...UserResponse.from(user), invitationExpiresAt: expiresAt };
+    try {
+      const { expiresAt } = await this.links.send(user, 'invitation');
+      return { ...UserResponse.from(user), invitationExpiresAt: expiresAt };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new DomainError(
+        error.kind,
+        error.code,
+        `${error.message}. The user ${user.id} was created: send them a link with POST /api/v1/users/${user.id}/password-reset`,
+        { userId: user.id },
+      );
+    }
   }
 
   @Post(':id/temporary-password')
@@ -71,7 +87,10 @@ export class UsersController {
   @ApiOperation({ summary: 'Mail a user of your organization a password reset link (single use, 30 minutes)' })
   @ApiAcceptedResponse({ type: PasswordLinkResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiServiceUnavailableResponse({ description: 'SYSTEM_SMTP_URL is not set', type: ErrorResponse })
+  @ApiServiceUnavailableResponse({
+    description: 'SYSTEM_SMTP_URL is not set (SYSTEM_MAIL_UNAVAILABLE), or the mail server failed (SYSTEM_MAIL_FAILED)',
+    type: ErrorResponse,
+  })
   async sendPasswordReset(
     @CurrentTenant() caller: TenantUser,
     @Param('id', new ParseUUIDPipe()) id: string,
