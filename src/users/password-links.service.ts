@@ -8,6 +8,7 @@ import type { PasswordTokenPurpose } from './password-token.entity';
 import { PasswordTokensRepository } from './password-tokens.repository';
 import type { User } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { NewAccount, UsersService } from './users.service';
 
 /** How long a link works: a reset is short-lived, an invitation waits for someone to read their mail. */
 export const LINK_VALIDITY_MS: Record<PasswordTokenPurpose, number> = {
@@ -32,6 +33,7 @@ export class PasswordLinksService {
     private readonly config: AppConfig,
     private readonly tokens: PasswordTokensRepository,
     private readonly users: UsersRepository,
+    private readonly usersService: UsersService,
     private readonly mailer: SystemMailer,
   ) {}
 
@@ -53,6 +55,30 @@ export class PasswordLinksService {
     this.send(user, 'reset').catch((error: unknown) =>
       this.logger.warn(`A password reset link could not be sent: ${(error as Error).message}`),
     );
+  }
+
+  /**
+   * Creates a user without a password and mails them an invitation. Refused before anything is made
+   * when mail cannot be sent at all; when the server refuses the mail, the user exists and the error
+   * says so (with their id), so the admin can send a link later.
+   */
+  async invite(
+    organizationId: string,
+    account: NewAccount & { password: null },
+  ): Promise<{ user: User; expiresAt: Date }> {
+    this.assertAvailable();
+    const user = await this.usersService.create(organizationId, account);
+    try {
+      return { user, expiresAt: (await this.send(user, 'invitation')).expiresAt };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new DomainError(
+        error.kind,
+        error.code,
+        `${error.message}. The user was created: send them a link with POST /api/v1/users/${user.id}/password-reset`,
+        { userId: user.id },
+      );
+    }
   }
 
   /**

@@ -11,7 +11,6 @@ import {
 } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
-import { DomainError } from '../common/errors/domain-error';
 import { ErrorResponse } from '../common/errors/error-response';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -46,21 +45,10 @@ export class UsersController {
     type: ErrorResponse,
   })
   async create(@CurrentTenant() caller: TenantUser, @Body() dto: CreateUserDto): Promise<UserResponse> {
-    if (dto.password === undefined) this.links.assertAvailable();
-    const user = await this.users.create(caller.organizationId, { ...dto, password: dto.password ?? null });
-    if (dto.password !== undefined) return UserResponse.from(user);
-    try {
-      const { expiresAt } = await this.links.send(user, 'invitation');
-      return { ...UserResponse.from(user), invitationExpiresAt: expiresAt };
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      throw new DomainError(
-        error.kind,
-        error.code,
-        `${error.message}. The user ${user.id} was created: send them a link with POST /api/v1/users/${user.id}/password-reset`,
-        { userId: user.id },
-      );
-    }
+    if (dto.password !== undefined)
+      return UserResponse.from(await this.users.create(caller.organizationId, { ...dto, password: dto.password }));
+    const { user, expiresAt } = await this.links.invite(caller.organizationId, { ...dto, password: null });
+    return { ...UserResponse.from(user), invitationExpiresAt: expiresAt };
   }
 
   @Post(':id/temporary-password')
