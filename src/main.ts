@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     // Printed straight to the console, once, and never through the logger.
     process.stdout.write(
       `\nFirst start: created superadmin ${generated.email} with password ${generated.password}\n` +
-        `It will not be shown again. Log in at ${url}/${SWAGGER_PATH}\n\n`,
+        `It will not be shown again. Log in at ${url}/${SWAGGER_PATH} and change it at once with\n` +
+        `POST /api/v1/me/password {currentPassword, newPassword}: until then every other route answers 403.\n\n`,
     );
   }
 }

@@ -155,8 +155,7 @@ describe('alerts: incidents and alert mail to admins', () => {
       platform = await startSmtpServer({ auth: 'required', users: [login], tls: 'starttls', deliverTo: mail.dovecot });
       testApp = await startTestApp({
         ...ALERT_ENV,
-        SYSTEM_SMTP_URL: `smtp://${login.user}:${login.password}@${platform.host}:${platform.port}?verifyCertificate=false`,
-        SYSTEM_SMTP_FROM: 'alerts@platform.test',
+        SYSTEM_SMTP_URL: `smtp://${login.user}:${login.password}@${platform.host}:${platform.port}?verify=false&from=alerts@platform.test`,
         ALERT_OUTBOX_MAX_AGE_SECONDS: '2',
         NOTIFY_POLL_INTERVAL_MS: '100',
         NOTIFY_RETRY_BASE_MS: '200',

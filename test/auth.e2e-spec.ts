@@ -24,7 +24,12 @@ describe('auth (HTTP, real database)', () => {
       .post('/api/v1/auth/login')
       .send({ email: tenant.admin.email, password: tenant.admin.password })
       .expect(200);
-    expect(response.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600 });
+    expect(response.body).toEqual({
+      accessToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresIn: 3600,
+      mustChangePassword: false,
+    });
     const whoami = await me(response.body.accessToken).expect(200);
     expect(whoami.body).toMatchObject({
       email: tenant.admin.email,

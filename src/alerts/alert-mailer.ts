@@ -53,10 +53,14 @@ export class AlertMailer {
 
   private async routes(organizationId: string): Promise<Route[]> {
     const routes: Route[] = [];
-    const system = this.config.alerts.systemSmtp;
+    const system = this.config.systemSmtp;
     if (system) {
       const { from, ...settings } = system;
-      routes.push({ name: 'system', from, send: (message) => this.mailer.sendAsPlatform(settings, message) });
+      routes.push({
+        name: 'system',
+        from: { address: from, name: 'Helpdesk alerts' },
+        send: (message) => this.mailer.sendAsPlatform(settings, message),
+      });
     }
     const own = await this.organizationConnection(organizationId);
     if (own) {

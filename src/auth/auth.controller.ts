@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Ip, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -8,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
-import { Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
+import { AllowedBeforePasswordChange, Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
 import { NotFoundError } from '../common/errors/domain-error';
 import { ErrorResponse } from '../common/errors/error-response';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -35,8 +36,14 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password (same answer for both)', type: ErrorResponse })
+  @ApiForbiddenResponse({
+    description: "ORGANIZATION_DISABLED: the user's organization is disabled",
+    type: ErrorResponse,
+  })
   @ApiTooManyRequestsResponse({
-    description: 'Too many attempts from this IP or for this account; see Retry-After',
+    description:
+      'Too many failed attempts for this account from this address, from this address, or for this account ' +
+      'from everywhere; Retry-After grows with every further failure',
     type: ErrorResponse,
   })
   login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResponse> {
@@ -45,6 +52,7 @@ export class AuthController {
 
   @Get('me')
   @Auth('superadmin', 'admin', 'agent')
+  @AllowedBeforePasswordChange()
   @ApiOperation({ summary: 'Who the token belongs to' })
   me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
     return this.describe(user);

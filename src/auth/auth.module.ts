@@ -11,7 +11,8 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_SECRET, jwtSecretProvider } from './jwt-secret';
 import { JwtStrategy } from './jwt.strategy';
-import { LoginRateLimiter } from './login-rate-limiter';
+import { LoginThrottle } from './login-throttle';
+import { PasswordController } from './password.controller';
 
 @Module({
   imports: [
@@ -25,12 +26,12 @@ import { LoginRateLimiter } from './login-rate-limiter';
       useFactory: (secret: string) => ({ secret, signOptions: { algorithm: 'HS256' } }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, PasswordController],
   providers: [
     jwtSecretProvider,
     AuthService,
     JwtStrategy,
-    LoginRateLimiter,
+    LoginThrottle,
     // Order matters: authenticate first, then check the route's declared roles.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -3,11 +3,15 @@ import { PassportStrategy } from '@nestjs/passport';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { ExtractJwt, type SecretOrKeyProvider, Strategy } from 'passport-jwt';
 import type { AuthUser } from '../common/auth/auth-user';
+import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersService } from '../users/users.service';
 import { JWT_SECRET } from './jwt-secret';
 
-interface TokenPayload {
+export interface TokenPayload {
   sub: string;
+  /** The user's session version when the token was issued; tokens from before a password change do not match. */
+  ver?: number;
+  exp?: number;
 }
 
 /**
@@ -24,14 +28,15 @@ function keyProvider(secret: string): SecretOrKeyProvider {
 
 /**
  * Checks the bearer token, then looks the user up (at most a second old, see CallerCache) so that
- * disabling a user or changing their role takes effect at once on this instance, within a second on
- * others, rather than when the token expires.
+ * disabling a user or their organization, changing their role or their password takes effect at once
+ * on this instance, within a second on others, rather than when the token expires.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(JWT_SECRET) secret: string,
     private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -41,8 +46,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(payload: TokenPayload): Promise<AuthUser | null> {
-    const user = typeof payload.sub === 'string' ? await this.users.findCaller(payload.sub) : null;
-    if (!user || user.disabled) return null;
-    return { id: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId };
+    // jsonwebtoken checks `exp` only when present: a token without one would never expire.
+    if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null;
+    const user = await this.users.findCaller(payload.sub);
+    // Tokens issued before session versions existed carry none: version 0, which a password change ends.
+    if (!user || user.disabled || (payload.ver ?? 0) !== user.sessionVersion) return null;
+    if (!(await this.organizations.isActive(user.organizationId))) return null;
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      organizationId: user.organizationId,
+      mustChangePassword: user.mustChangePassword,
+    };
   }
 }

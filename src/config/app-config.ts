@@ -1,6 +1,6 @@
 import type { MessageLimits } from '../../libs/mail/message-limits';
 import type { MailConnectOptions } from '../common/net/mail-connect-options';
-import type { SystemSmtp } from './alerts-config';
+import type { SystemSmtpConfig } from './system-smtp-url';
 
 /** The typed process configuration, built once at boot by `parseConfig` and injected as `AppConfig`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -87,11 +87,21 @@ export abstract class AppConfig {
   };
   /** bcrypt cost factor; lower only in tests. */
   abstract readonly passwordHashCost: number;
+  /**
+   * Sign-in throttles (see LoginThrottle). Past each allowance an attempt waits a delay that doubles
+   * with every further failure, up to `windowSeconds`; a key is forgotten after two quiet windows.
+   */
   abstract readonly loginRateLimit: {
     windowSeconds: number;
+    /** Failed sign-ins from one client address, whatever the account. */
     maxPerIp: number;
+    /** Failed sign-ins for one account from one client address. */
     maxPerAccount: number;
+    /** Failed sign-ins for one account from all addresses together: the slower ceiling. */
+    accountCeiling: number;
   };
+  /** The platform's outgoing server for password links and alerts (SYSTEM_SMTP_URL); null: none. */
+  abstract readonly systemSmtp: SystemSmtpConfig | null;
   /** Per organization and window: calls to the routes that reach a tenant's mail servers on demand. */
   abstract readonly organizationRateLimit: {
     windowSeconds: number;
@@ -114,7 +124,7 @@ export abstract class AppConfig {
     /** How long the settings round-trip check waits for its probe message to arrive. */
     verifyTimeoutMs: number;
   };
-  /** Incidents and the alert mail to each organization's admins (ALERT_*, SYSTEM_SMTP_*). */
+  /** Incidents and the alert mail to each organization's admins (ALERT_*; sent through `systemSmtp` when set). */
   abstract readonly alerts: {
     /** Failed sync runs in a row that open a `sync-failing` incident. */
     syncFailures: number;
@@ -124,7 +134,5 @@ export abstract class AppConfig {
     outboxFailures: number;
     /** How often the outbox is looked at and due mail (reminders, retries) is sent. */
     checkIntervalSeconds: number;
-    /** Null: alert mail goes through each organization's own outgoing settings. */
-    systemSmtp: SystemSmtp | null;
   };
 }

@@ -1,10 +1,11 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { passwordProblems } from '../../libs/passwords/password-policy';
 import { decodeEncryptionKey } from '../common/crypto/encryption-key';
-import { AlertsConfigProblem, parseSystemSmtp } from './alerts-config';
 import type { AppConfig, LogFormat, LogLevel } from './app-config';
 import { isHostName } from './host-name';
+import { parseSystemSmtpUrl } from './system-smtp-url';
 
 /** Thrown when an environment variable is missing or wrong; its message names the variable. */
 export class ConfigError extends Error {
@@ -98,7 +99,8 @@ function superadmin(env: Env): AppConfig['superadmin'] {
   if (email === undefined) throw new ConfigError('SUPERADMIN_EMAIL', 'must be set when SUPERADMIN_PASSWORD is set');
   if (password === undefined) throw new ConfigError('SUPERADMIN_PASSWORD', 'must be set when SUPERADMIN_EMAIL is set');
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ConfigError('SUPERADMIN_EMAIL', 'must be an email address');
-  if (password.length < 12) throw new ConfigError('SUPERADMIN_PASSWORD', 'must be at least 12 characters long');
+  const problems = passwordProblems(password, email);
+  if (problems.length > 0) throw new ConfigError('SUPERADMIN_PASSWORD', problems.join('; '));
   return { email: email.toLowerCase(), password };
 }
 
@@ -122,6 +124,15 @@ function publicUrl(env: Env): string | null {
   if (value === undefined) return null;
   if (!/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError('PUBLIC_URL', 'must be an http(s) URL');
   return value.replace(/\/+$/, '');
+}
+
+function systemSmtp(env: Env): AppConfig['systemSmtp'] {
+  const value = raw(env, 'SYSTEM_SMTP_URL');
+  if (value === undefined) return null;
+  const parsed = parseSystemSmtpUrl(value);
+  // The problem only: the URL holds a password and must not reach the console.
+  if (typeof parsed === 'string') throw new ConfigError('SYSTEM_SMTP_URL', parsed);
+  return parsed;
 }
 
 function encryptionKey(env: Env): Buffer | null {
@@ -204,20 +215,11 @@ function notifications(env: Env, connectTimeoutMs: number): AppConfig['notificat
 }
 
 function alerts(env: Env): AppConfig['alerts'] {
-  let systemSmtp: AppConfig['alerts']['systemSmtp'];
-  try {
-    systemSmtp = parseSystemSmtp(raw(env, 'SYSTEM_SMTP_URL'), raw(env, 'SYSTEM_SMTP_FROM'));
-  } catch (err) {
-    // The problem names the variable, never the URL (it holds a password).
-    if (err instanceof AlertsConfigProblem) throw new ConfigError(err.variable, err.message);
-    throw err;
-  }
   return {
     syncFailures: integer(env, 'ALERT_SYNC_FAILURES', 3, 1, 1000),
     outboxMaxAgeSeconds: integer(env, 'ALERT_OUTBOX_MAX_AGE_SECONDS', 1800, 1, 7 * 86_400),
     outboxFailures: integer(env, 'ALERT_OUTBOX_FAILURES', 5, 1, 100_000),
     checkIntervalSeconds: integer(env, 'ALERT_CHECK_INTERVAL_SECONDS', 60, 1, 86_400),
-    systemSmtp,
   };
 }
 
@@ -284,7 +286,9 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       windowSeconds: integer(env, 'LOGIN_RATE_WINDOW_SECONDS', 900, 1, 86400),
       maxPerIp: integer(env, 'LOGIN_MAX_ATTEMPTS_PER_IP', 30, 1, 100000),
       maxPerAccount: integer(env, 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1, 100000),
+      accountCeiling: integer(env, 'LOGIN_ACCOUNT_CEILING', 50, 1, 1000000),
     },
+    systemSmtp: systemSmtp(env),
     organizationRateLimit: {
       windowSeconds: integer(env, 'ORG_RATE_WINDOW_SECONDS', 300, 1, 86400),
       mailTests: integer(env, 'ORG_RATE_MAIL_TESTS', 20, 1, 100000),

@@ -32,15 +32,11 @@ export class MailerService {
   }
 
   /**
-   * Sends through the platform's own server (SYSTEM_SMTP_URL). The operator chose it, not a tenant, so
-   * the outbound host policy (which keeps tenants off private networks) does not apply: it may well be
-   * a relay on loopback or the LAN.
+   * Sends through the platform's own server, which the operator configured (SYSTEM_SMTP_URL): private
+   * and loopback hosts are allowed (the operator's relay often is one); the metadata address never is.
    */
   sendAsPlatform(settings: SmtpConnectionSettings, message: OutgoingMessage): Promise<SendResult> {
-    return this.driver.send(settings, message, {
-      ...this.options,
-      policy: { allowPrivate: true, allowedHosts: [] },
-    });
+    return this.driver.send(settings, message, { ...this.options, policy: { allowPrivate: true, allowedHosts: [] } });
   }
 
   /** Keeps up to `maxConnections` connections open between messages; the caller closes the pool. */

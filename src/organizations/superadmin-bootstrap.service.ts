@@ -7,7 +7,8 @@ export const DEFAULT_SUPERADMIN_EMAIL = 'admin@localhost';
 
 /**
  * On an empty database, creates the platform superadmin: from SUPERADMIN_EMAIL/SUPERADMIN_PASSWORD when
- * set, otherwise admin@localhost with a random password that main.ts prints once (never logged).
+ * set, otherwise admin@localhost with a random password that main.ts prints once (never logged) and
+ * that must be changed at the first sign-in.
  */
 @Injectable()
 export class SuperadminBootstrapService implements OnApplicationBootstrap {
@@ -23,7 +24,13 @@ export class SuperadminBootstrapService implements OnApplicationBootstrap {
     if (await this.users.existsSuperadmin()) return;
     const configured = this.config.superadmin;
     const account = configured ?? { email: DEFAULT_SUPERADMIN_EMAIL, password: randomBytes(18).toString('base64url') };
-    await this.users.create(null, { ...account, name: 'Superadmin', role: 'superadmin' });
+    // A generated password has been on a console: it must be changed before anything else is done.
+    await this.users.create(null, {
+      ...account,
+      name: 'Superadmin',
+      role: 'superadmin',
+      mustChangePassword: !configured,
+    });
     this.logger.log(`Created the superadmin ${account.email}`);
     if (!configured) this.generated = account;
   }

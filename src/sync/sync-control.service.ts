@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { ConflictError, DomainError } from '../common/errors/domain-error';
+import type { DomainEventMap } from '../common/events/domain-events';
 import { MailConnectionError } from '../common/net/mail-connection-error';
 import { AppConfig } from '../config/app-config';
 import type { ImapConnectionSettings } from '../mailbox/drivers/imap-settings';
@@ -118,6 +119,24 @@ export class SyncControlService {
   async onSettingsChanged(event: { organizationId: string }): Promise<void> {
     const state = await this.state.find(event.organizationId);
     if (state) await this.state.update(event.organizationId, { nextRunAt: null, consecutiveFailures: 0 });
+  }
+
+  /**
+   * A disabled organization's sync is suspended: unscheduled here, stopped if running, and marked so
+   * every instance's ticks and restarts leave it alone. `running` is kept for when it is enabled again.
+   */
+  @OnEvent('organization.disabled')
+  async onOrganizationDisabled(event: DomainEventMap['organization.disabled']): Promise<void> {
+    await this.state.update(event.organizationId, { suspended: true });
+    this.scheduler.unschedule(event.organizationId);
+    this.runner.requestStop(event.organizationId);
+  }
+
+  @OnEvent('organization.enabled')
+  async onOrganizationEnabled(event: DomainEventMap['organization.enabled']): Promise<void> {
+    await this.state.update(event.organizationId, { suspended: false });
+    const state = await this.state.find(event.organizationId);
+    if (state?.running) this.scheduler.schedule(event.organizationId, state.intervalSeconds);
   }
 
   private async setBaseline(

@@ -52,7 +52,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private async tick(organizationId: string): Promise<void> {
     try {
       const state = await this.state.find(organizationId);
-      if (!state?.running) {
+      // Stopped, or suspended because the organization was disabled (possibly through another instance).
+      if (!state?.running || state.suspended) {
         this.unschedule(organizationId);
         return;
       }

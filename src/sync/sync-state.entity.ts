@@ -27,6 +27,10 @@ export class SyncState {
   @Column({ type: Boolean, default: false })
   running!: boolean;
 
+  /** The organization is disabled: nothing is scheduled, `running` is kept for when it is enabled again. */
+  @Column({ type: Boolean, default: false })
+  suspended!: boolean;
+
   @Column({ name: 'from_mode', type: String, length: 20, nullable: true })
   fromMode!: SyncFrom | null;
 

@@ -25,8 +25,9 @@ export class SyncStateRepository {
   }
 
   /** The organizations whose schedule should be running (after a restart, on every instance). */
+  /** Running and not suspended (a disabled organization's schedule stays off across restarts). */
   listRunning(): Promise<SyncState[]> {
-    return this.states.findBy({ running: true });
+    return this.states.findBy({ running: true, suspended: false });
   }
 
   /**

@@ -8,6 +8,8 @@ const caller = (id: string, disabled = false): Caller => ({
   role: 'agent',
   organizationId: 'org',
   disabled,
+  sessionVersion: 0,
+  mustChangePassword: false,
 });
 
 describe('CallerCache', () => {

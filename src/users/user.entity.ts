@@ -32,6 +32,14 @@ export class User {
   @Column({ name: 'alert_emails', type: Boolean, default: true })
   alertEmails!: boolean;
 
+  /** Carried in every token as `ver`; bumped when the password changes, which revokes older tokens. */
+  @Column({ name: 'session_version', type: 'int', default: 0 })
+  sessionVersion!: number;
+
+  /** Set by a temporary password (or the generated first-start one): every route but the password change refuses. */
+  @Column({ name: 'must_change_password', type: Boolean, default: false })
+  mustChangePassword!: boolean;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;
 

@@ -7,13 +7,17 @@ import { User } from './user.entity';
 import { preparedRead } from '../database/prepared-read';
 
 /** What the JWT strategy needs to know about the caller on every request. */
-export type Caller = Pick<User, 'id' | 'email' | 'name' | 'role' | 'organizationId' | 'disabled'>;
+export type Caller = Pick<
+  User,
+  'id' | 'email' | 'name' | 'role' | 'organizationId' | 'disabled' | 'sessionVersion' | 'mustChangePassword'
+>;
 
 export interface NewUser {
   email: string;
   name: string;
   passwordHash: string;
   role: UserRole;
+  mustChangePassword?: boolean;
 }
 
 /** The only place that touches the users table. Tenant methods take the organization id first. */
@@ -34,7 +38,8 @@ export class UsersRepository {
    */
   async findCaller(id: string): Promise<Caller | null> {
     const [sql, parameters] = this.users.manager.connection.driver.escapeQueryWithParameters(
-      'SELECT "id", "email", "name", "role", "organization_id", "disabled" FROM "users" WHERE "id" = :id',
+      'SELECT "id", "email", "name", "role", "organization_id", "disabled", "session_version", "must_change_password" ' +
+        'FROM "users" WHERE "id" = :id',
       { id },
     );
     const rows = (await preparedRead(this.users.manager.connection, sql, parameters)) as {
@@ -45,10 +50,29 @@ export class UsersRepository {
       organization_id: string | null;
       // SQLite answers 0 or 1.
       disabled: boolean | number;
+      session_version: number;
+      must_change_password: boolean | number;
     }[];
     if (rows.length === 0) return null;
-    const { organization_id: organizationId, disabled, ...rest } = rows[0];
-    return { ...rest, organizationId, disabled: Boolean(disabled) };
+    const {
+      organization_id: organizationId,
+      disabled,
+      session_version: sessionVersion,
+      must_change_password: mustChangePassword,
+      ...rest
+    } = rows[0];
+    return {
+      ...rest,
+      organizationId,
+      disabled: Boolean(disabled),
+      sessionVersion: Number(sessionVersion),
+      mustChangePassword: Boolean(mustChangePassword),
+    };
+  }
+
+  /** By id across tenants: only for the caller's own account (their token names them) and password links. */
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
   }
 
   findInOrganization(organizationId: string, id: string): Promise<User | null> {
@@ -108,11 +132,41 @@ export class UsersRepository {
         email: user.email.toLowerCase(),
         organizationId,
         disabled: false,
+        mustChangePassword: user.mustChangePassword ?? false,
       }),
     );
   }
 
   async update(organizationId: string, id: string, patch: { role?: TenantRole; disabled?: boolean }): Promise<void> {
     await this.users.update({ organizationId, id }, patch);
+  }
+
+  /** Runs `work` in one transaction (a password link is used and the password set together, or neither). */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.users.manager.transaction(work);
+  }
+
+  /**
+   * Sets the password and bumps the session version in one statement, so every token issued before
+   * it stops working. Returns the new version (for the caller's fresh token).
+   */
+  async setPassword(
+    manager: EntityManager,
+    id: string,
+    change: { passwordHash: string; mustChangePassword: boolean },
+  ): Promise<number> {
+    const repository = manager.getRepository(User);
+    await repository
+      .createQueryBuilder()
+      .update(User)
+      .set({
+        passwordHash: change.passwordHash,
+        mustChangePassword: change.mustChangePassword,
+        sessionVersion: () => '"session_version" + 1',
+      })
+      .where('id = :id', { id })
+      .execute();
+    const updated = await repository.findOneByOrFail({ id });
+    return updated.sessionVersion;
   }
 }

@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { isUniqueViolation } from '../database/unique-violation';
 import { CallerCache } from './caller-cache';
+import { randomBytes } from 'node:crypto';
 import { PasswordHasher } from './password-hasher';
+import { assertPasswordAllowed } from './password-policy';
 import type { TenantRole, UserRole } from './user-role';
 import type { User } from './user.entity';
 import { Caller, UsersRepository } from './users.repository';
@@ -17,9 +19,12 @@ export interface AlertRecipient {
 
 export interface NewAccount {
   email: string;
-  password: string;
+  /** Null: nobody knows a password yet; the user sets one with an invitation link. */
+  password: string | null;
   name: string;
   role: UserRole;
+  /** A password someone else chose (the generated first-start one): refused everywhere until changed. */
+  mustChangePassword?: boolean;
 }
 
 @Injectable()
@@ -41,8 +46,10 @@ export class UsersService {
   async create(organizationId: string | null, account: NewAccount, manager?: EntityManager): Promise<User> {
     // In the caller's transaction when there is one: a transaction waiting for a second pooled
     // connection deadlocks once every connection is held by such a transaction (a pool of 2, two creates).
+    if (account.password !== null) assertPasswordAllowed(account.password, account.email);
     if (await this.users.findByEmail(account.email, manager)) throw this.emailTaken();
-    const passwordHash = await this.hasher.hash(account.password);
+    // Without a password, the hash of 32 random bytes nobody keeps: no password signs in until the invitation is used.
+    const passwordHash = await this.hasher.hash(account.password ?? randomBytes(32).toString('base64url'));
     try {
       return await this.users.insert(organizationId, { ...account, passwordHash }, manager);
     } catch (error) {
@@ -92,6 +99,11 @@ export class UsersService {
 
   findByEmail(email: string): Promise<User | null> {
     return this.users.findByEmail(email);
+  }
+
+  /** After a change made elsewhere in this module (a password), the next request re-reads the caller. */
+  evictCaller(id: string): void {
+    this.callers.evict(id);
   }
 
   /** The caller of a request, re-read at most once a second (see CallerCache). */

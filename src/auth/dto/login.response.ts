@@ -9,4 +9,12 @@ export class LoginResponse {
 
   @ApiProperty({ example: 3600, description: 'Seconds until the token expires' })
   expiresIn!: number;
+
+  @ApiProperty({
+    example: false,
+    description:
+      'A temporary password: every route but GET /me and POST /me/password answers 403 PASSWORD_CHANGE_REQUIRED ' +
+      'until the user chooses their own',
+  })
+  mustChangePassword!: boolean;
 }

@@ -8,6 +8,8 @@ export interface AuthUser {
   role: UserRole;
   /** Null only for the superadmin. */
   organizationId: string | null;
+  /** A temporary (or generated) password: only the routes marked @AllowedBeforePasswordChange() answer. */
+  mustChangePassword: boolean;
 }
 
 /** A caller that belongs to an organization: every tenant route receives this. */

@@ -6,6 +6,7 @@ import type { AuthUser, TenantUser } from './auth-user';
 
 export const IS_PUBLIC = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';
+export const BEFORE_PASSWORD_CHANGE = 'auth:before-password-change';
 
 /** Opts a route out of authentication. Everything else needs a bearer token (deny by default). */
 export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
@@ -26,6 +27,12 @@ export const Auth = (...roles: [UserRole, ...UserRole[]]) =>
     }),
     ApiForbiddenResponse({ description: `Allowed roles: ${roles.join(', ')}`, type: ErrorResponse }),
   );
+
+/**
+ * The few routes a user with a temporary password may call (who am I, change my password); every
+ * other route answers 403 PASSWORD_CHANGE_REQUIRED until they do.
+ */
+export const AllowedBeforePasswordChange = () => SetMetadata(BEFORE_PASSWORD_CHANGE, true);
 
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {
   return context.switchToHttp().getRequest<{ user: AuthUser }>().user;

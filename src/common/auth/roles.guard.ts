@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { UserRole } from '../../users/user-role';
-import { ForbiddenError } from '../errors/domain-error';
+import { DomainError, ForbiddenError } from '../errors/domain-error';
 import type { AuthUser } from './auth-user';
-import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
+import { BEFORE_PASSWORD_CHANGE, IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
 
 /**
  * Global guard after authentication. A route without @Auth(...) or @Public() is refused outright, so
@@ -26,6 +26,13 @@ export class RolesGuard implements CanActivate {
     const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
     if (!roles.includes(user.role)) throw new ForbiddenError();
     if (user.role !== 'superadmin' && !user.organizationId) throw new ForbiddenError();
+    if (user.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, targets)) {
+      throw new DomainError(
+        'forbidden',
+        'PASSWORD_CHANGE_REQUIRED',
+        'Choose your own password first: POST /api/v1/me/password with the temporary one as currentPassword',
+      );
+    }
     return true;
   }
 }

@@ -110,6 +110,16 @@ export interface NotificationDeliverySettledEvent {
   suppressed: number;
 }
 
+/** The superadmin disabled an organization: its users are refused and its sync must stop; nothing is deleted. */
+export interface OrganizationDisabledEvent {
+  organizationId: string;
+}
+
+/** The superadmin enabled a disabled organization again: what was running before resumes. */
+export interface OrganizationEnabledEvent {
+  organizationId: string;
+}
+
 export interface DomainEventMap {
   'ticket.created': TicketCreatedEvent;
   'ticket.commented': TicketCommentedEvent;
@@ -120,6 +130,8 @@ export interface DomainEventMap {
   'sync.failure.closed': SyncFailureClosedEvent;
   'sync.messages.committed': SyncMessagesCommittedEvent;
   'notification.delivery.settled': NotificationDeliverySettledEvent;
+  'organization.disabled': OrganizationDisabledEvent;
+  'organization.enabled': OrganizationEnabledEvent;
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -8,7 +8,11 @@ export class FirstAdminDto {
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ example: 'correct horse battery staple', minLength: 12 })
+  @ApiProperty({
+    example: 'a long phrase nobody guesses',
+    minLength: 12,
+    description: 'At least 12 characters, not the email address, not a common password',
+  })
   @IsString()
   @Length(12, 200)
   password!: string;

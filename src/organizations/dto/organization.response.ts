@@ -8,10 +8,13 @@ export class OrganizationResponse {
   @ApiProperty({ example: 'Acme Support' })
   name!: string;
 
+  @ApiProperty({ example: false, description: 'Its users cannot sign in and its sync is suspended' })
+  disabled!: boolean;
+
   @ApiProperty()
   createdAt!: Date;
 
-  static from({ id, name, createdAt }: Organization): OrganizationResponse {
-    return { id, name, createdAt };
+  static from({ id, name, disabled, createdAt }: Organization): OrganizationResponse {
+    return { id, name, disabled, createdAt };
   }
 }

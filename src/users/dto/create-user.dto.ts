@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { TENANT_ROLES, TenantRole } from '../user-role';
 
 export class CreateUserDto {
@@ -8,10 +8,18 @@ export class CreateUserDto {
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ example: 'correct horse battery staple', minLength: 12, maxLength: 200 })
+  @ApiPropertyOptional({
+    example: 'a long phrase nobody guesses',
+    minLength: 12,
+    maxLength: 200,
+    description:
+      'Leave out to invite: the user is mailed a link (valid 7 days) to choose their own password. ' +
+      'At least 12 characters, not the email address, not a common password.',
+  })
+  @IsOptional()
   @IsString()
   @Length(12, 200)
-  password!: string;
+  password?: string;
 
   @ApiProperty({ example: 'Ada Agent' })
   @IsString()

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { USER_ROLES, UserRole } from '../user-role';
 import type { User } from '../user.entity';
 
@@ -20,6 +20,11 @@ export class UserResponse {
 
   @ApiProperty()
   createdAt!: Date;
+
+  @ApiPropertyOptional({
+    description: 'Set when the user was created without a password: until when the mailed invitation works',
+  })
+  invitationExpiresAt?: Date;
 
   static from(user: User): UserResponse {
     const { id, email, name, role, disabled, createdAt } = user;
