@@ -72,8 +72,9 @@ export function timestampText(epochMs: number, zone: 'utc' | 'local'): string {
  * A ticket nothing moved since `asOf` has it in `last_activity_at` and is read by the activity index;
  * the few moved since (`last_activity_at` > asOf) have it worked out from their comments
  * (ACTIVITY_AS_OF). The two reads are merged. So every ticket that existed when the enumeration began
- * comes exactly once, at the place it had then, however often it moves; tickets created afterwards sort
- * by their creation, after `asOf`, above the position, and are left to `updatedSince`.
+ * comes exactly once, at the place it had then, however often it moves; a ticket created afterwards sorts
+ * by its creation, after `asOf`, so it comes at most once (usually not: above the position) and is left
+ * to `updatedSince`.
  *
  * The first page is the ordinary list (page 1, the same fast query), whose order is the live one: a
  * ticket moved since `asOf` may sit on it above its place in the enumeration's order. Its number goes
