@@ -116,12 +116,10 @@ export class TicketKeysetRepository {
     if (position.key !== undefined) parameters.afterKey = position.key;
     const read = { keys: '1 = 1', order: KEY_ORDER, parameters, limit };
     if (position.sort === 'number') {
-      const keys = after ? 'm."number" < :afterNumber' : '1 = 1';
       const rows = await this.list.keysetRows(organizationId, filter, {
         ...read,
         sortKey: 't."number"',
         tickets: after ? 't."number" < :afterNumber' : '1 = 1',
-        keys,
         order: 'm."number" DESC',
       });
       return this.pageOf(position, rows, limit);

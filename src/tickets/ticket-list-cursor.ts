@@ -51,6 +51,9 @@ function positionOf(payload: unknown): TicketListPosition | null {
   if (n !== undefined && !isSafeNumber(n)) return null;
   if (a !== undefined && !isSafeNumber(a)) return null;
   if (x !== undefined && (!Array.isArray(x) || x.length > MAX_SERVED || !x.every(isSafeNumber))) return null;
+  // The shapes this module writes (TicketKeysetRepository): anything else is not one of ours.
+  if (s === 'number' ? k !== undefined || n === undefined : (k === undefined) !== (n === undefined)) return null;
+  if ((s === 'activity') !== (a !== undefined) || (s !== 'activity' && x !== undefined)) return null;
   return { sort: s as TicketSort, key: k, number: n, asOf: a, served: x };
 }
 
