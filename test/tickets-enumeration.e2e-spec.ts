@@ -199,6 +199,10 @@ describe('tickets: stable enumeration', () => {
     const changed = await enumerate(`updatedSince=${encodeURIComponent(since)}&pageSize=2`);
     expect(changed.map((item) => item.number).sort((a, b) => a - b)).toEqual([7, 8, 9]);
     expect((await list(`updatedSince=${encodeURIComponent(since)}`)).total).toBe(3);
+    // With a search too (which alone takes its own path through the trigram index).
+    expect(
+      (await list(`q=Case&updatedSince=${encodeURIComponent(since)}`)).items.map((item) => item.number).sort(),
+    ).toEqual([7, 8, 9]);
     // Before any of them: everything.
     expect((await list('updatedSince=2000-01-01T00:00:00Z&pageSize=1')).total).toBe((await list('pageSize=1')).total);
   });

@@ -225,8 +225,8 @@ export class TicketListRepository {
 
   /** The text of a search with no other filter that a trigram index serves (three characters or more). */
   private indexedSearchAlone(filter: TicketListFilter): string | null {
-    const { search, status, assigneeId, requesterId } = filter;
-    const alone = !status && assigneeId === undefined && !requesterId;
+    const { search, status, assigneeId, requesterId, updatedSince } = filter;
+    const alone = !status && assigneeId === undefined && !requesterId && !updatedSince;
     return alone && search && [...search].length >= 3 ? search : null;
   }
 
