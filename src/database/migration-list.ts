@@ -11,6 +11,7 @@ import { Leases1764000009000 } from './migrations/1764000009000-leases';
 import { LedgerContentHash1764000010000 } from './migrations/1764000010000-ledger-content-hash';
 import { AuditEvents1764000011000 } from './migrations/1764000011000-audit-events';
 import { Alerts1764000012000 } from './migrations/1764000012000-alerts';
+import { TicketEnumeration1764000013000 } from './migrations/1764000013000-ticket-enumeration';
 import { Accounts1764000014000 } from './migrations/1764000014000-accounts';
 
 /** Every migration, oldest first. Both dialects run the same list. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   LedgerContentHash1764000010000,
   AuditEvents1764000011000,
   Alerts1764000012000,
+  TicketEnumeration1764000013000,
   Accounts1764000014000,
 ];

@@ -14,7 +14,17 @@ export interface TicketListFilter {
   requesterId?: string;
   /** Searched in subjects and comment bodies, case-insensitively, as a substring. */
   search?: string;
+  /** Tickets changed at or after this time, as the `updated_at` column's text (see TicketKeysetRepository). */
+  updatedSince?: string;
 }
+
+/** Each sort of the list, newest first; each is served by an index that begins with the organization. */
+export const LIST_ORDER = {
+  activity: 't."last_activity_at" DESC, t."number" DESC',
+  created: 't."created_at" DESC, t."number" DESC',
+  number: 't."number" DESC',
+} as const;
+export type ListOrder = keyof typeof LIST_ORDER;
 
 /**
  * What a row of the list shows: the ticket's own columns and its requester's address and name. Times
@@ -36,12 +46,18 @@ export interface TicketPage {
   total: number;
 }
 
+function unfiltered(filter: TicketListFilter): boolean {
+  return (
+    !filter.status && filter.assigneeId === undefined && !filter.requesterId && !filter.search && !filter.updatedSince
+  );
+}
+
 /** Escapes LIKE wildcards so a search for "100%" finds that text. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
-type Parameters = Record<string, string | number>;
+export type Parameters = Record<string, string | number>;
 
 /** The text as one FTS5 phrase: with the trigram tokenizer, a substring match. */
 function ftsPhrase(text: string): string {
@@ -142,29 +158,75 @@ export class TicketListRepository {
     this.timeZone = this.postgres ? 'local' : 'utc';
   }
 
-  async page(organizationId: string, filter: TicketListFilter, offset: number, limit: number): Promise<TicketPage> {
-    const indexedSearch = this.indexedSearchAlone(filter);
+  async page(
+    organizationId: string,
+    filter: TicketListFilter,
+    offset: number,
+    limit: number,
+    sort: ListOrder = 'activity',
+  ): Promise<TicketPage> {
+    const indexedSearch = sort === 'activity' ? this.indexedSearchAlone(filter) : null;
     if (indexedSearch) return this.searchPage(organizationId, indexedSearch, offset, limit);
     const { where, parameters } = this.conditions(organizationId, filter);
-    const unfiltered = !filter.status && filter.assigneeId === undefined && !filter.requesterId && !filter.search;
-    if (unfiltered) {
+    const order = LIST_ORDER[sort];
+    if (unfiltered(filter)) {
       // The total rides along on every row: one round trip instead of two on PostgreSQL. A page past
       // the end has no row to carry it.
-      const rows = await this.rows(where, { ...parameters, limit, offset }, TOTAL_FROM_COUNTER);
+      const rows = await this.rows(where, { ...parameters, limit, offset }, TOTAL_FROM_COUNTER, order);
       const total = rows.length > 0 ? Number(rows[0].total) : offset === 0 ? 0 : await this.ticketCount(organizationId);
       return { items: rows.map((row) => this.itemOf(row)), total };
     }
     const [rows, total] = await Promise.all([
-      this.rows(where, { ...parameters, limit, offset }),
+      this.rows(where, { ...parameters, limit, offset }, undefined, order),
       this.count(where, parameters),
     ]);
     return { items: rows.map((row) => this.itemOf(row)), total };
   }
 
+  /** The number of tickets the filter matches, on all pages. */
+  total(organizationId: string, filter: TicketListFilter): Promise<number> {
+    if (unfiltered(filter)) return this.ticketCount(organizationId);
+    const { where, parameters } = this.conditions(organizationId, filter);
+    return this.count(where, parameters);
+  }
+
+  /** Whether times are compared as UTC text (SQLite) or as the process's local time (PostgreSQL). */
+  get timestampZone(): 'utc' | 'local' {
+    return this.timeZone;
+  }
+
+  /**
+   * Rows of a keyset read (TicketKeysetRepository): the filter's tickets that also meet `tickets` (over
+   * `tickets t`), each with `sortKey` (an expression over `t`) as "sort_key", kept where `keys` holds and
+   * sorted by `order` (both over the row's names in `m`), `limit` of them. The sort key comes back as
+   * its column's text, paired with the item.
+   */
+  async keysetRows(
+    organizationId: string,
+    filter: TicketListFilter,
+    read: { sortKey: string; tickets: string; keys: string; order: string; parameters: Parameters; limit: number },
+  ): Promise<{ item: TicketListItem; sortKey: string }[]> {
+    const conditions = this.conditions(organizationId, filter);
+    const where = `${conditions.where} AND ${read.tickets}`;
+    const { parameters } = conditions;
+    // Compared and ordered as the column's own type inside (PostgreSQL would order text by collation).
+    const rows = await this.query(
+      `SELECT m.*, ${this.postgres ? 'm."sort_key"::text' : 'm."sort_key"'} AS "sort_text"
+       FROM (SELECT ${this.selectItem}, ${read.sortKey} AS "sort_key" FROM "tickets" t
+         LEFT JOIN "contacts" c ON c."organization_id" = t."organization_id" AND c."id" = t."requester_id"
+         WHERE ${where}) m
+       WHERE ${read.keys}
+       ORDER BY ${read.order}
+       LIMIT :limit`,
+      { ...read.parameters, ...parameters, limit: read.limit },
+    );
+    return rows.map((row) => ({ item: this.itemOf(row), sortKey: String(row.sort_text) }));
+  }
+
   /** The text of a search with no other filter that a trigram index serves (three characters or more). */
   private indexedSearchAlone(filter: TicketListFilter): string | null {
-    const { search, status, assigneeId, requesterId } = filter;
-    const alone = !status && assigneeId === undefined && !requesterId;
+    const { search, status, assigneeId, requesterId, updatedSince } = filter;
+    const alone = !status && assigneeId === undefined && !requesterId && !updatedSince;
     return alone && search && [...search].length >= 3 ? search : null;
   }
 
@@ -209,12 +271,17 @@ export class TicketListRepository {
     return SQLITE_SEARCH_MATCHES;
   }
 
-  private rows(where: string, parameters: Parameters, extraColumn?: string): Promise<ObjectLiteral[]> {
+  private rows(
+    where: string,
+    parameters: Parameters,
+    extraColumn?: string,
+    order: string = LIST_ORDER.activity,
+  ): Promise<ObjectLiteral[]> {
     return this.query(
       `SELECT ${this.selectItem}${extraColumn ? `, ${extraColumn}` : ''} FROM "tickets" t
        LEFT JOIN "contacts" c ON c."organization_id" = t."organization_id" AND c."id" = t."requester_id"
        WHERE ${where}
-       ORDER BY t."last_activity_at" DESC, t."number" DESC
+       ORDER BY ${order}
        LIMIT :limit OFFSET :offset`,
       parameters,
     );
@@ -251,6 +318,10 @@ export class TicketListRepository {
     }
     if (filter.search) {
       where.push(this.searchCondition(filter.search, parameters));
+    }
+    if (filter.updatedSince) {
+      where.push('t."updated_at" >= :updatedSince');
+      parameters.updatedSince = filter.updatedSince;
     }
     return { where: where.join(' AND '), parameters };
   }

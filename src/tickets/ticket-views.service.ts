@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../common/errors/domain-error';
+import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { UsersService } from '../users/users.service';
 import type { Attachment } from './attachment.entity';
 import type { Comment } from './comment.entity';
@@ -14,6 +14,8 @@ import type {
   TicketDetailResponse,
 } from './dto/ticket-detail.response';
 import type { ContactResponse, TicketListResponse, TicketSummaryResponse } from './dto/ticket-summary.response';
+import { TicketKeysetRepository, timestampText } from './ticket-keyset.repository';
+import { TicketListCursors, type TicketListPosition } from './ticket-list-cursor';
 import { TicketListFilter, TicketListItem, TicketListRepository } from './ticket-list.repository';
 import { TicketParticipantsRepository } from './ticket-participants.repository';
 import type { Ticket } from './ticket.entity';
@@ -35,19 +37,45 @@ export class TicketViewsService {
     private readonly participants: TicketParticipantsRepository,
     private readonly comments: CommentsRepository,
     private readonly users: UsersService,
+    private readonly keyset: TicketKeysetRepository,
+    private readonly cursors: TicketListCursors,
   ) {}
 
+  /**
+   * A page of the list: by `page` (offsets, as before), or after `cursor` (TicketKeysetRepository). Page 1
+   * is the same query either way, and its `nextCursor` begins an enumeration.
+   */
   async page(organizationId: string, query: ListTicketsQuery): Promise<TicketListResponse> {
-    const { page, pageSize } = query;
+    const { page, pageSize, sort } = query;
+    if (query.cursor && page !== 1) {
+      throw new DomainError('validation', 'CURSOR_WITH_PAGE', 'Give either cursor or page, not both');
+    }
+    const filters = filtersOf(query);
+    const position = query.cursor ? this.cursors.decode(organizationId, filters, sort, query.cursor) : null;
     const filter: TicketListFilter = { status: query.status, search: query.q };
+    if (query.updatedSince) {
+      filter.updatedSince = timestampText(Date.parse(query.updatedSince), this.list.timestampZone);
+    }
     if (query.assignee)
       filter.assigneeId = query.assignee.toLowerCase() === 'none' ? null : query.assignee.toLowerCase();
     if (query.requester) {
       const requester = await this.contacts.findByEmail(organizationId, query.requester);
-      if (!requester) return { items: [], total: 0, page, pageSize };
+      if (!requester) return { items: [], total: 0, page, pageSize, nextCursor: null };
       filter.requesterId = requester.id;
     }
-    const result = await this.list.page(organizationId, filter, (page - 1) * pageSize, pageSize);
+    let result: { items: TicketListItem[]; total: number; next: TicketListPosition | null };
+    if (position) {
+      const [keyset, total] = await Promise.all([
+        this.keyset.page(organizationId, filter, position, pageSize),
+        this.list.total(organizationId, filter),
+      ]);
+      result = { ...keyset, total };
+    } else {
+      const readAt = Date.now();
+      const offsetPage = await this.list.page(organizationId, filter, (page - 1) * pageSize, pageSize, sort);
+      const next = page === 1 ? this.keyset.positionAfterFirstPage(sort, offsetPage.items, pageSize, readAt) : null;
+      result = { ...offsetPage, next };
+    }
     const userNames = await this.users.namesByIds(
       organizationId,
       result.items.flatMap((ticket) => (ticket.assigneeId ? [ticket.assigneeId] : [])),
@@ -57,6 +85,7 @@ export class TicketViewsService {
       total: result.total,
       page,
       pageSize,
+      nextCursor: result.next ? this.cursors.encode(organizationId, filters, result.next) : null,
     };
   }
 
@@ -111,6 +140,12 @@ export class TicketViewsService {
     if (!attachment) throw new NotFoundError('Attachment');
     return attachment;
   }
+}
+
+/** The filters a cursor is bound to (its signature covers them): the same list, or an INVALID_CURSOR. */
+function filtersOf(query: ListTicketsQuery): string {
+  const { status, assignee, requester, q, updatedSince } = query;
+  return JSON.stringify([status, assignee?.toLowerCase(), requester?.toLowerCase(), q, updatedSince]);
 }
 
 function contactOf(contact: Pick<Contact, 'email' | 'name'>): ContactResponse {

@@ -12,6 +12,9 @@ import type { TicketPriority, TicketSource, TicketStatus } from './ticket-values
 @Index('IDX_tickets_organization_assignee_activity', ['organizationId', 'assigneeId', 'lastActivityAt', 'number'])
 @Index('IDX_tickets_organization_requester_activity', ['organizationId', 'requesterId', 'lastActivityAt', 'number'])
 @Index('IDX_tickets_organization_linked', ['organizationId', 'linkedTicketId'])
+// sort=created, and updatedSince (migration TicketEnumeration); sort=number uses the unique index.
+@Index('IDX_tickets_organization_created', ['organizationId', 'createdAt', 'number'])
+@Index('IDX_tickets_organization_updated', ['organizationId', 'updatedAt'])
 // PostgreSQL's trigram index for searching subjects (migration TicketSearch; SQLite has FTS5 instead).
 @Index('IDX_tickets_subject_trigram', { synchronize: false })
 export class Ticket {
@@ -57,7 +60,10 @@ export class Ticket {
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt!: Date;
 
-  /** When the last comment was added (the first one for a new ticket); the list's order. */
+  /**
+   * When the last comment from a person was added (the first one for a new ticket); the list's order.
+   * System notes leave it alone (TicketsService.addSystemNote).
+   */
   @Column({ name: 'last_activity_at', type: Date })
   lastActivityAt!: Date;
 }

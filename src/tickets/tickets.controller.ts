@@ -49,8 +49,15 @@ export class TicketsController {
 
   @Get()
   @Auth('admin', 'agent')
-  @ApiOperation({ summary: "Your organization's tickets, newest activity first" })
+  @ApiOperation({
+    summary: "Your organization's tickets, newest activity first (or by creation, or number)",
+    description:
+      'Page by `page`, or follow `nextCursor` from page 1: every ticket that existed at page 1 then comes ' +
+      'exactly once while tickets are written. A cursor from another list, sort or organization is refused ' +
+      '(INVALID_CURSOR).',
+  })
   @ApiOkResponse({ type: TicketListResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   list(@CurrentTenant() caller: TenantUser, @Query() query: ListTicketsQuery): Promise<TicketListResponse> {
     return this.views.page(caller.organizationId, query);
   }

@@ -12,6 +12,8 @@ import { ContactsRepository } from './contacts.repository';
 import { MessageIdsRepository } from './message-ids.repository';
 import { TicketAgentService } from './ticket-agent.service';
 import { TicketCounter } from './ticket-counter.entity';
+import { TicketKeysetRepository } from './ticket-keyset.repository';
+import { TicketListCursors } from './ticket-list-cursor';
 import { TicketListRepository } from './ticket-list.repository';
 import { TicketMessageId } from './ticket-message-id.entity';
 import { TicketParticipant } from './ticket-participant.entity';
@@ -38,6 +40,8 @@ import { TicketsService } from './tickets.service';
     ContactsRepository,
     TicketsRepository,
     TicketListRepository,
+    TicketKeysetRepository,
+    TicketListCursors,
     TicketParticipantsRepository,
     CommentsRepository,
     MessageIdsRepository,

@@ -192,7 +192,12 @@ export class TicketsService {
     });
   }
 
-  /** An internal note from the system, e.g. that one of our notifications bounced. */
+  /**
+   * An internal note from the system, e.g. that one of our notifications bounced or was held back. It
+   * does not move the ticket's last activity, which is a person's message (agents sort by it to see
+   * who is waiting, and a bounce is not news from the customer); it does mark the ticket changed
+   * (`updated_at`), so `updatedSince` reports it.
+   */
   async addSystemNote(
     organizationId: string,
     ticketId: string,
@@ -213,7 +218,7 @@ export class TicketsService {
         attachments: [],
         at,
       });
-      await this.tickets.update(organizationId, ticket.id, { lastActivityAt: at }, transaction);
+      await this.tickets.update(organizationId, ticket.id, {}, transaction);
       this.publishCommented(transaction, organizationId, ticket, commentId, {
         kind: 'system',
         internal: true,

@@ -55,7 +55,10 @@ export class TicketSummaryResponse {
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'The last comment; the list is ordered by it, newest first' })
+  @ApiProperty({
+    format: 'date-time',
+    description: "The last comment from a person (system notes do not count); the list's default order",
+  })
   lastActivityAt!: string;
 }
 
@@ -71,4 +74,11 @@ export class TicketListResponse {
 
   @ApiProperty({ example: 25 })
   pageSize!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page (given on page 1 and on cursor pages); null at the end',
+  })
+  nextCursor!: string | null;
 }
