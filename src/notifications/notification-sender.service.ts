@@ -37,7 +37,10 @@ function isConnectionFailure(error: unknown): boolean {
 
 function describe(error: unknown): string {
   if (error instanceof SmtpSendError) {
-    return `${error.responseCode ?? error.reason}: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+    const code = error.responseCode;
+    // The server's reply usually starts with its code already ("451 delivery failed"): say it once.
+    const message = code === undefined ? error.message : error.message.replace(new RegExp(`^${code}[ -]`), '');
+    return `${code ?? error.reason}: ${message}${error.hint ? ` (${error.hint})` : ''}`;
   }
   return error instanceof Error ? error.message : String(error);
 }
