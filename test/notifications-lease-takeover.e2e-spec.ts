@@ -108,6 +108,11 @@ describe('notification claims are short leases renewed while sending', () => {
       const all = await notifications(live, support, `?ticketId=${ticketId}`);
       return all.length === rows.length && all.every((row) => row.status === 'sent') ? all : null;
     });
-    for (const row of sent) expect(accepted(row.messageId)).toBe(1);
+    for (const row of sent) {
+      expect(accepted(row.messageId)).toBe(1);
+      // The Message-ID customers see names no internal identifier.
+      expect(row.messageId).not.toContain(ticketId);
+      expect(row.messageId).not.toContain(support.desk.tenant.organizationId);
+    }
   });
 });
