@@ -8,6 +8,7 @@ import { SecretBox, SecretUnreadableError } from '../src/common/crypto/secret-bo
 import { secretContext } from '../src/common/crypto/secret-column';
 import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from '../src/settings/email-settings-secrets';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
+import { spawnApp } from './support/spawn-app';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, type TestTenant } from './support/tenants';
 
@@ -27,6 +28,8 @@ describe('encryption key rotation', () => {
   let dovecot: DovecotServer;
   let testApp: TestApp;
   let tenant: TestTenant;
+  /** The ENCRYPTION_KEY the second test rotated to (the servers after it are started with it). */
+  let explicitKey: string | undefined;
 
   beforeAll(async () => {
     [dovecot, testApp] = await Promise.all([startDovecot({ users: [SUPPORT] }), startTestApp(APP_ENV)]);
@@ -114,7 +117,7 @@ describe('encryption key rotation', () => {
     await expect(testIncoming().expect(200)).resolves.toMatchObject({ body: { ok: true } });
   });
 
-  it('with ENCRYPTION_KEY set: a server still on the old key says so clearly, the new key works', async () => {
+  it('with ENCRYPTION_KEY set: a server still on the old key refuses to start and says why, the new key works', async () => {
     const current = keyFile().trim();
     await testApp.stop();
     const run = await rotate(['--generate'], { ENCRYPTION_KEY: current });
@@ -124,18 +127,25 @@ describe('encryption key rotation', () => {
     // An explicit key is the operator's to change: the file is left alone.
     expect(keyFile().trim()).toBe(current);
 
-    testApp = await testApp.restart({ ...APP_ENV, ENCRYPTION_KEY: current });
-    const settings = await testApp
-      .http()
-      .get('/api/v1/settings/email')
-      .auth(tenant.admin.token, { type: 'bearer' })
-      .expect(200);
-    expect(settings.body.incoming.passwordSet).toBe(true);
-    const stale = await testIncoming().expect(503);
-    expect(stale.body).toMatchObject({ code: 'SECRET_UNREADABLE', message: expect.stringMatching(/ENCRYPTION_KEY/) });
+    // A server still on the old key refuses to start, naming the variable (it used to start, and then
+    // fail every use of a stored password).
+    const stale = spawnApp({
+      DATA_DIR: testApp.config.dataDir,
+      DATABASE_URL: testApp.config.databaseUrl ?? undefined,
+      ENCRYPTION_KEY: current,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    });
+    expect(await stale.exited).toBe(1);
+    expect(stale.stderr()).toMatch(
+      /^Refusing to start: ENCRYPTION_KEY is not the one this database was first used with/,
+    );
+    expect(stale.stderr()).not.toMatch(/JWT_SECRET is not|MESSAGE_ID_SECRET is not/);
 
     testApp = await testApp.restart({ ...APP_ENV, ENCRYPTION_KEY: generated });
     await expect(testIncoming().expect(200)).resolves.toMatchObject({ body: { ok: true } });
+    explicitKey = generated;
   });
 
   it('changes nothing when the current key is wrong or the new key is malformed', async () => {
@@ -147,7 +157,8 @@ describe('encryption key rotation', () => {
     const malformed = await rotate(['--new-key', 'c2hvcnQ='], { ENCRYPTION_KEY: randomBytes(32).toString('base64') });
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toMatch(/^The new key must decode to 32 bytes/);
-    testApp = await testApp.restart(APP_ENV);
+    // The key the database expects since the previous rotation (the file's would be refused at boot).
+    testApp = await testApp.restart({ ...APP_ENV, ENCRYPTION_KEY: explicitKey! });
     expect(await sealedPasswords()).toEqual(before);
   });
 });

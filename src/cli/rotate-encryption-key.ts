@@ -17,6 +17,8 @@ import { ConfigError, parseConfig } from '../config/parse-config';
 import { readEnvironment } from '../config/read-environment';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { newDataSource } from '../database/new-data-source';
+import { checkOf } from '../database/secret-checks';
+import { SecretChecksRepository } from '../database/secret-checks.repository';
 import { EMAIL_SETTINGS_SECRET_COLUMNS } from '../settings/email-settings-secrets';
 
 /** Every column holding sealed secrets; a module that stores secrets adds its columns here. */
@@ -72,7 +74,12 @@ async function main(args: string[]): Promise<void> {
   let result: RotationResult;
   try {
     await dataSource.initialize();
-    result = await dataSource.transaction((manager) => rotateSecrets(manager, SECRET_COLUMNS, from, to));
+    result = await dataSource.transaction(async (manager) => {
+      const rotated = await rotateSecrets(manager, SECRET_COLUMNS, from, to);
+      // Instances then boot only with the new key (see verifySecrets).
+      await SecretChecksRepository.replace(manager, checkOf({ variable: 'ENCRYPTION_KEY', key: next.key }));
+      return rotated;
+    });
   } catch (err) {
     // Nothing changed in the database, so the current key stays the key.
     if (pendingFile) rmSync(pendingFile, { force: true });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migration-list';
+import { prepareOwnerOnlySqliteFile } from './owner-only-file';
 
 export const SQLITE_FILE_NAME = 'helpdesk.sqlite';
 /** Longest wait for a free pooled connection: far beyond any transaction of ours, short of a hang. */
@@ -31,10 +32,12 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     };
   }
   mkdirSync(config.dataDir, { recursive: true });
+  const database = join(config.dataDir, SQLITE_FILE_NAME);
+  prepareOwnerOnlySqliteFile(database);
   return {
     ...common,
     type: 'better-sqlite3',
-    database: join(config.dataDir, SQLITE_FILE_NAME),
+    database,
     enableWAL: true,
     // In WAL mode, NORMAL syncs at checkpoints rather than on every commit: a crashed process loses
     // nothing committed (the OS has the WAL); only a power cut can drop the last moments.

@@ -13,6 +13,7 @@ import { AuditEvents1764000011000 } from './migrations/1764000011000-audit-event
 import { Alerts1764000012000 } from './migrations/1764000012000-alerts';
 import { TicketEnumeration1764000013000 } from './migrations/1764000013000-ticket-enumeration';
 import { Accounts1764000014000 } from './migrations/1764000014000-accounts';
+import { SecretChecks1764000015000 } from './migrations/1764000015000-secret-checks';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   Alerts1764000012000,
   TicketEnumeration1764000013000,
   Accounts1764000014000,
+  SecretChecks1764000015000,
 ];

@@ -33,7 +33,7 @@ interface OrganizationOutcomes {
 /** A failure of the connection (not of this message): the rest of the batch waits for the next round. */
 interface ClaimedBatch {
   rows: Notification[];
-  /** After this, no new send is started (its rows go back to the queue). */
+  /** After this, no new send is started (its rows go back to the queue): set when a renewal failed. */
   deadline: number;
 }
 
@@ -44,7 +44,10 @@ function isConnectionFailure(error: unknown): boolean {
 
 function describe(error: unknown): string {
   if (error instanceof SmtpSendError) {
-    return `${error.responseCode ?? error.reason}: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+    const code = error.responseCode;
+    // The server's reply usually starts with its code already ("451 delivery failed"): say it once.
+    const message = code === undefined ? error.message : error.message.replace(new RegExp(`^${code}[ -]`), '');
+    return `${code ?? error.reason}: ${message}${error.hint ? ` (${error.hint})` : ''}`;
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -76,6 +79,8 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
   /** Identifies this process's leases. */
   private readonly owner = randomUUID();
   private readonly pools: MailerPools;
+  /** Claimed batches whose sends are not over: a failed lease renewal stops them starting more. */
+  private readonly inFlight = new Set<ClaimedBatch>();
   private loop: Promise<void> | null = null;
   private stopping = false;
   private woken = false;
@@ -190,17 +195,24 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
    * current one is being sent, and outcomes are recorded while the next one is sent.
    */
   private async drainDue(): Promise<void> {
-    let recording: Promise<void> = Promise.resolve();
-    let batch = await this.claim();
-    while (batch.rows.length > 0) {
-      const sending = this.sendBatch(batch);
-      const next = this.stopping ? { rows: [], deadline: 0 } : await this.claim();
-      const groups = await sending;
+    const renewal = setInterval(() => void this.renewLeases(), this.config.notifications.leaseMs / 3);
+    try {
+      let recording: Promise<void> = Promise.resolve();
+      let batch = await this.claim();
+      while (batch.rows.length > 0) {
+        const sending = this.sendBatch(batch);
+        const next = this.stopping ? { rows: [], deadline: 0 } : await this.claim();
+        const groups = await sending;
+        this.inFlight.delete(batch);
+        await recording;
+        recording = this.record(groups);
+        batch = next;
+      }
       await recording;
-      recording = this.record(groups);
-      batch = next;
+    } finally {
+      clearInterval(renewal);
+      this.inFlight.clear();
     }
-    await recording;
   }
 
   private async claim(): Promise<ClaimedBatch> {
@@ -210,8 +222,24 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
     const rows = await this.transactions.run((manager) =>
       this.notifications.claimDue(manager, this.owner, now, leaseUntil, batchSize),
     );
-    // Stop starting sends early enough that the last one ends well inside the lease.
-    return { rows, deadline: leaseUntil.getTime() - this.config.mail.connect.timeoutMs * 4 };
+    const batch = { rows, deadline: Infinity };
+    this.inFlight.add(batch);
+    return batch;
+  }
+
+  /**
+   * Keeps this instance's claims while it sends (every third of NOTIFY_LEASE_SECONDS): the leases stay
+   * short, so the claims of an instance that died (kill -9) lapse and go out from another within one.
+   */
+  private async renewLeases(): Promise<void> {
+    const leaseUntil = new Date(Date.now() + this.config.notifications.leaseMs);
+    try {
+      await this.transactions.run((manager) => this.notifications.renewLeases(manager, this.owner, leaseUntil));
+    } catch (error) {
+      // Unrenewed, the claims lapse and another instance may take them: start no more sends from them.
+      for (const batch of this.inFlight) batch.deadline = 0;
+      this.logger.error({ err: error }, 'Could not renew the notification leases');
+    }
   }
 
   private async sendBatch({ rows, deadline }: ClaimedBatch): Promise<OrganizationOutcomes[]> {

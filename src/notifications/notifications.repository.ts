@@ -88,6 +88,11 @@ export class NotificationsRepository {
     return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
   }
 
+  /** Extends the lease of every row this owner still holds (claimed, outcome not yet recorded). */
+  async renewLeases(manager: EntityManager, owner: string, leaseUntil: Date): Promise<void> {
+    await manager.update(Notification, { leaseOwner: owner, status: 'queued' }, { leaseUntil });
+  }
+
   /**
    * Records outcomes of rows this owner still holds (a row whose lease another instance took is left
    * alone). Sent rows, nearly all of them, are recorded in one statement.

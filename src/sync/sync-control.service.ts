@@ -68,7 +68,7 @@ export class SyncControlService {
       nextRunAt: null,
       consecutiveFailures: 0,
     });
-    this.scheduler.schedule(organizationId, state.intervalSeconds);
+    this.scheduler.schedule(state);
     void this.runner.run(organizationId, 'schedule', { requested: true });
     return state;
   }
@@ -110,15 +110,17 @@ export class SyncControlService {
       );
     }
     const state = await this.state.save(organizationId, { intervalSeconds: seconds });
-    if (state.running) this.scheduler.schedule(organizationId, seconds);
+    if (state.running) this.scheduler.schedule(state);
     return state;
   }
 
-  /** A settings change clears the back-off, so the next tick tries the new settings at once. */
+  /** A settings change clears the back-off, so the schedule tries the new settings when the interval says. */
   @OnEvent('settings.email.changed')
   async onSettingsChanged(event: { organizationId: string }): Promise<void> {
     const state = await this.state.find(event.organizationId);
-    if (state) await this.state.update(event.organizationId, { nextRunAt: null, consecutiveFailures: 0 });
+    if (!state) return;
+    await this.state.update(event.organizationId, { nextRunAt: null, consecutiveFailures: 0 });
+    if (state.running) this.scheduler.schedule({ ...state, nextRunAt: null });
   }
 
   /**
@@ -136,7 +138,7 @@ export class SyncControlService {
   async onOrganizationEnabled(event: DomainEventMap['organization.enabled']): Promise<void> {
     await this.state.update(event.organizationId, { suspended: false });
     const state = await this.state.find(event.organizationId);
-    if (state?.running) this.scheduler.schedule(event.organizationId, state.intervalSeconds);
+    if (state?.running) this.scheduler.schedule(state);
   }
 
   private async setBaseline(

@@ -1,21 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { TransactionRunner } from '../database/transaction-runner';
 import type { SyncError } from './sync-error';
 import type { SyncRun } from './sync-run.entity';
-import { SyncStateRepository } from './sync-state.repository';
+import { SyncStateRepository, type RunTotals } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 
 /** How a run that got under way can end (interrupted is what a crash leaves, found on restart). */
 export type FinishedStatus = Extract<SyncRun['status'], 'succeeded' | 'failed' | 'stopped'>;
 
-/** Records how a run ended: the run row's status, and the back-off after a failure. */
+/** Records how a run ended: the run row's status, the back-off after a failure, and what a crash left. */
 @Injectable()
 export class SyncRunRecorder {
   constructor(
     private readonly config: AppConfig,
     private readonly state: SyncStateRepository,
     private readonly runs: SyncRunsRepository,
+    private readonly transactions: TransactionRunner,
   ) {}
+
+  /**
+   * Closes the runs a killed process left "running" as interrupted. The ledger is the truth: each run
+   * gets the counts of what it committed, and the organization's totals move by whatever its counters
+   * had missed, in one transaction per run. Called in the organization's turn, before its next run.
+   */
+  async closeInterrupted(organizationId: string): Promise<void> {
+    for (const run of await this.runs.listRunning(organizationId)) {
+      await this.transactions.run(async (manager) => {
+        const counts = await this.runs.ledgerCounts(organizationId, run.id, manager);
+        const missed: RunTotals = {
+          fetched: counts.fetched - run.fetched,
+          tickets: counts.tickets - run.tickets,
+          comments: counts.comments - run.comments,
+          ignored: counts.ignored - run.ignored,
+          failed: counts.failed - run.failed,
+        };
+        await this.runs.closeInterrupted(organizationId, run.id, counts, manager);
+        if (Object.values(missed).some((count) => count !== 0)) {
+          await this.state.addTotals(organizationId, missed, manager);
+        }
+      });
+    }
+  }
 
   /** The run's final status, when it was recorded, and how many runs in a row have now failed. */
   async finish(
@@ -45,7 +71,15 @@ export class SyncRunRecorder {
             lastErrorAt: finishedAt,
             nextRunAt: this.backoffUntil(current?.intervalSeconds ?? 300, failures, finishedAt),
           }
-        : { lastSuccessAt: finishedAt, consecutiveFailures: 0, nextRunAt: null }),
+        : // A run that ends without an error clears the last one: the status shows what is wrong now.
+          {
+            lastSuccessAt: finishedAt,
+            consecutiveFailures: 0,
+            nextRunAt: null,
+            lastErrorClass: null,
+            lastErrorMessage: null,
+            lastErrorAt: null,
+          }),
     });
     return { status, finishedAt, consecutiveFailures: failures };
   }

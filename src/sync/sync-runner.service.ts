@@ -158,7 +158,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
   ): Promise<RunSummary> {
     let session: MailboxSession | null = null;
     let error: SyncError | null = null;
-    await this.runs.closeInterrupted([organizationId]);
+    await this.recorder.closeInterrupted(organizationId);
     const run = await this.runs.start(organizationId, trigger);
     live.runId = run.id;
     announce(run.id);

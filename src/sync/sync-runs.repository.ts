@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { IngestedMessage } from './ingested-message.entity';
+import { SyncFailure } from './sync-failure.entity';
 import { SyncRun, SyncTrigger } from './sync-run.entity';
 import { counterIncrements, type RunTotals } from './sync-state.repository';
 
@@ -52,13 +53,41 @@ export class SyncRunsRepository {
     return this.runs.find({ where: { organizationId }, order: { startedAt: 'DESC' }, take: limit });
   }
 
-  /** A process that died mid-run leaves "running" rows; they are closed as interrupted at start. */
-  async closeInterrupted(organizationIds: string[]): Promise<void> {
-    if (organizationIds.length === 0) return;
-    await this.runs.update(
-      { organizationId: In(organizationIds), status: 'running' },
-      { status: 'interrupted', finishedAt: new Date() },
-    );
+  /** The organization's runs still marked running (what a process that died mid-run leaves). */
+  listRunning(organizationId: string): Promise<SyncRun[]> {
+    return this.runs.findBy({ organizationId, status: 'running' });
+  }
+
+  /**
+   * What the ledger holds for a run: its messages by outcome, and the failures it recorded. This is
+   * what the run committed, whatever its counters say (they are repaired from it, see SyncRunRecorder).
+   */
+  async ledgerCounts(organizationId: string, runId: string, manager: EntityManager): Promise<RunTotals> {
+    const outcomes: { outcome: string; count: string | number }[] = await manager
+      .getRepository(IngestedMessage)
+      .createQueryBuilder('m')
+      .select('m.outcome', 'outcome')
+      .addSelect('COUNT(*)', 'count')
+      .where('m.organization_id = :organizationId AND m.run_id = :runId', { organizationId, runId })
+      .groupBy('m.outcome')
+      .getRawMany();
+    const failed = await manager.getRepository(SyncFailure).countBy({ organizationId, runId });
+    const counts: RunTotals = { fetched: failed, tickets: 0, comments: 0, ignored: 0, failed };
+    for (const row of outcomes) {
+      const count = Number(row.count);
+      counts.fetched += count;
+      if (row.outcome === 'ticket') counts.tickets += count;
+      else if (row.outcome === 'comment') counts.comments += count;
+      else counts.ignored += count;
+    }
+    return counts;
+  }
+
+  /** Closes a run a crash left running, with the counts the ledger gives it. */
+  async closeInterrupted(organizationId: string, id: string, counts: RunTotals, manager: EntityManager): Promise<void> {
+    await manager
+      .getRepository(SyncRun)
+      .update({ organizationId, id, status: 'running' }, { status: 'interrupted', finishedAt: new Date(), ...counts });
   }
 
   /** A page of the messages a run took, by UID, without their bytes. */

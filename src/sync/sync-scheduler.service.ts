@@ -1,14 +1,30 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import type { SyncState } from './sync-state.entity';
 import { SyncRunner } from './sync-runner.service';
 import { SyncStateRepository } from './sync-state.repository';
 
-const intervalName = (organizationId: string) => `sync:${organizationId}`;
+const timerName = (organizationId: string) => `sync:${organizationId}`;
+/** A timer may fire a little early; a run due within this is due. */
+const EARLY_MS = 50;
+/** setTimeout's longest delay; a later due time is reached in steps. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /**
- * Decides only *when* to sync: one dynamic interval per running organization, re-timed at once when
- * the interval changes. Each tick re-reads the state, so a stop or a back-off set by any instance is
- * respected, and a tick while a run is still going joins that run instead of starting another.
+ * When an organization's next scheduled run is due: when its back-off ends, else one interval after its
+ * last run ended; null when it never ran (due at once). The scheduler arms its timer for exactly this
+ * time and the status shows it, so what the widget says is when the run starts.
+ */
+export function nextRunDue(state: Pick<SyncState, 'nextRunAt' | 'lastRunAt' | 'intervalSeconds'>): Date | null {
+  if (state.nextRunAt) return state.nextRunAt;
+  if (state.lastRunAt) return new Date(state.lastRunAt.getTime() + state.intervalSeconds * 1000);
+  return null;
+}
+
+/**
+ * Decides only *when* to sync: one timer per running organization, armed for its due time (nextRunDue)
+ * and re-armed at once when the interval changes. Each firing re-reads the state, so a stop, a back-off
+ * or a run by any instance is respected: a run that is no longer due re-arms the timer for when it is.
  */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,49 +38,61 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   /** After a restart, running organizations resume their schedule; stopped ones stay stopped. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const state of await this.state.listRunning()) {
-      this.schedule(state.organizationId, state.intervalSeconds);
-    }
+    for (const state of await this.state.listRunning()) this.schedule(state);
   }
 
   onApplicationShutdown(): void {
-    for (const name of this.registry.getIntervals()) {
-      if (name.startsWith('sync:')) this.registry.deleteInterval(name);
+    for (const name of this.registry.getTimeouts()) {
+      if (name.startsWith('sync:')) this.registry.deleteTimeout(name);
     }
   }
 
-  schedule(organizationId: string, intervalSeconds: number): void {
-    this.unschedule(organizationId);
-    const handle = setInterval(() => void this.tick(organizationId), intervalSeconds * 1000);
-    this.registry.addInterval(intervalName(organizationId), handle);
+  /** (Re)arms the organization's timer for the state's due time (at once when overdue). */
+  schedule(state: SyncState): void {
+    const due = nextRunDue(state);
+    this.arm(state.organizationId, due ? due.getTime() : Date.now());
   }
 
   unschedule(organizationId: string): void {
-    if (this.registry.doesExist('interval', intervalName(organizationId))) {
-      this.registry.deleteInterval(intervalName(organizationId));
+    if (this.registry.doesExist('timeout', timerName(organizationId))) {
+      this.registry.deleteTimeout(timerName(organizationId));
     }
   }
 
   isScheduled(organizationId: string): boolean {
-    return this.registry.doesExist('interval', intervalName(organizationId));
+    return this.registry.doesExist('timeout', timerName(organizationId));
+  }
+
+  private arm(organizationId: string, at: number): void {
+    this.unschedule(organizationId);
+    const delay = Math.min(Math.max(at - Date.now(), 0), MAX_DELAY_MS);
+    const handle = setTimeout(() => {
+      this.registry.deleteTimeout(timerName(organizationId));
+      void this.tick(organizationId);
+    }, delay);
+    this.registry.addTimeout(timerName(organizationId), handle);
   }
 
   private async tick(organizationId: string): Promise<void> {
+    let intervalMs = 300_000;
     try {
       const state = await this.state.find(organizationId);
       // Stopped, or suspended because the organization was disabled (possibly through another instance).
-      if (!state?.running || state.suspended) {
-        this.unschedule(organizationId);
-        return;
-      }
-      if (state.nextRunAt && state.nextRunAt.getTime() > Date.now()) return;
-      // Due one interval after the last run: when runs queue for a slot, the longest-waiting goes first.
-      const dueAt = state.lastRunAt
-        ? new Date(Math.min(Date.now(), state.lastRunAt.getTime() + state.intervalSeconds * 1000))
-        : new Date();
-      await this.runner.run(organizationId, 'schedule', { dueAt }).done;
+      if (!state?.running || state.suspended) return;
+      intervalMs = state.intervalSeconds * 1000;
+      const due = nextRunDue(state);
+      // Run by someone else meanwhile, or backed off: not due yet.
+      if (due && due.getTime() > Date.now() + EARLY_MS) return this.arm(organizationId, due.getTime());
+      // The due time orders runs that queue for a slot: the longest-waiting goes first.
+      await this.runner.run(organizationId, 'schedule', { dueAt: due ?? new Date() }).done;
+      const after = await this.state.find(organizationId);
+      if (!after?.running || after.suspended) return;
+      const next = nextRunDue(after);
+      // Skipped (another instance has the mailbox, its run not over yet): look again one interval later.
+      this.arm(organizationId, next && next.getTime() > Date.now() ? next.getTime() : Date.now() + intervalMs);
     } catch (error) {
       this.logger.error(`Scheduled sync of ${organizationId} could not run: ${(error as Error).message}`);
+      this.arm(organizationId, Date.now() + intervalMs);
     }
   }
 }

@@ -5,6 +5,8 @@ import { AlertsService } from '../alerts/alerts.service';
 import { NotFoundError } from '../common/errors/domain-error';
 import type { SyncRun } from './sync-run.entity';
 import { SyncRunner } from './sync-runner.service';
+import { nextRunDue } from './sync-scheduler.service';
+import type { SyncState } from './sync-state.entity';
 import { mergeRunPage, type RunMessage } from './run-messages';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
@@ -25,11 +27,11 @@ export class SyncViews {
     const [state, alert] = await Promise.all([this.state.find(organizationId), this.alerts.syncAlert(organizationId)]);
     const live = this.runner.current(organizationId);
     const interval = state?.intervalSeconds ?? 300;
-    const scheduledNext = state?.lastRunAt ? new Date(state.lastRunAt.getTime() + interval * 1000) : null;
+    const syncing = live !== null && !live.queued;
     return {
       state: state?.running ? 'running' : 'stopped',
       neverStarted: !state?.fromMode,
-      syncing: live !== null && !live.queued,
+      syncing,
       queued: live?.queued ?? false,
       from: state?.fromMode ?? null,
       since: state?.since ?? null,
@@ -37,7 +39,7 @@ export class SyncViews {
       intervalSeconds: interval,
       lastRunAt: state?.lastRunAt ?? null,
       lastSuccessAt: state?.lastSuccessAt ?? null,
-      nextRunAt: state?.running ? (state.nextRunAt ?? scheduledNext) : null,
+      nextRunAt: state?.running && !syncing ? this.nextRunAt(state) : null,
       consecutiveFailures: state?.consecutiveFailures ?? 0,
       lastError:
         state?.lastErrorClass && state.lastErrorAt
@@ -63,6 +65,12 @@ export class SyncViews {
         hint: alert.hint,
       },
     };
+  }
+
+  /** The scheduler's due time (SyncScheduler arms its timer for it); now when overdue. */
+  private nextRunAt(state: SyncState): Date {
+    const due = nextRunDue(state);
+    return due && due.getTime() > Date.now() ? due : new Date();
   }
 
   async recentRuns(organizationId: string, limit: number): Promise<SyncRunResponse[]> {

@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -20,9 +20,9 @@ import { SetIntervalDto } from './dto/set-interval.dto';
 import { StartSyncDto } from './dto/start-sync.dto';
 import { RetryFailureResponse, SyncFailureResponse } from './dto/sync-failure.response';
 import { RunMessagesPage, SyncNowResponse, SyncRunResponse } from './dto/sync-run.response';
+import { ListFailuresQuery } from './dto/list-failures.query';
 import { RunMessagesQuery } from './dto/run-messages.query';
 import { SyncStatusResponse } from './dto/sync-status.response';
-import type { SyncFailureStatus } from './sync-failure.entity';
 import { SyncControlService } from './sync-control.service';
 import { SyncFailuresService } from './sync-failures.service';
 import { SyncViews } from './sync-views';
@@ -76,7 +76,13 @@ export class SyncController {
   @Audited('sync.run-requested', { target: 'sync' })
   @OrganizationRateLimit('syncNow')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run now; answers with the run when it ends, or 202 with its id if it takes long' })
+  @ApiOperation({
+    summary: 'Run now; answers with the run when it ends, or 202 with its id if it takes long',
+    description:
+      'Also while the sync is stopped: an explicit one-off fetch (e.g. to take in what is there before ' +
+      'starting). It takes in what a scheduled run would, from where the last run or Start left off, and does ' +
+      'not start the schedule: the state stays stopped.',
+  })
   @ApiOkResponse({ type: SyncNowResponse })
   @ApiAcceptedResponse({ type: SyncNowResponse })
   @ApiConflictResponse({ description: 'No incoming settings', type: ErrorResponse })
@@ -138,14 +144,14 @@ export class SyncController {
   @Get('failures')
   @Auth('admin')
   @ApiOperation({ summary: 'Messages that could not be processed' })
-  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved', 'dismissed'] })
   @ApiOkResponse({ type: [SyncFailureResponse] })
+  @ApiBadRequestResponse({ description: 'An unknown status', type: ErrorResponse })
   async listFailures(
     @CurrentTenant() caller: TenantUser,
-    @Query('status') status: SyncFailureStatus = 'open',
+    @Query() query: ListFailuresQuery,
   ): Promise<SyncFailureResponse[]> {
-    const safe: SyncFailureStatus = ['open', 'resolved', 'dismissed'].includes(status) ? status : 'open';
-    return (await this.failures.list(caller.organizationId, safe)).map((failure) => SyncFailureResponse.from(failure));
+    const failures = await this.failures.list(caller.organizationId, query.status ?? 'open');
+    return failures.map((failure) => SyncFailureResponse.from(failure));
   }
 
   @Get('failures/:id/raw')

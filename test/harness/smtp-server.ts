@@ -56,6 +56,12 @@ export interface TestSmtpServer {
   readonly authAttempts: AuthAttempt[];
   /** Set at any time to make the next messages fail at the end of DATA; null accepts again. */
   rejectWith: SmtpRejection | null;
+  /**
+   * While true, a message is read to its end and never answered: a send stuck at the last step. The
+   * answer never comes for those (false only lets later messages through); they are listed in `held`.
+   */
+  hold: boolean;
+  readonly held: Buffer[];
   waitFor(predicate: (message: ReceivedMessage) => boolean, timeoutMs?: number): Promise<ReceivedMessage>;
   /** Takes the server down: open sessions get 421, new connections are refused. */
   stop(): Promise<void>;
@@ -85,6 +91,8 @@ class TestSmtp implements TestSmtpServer {
   readonly messages: ReceivedMessage[] = [];
   readonly authAttempts: AuthAttempt[] = [];
   rejectWith: SmtpRejection | null;
+  hold = false;
+  readonly held: Buffer[] = [];
   /** 0 until the first start() lets the kernel pick; kept afterwards, so a restart reuses it. */
   private listenPort = 0;
   private server: SMTPServer | null = null;
@@ -188,6 +196,10 @@ class TestSmtp implements TestSmtpServer {
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
     const raw = await readAll(stream);
+    if (this.hold) {
+      this.held.push(raw);
+      await new Promise<never>(() => undefined);
+    }
     if (this.rejectWith) throw smtpError(this.rejectWith.code, this.rejectWith.message);
     const { mailFrom, rcptTo } = session.envelope;
     const message: ReceivedMessage = {

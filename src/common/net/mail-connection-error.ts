@@ -33,7 +33,8 @@ const MAIL_FAILURE_HINTS: Readonly<Record<MailFailureReason, string>> = {
   protocol: 'The server answered in an unexpected way. Check that this host and port really serve IMAP or SMTP.',
   blocked:
     'This address is on a private or reserved network, which mail servers are not allowed to use here. ' +
-    'Ask an administrator to allow it.',
+    "The service's administrator can allow private hosts with MAIL_ALLOW_PRIVATE_HOSTS=true, or this host " +
+    'alone in MAIL_ALLOWED_HOSTS (cloud metadata addresses are never allowed).',
 };
 
 export interface MailConnectionErrorOptions {

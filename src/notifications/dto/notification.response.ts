@@ -20,7 +20,11 @@ export class NotificationResponse {
   @ApiProperty({ nullable: true, description: 'When the next attempt is due (queued only)' })
   nextAttemptAt!: Date | null;
   @ApiProperty({ nullable: true }) sentAt!: Date | null;
-  @ApiProperty({ example: '<hd.…@example.com>' }) messageId!: string;
+  @ApiProperty({
+    example: '<hd2.…@example.com>',
+    description: 'Opaque: it names no organization or ticket, only we can read and check it',
+  })
+  messageId!: string;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 

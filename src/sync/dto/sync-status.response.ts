@@ -78,7 +78,12 @@ export class SyncStatusResponse {
   @ApiProperty({ example: 300 }) intervalSeconds!: number;
   @ApiProperty({ nullable: true }) lastRunAt!: Date | null;
   @ApiProperty({ nullable: true }) lastSuccessAt!: Date | null;
-  @ApiProperty({ nullable: true }) nextRunAt!: Date | null;
+  @ApiProperty({
+    nullable: true,
+    description:
+      'When the next scheduled run starts: when the back-off ends after a failure, else one interval after the last run ended (now when overdue). Null while stopped, and while a run is under way (the next one is due one interval after it ends).',
+  })
+  nextRunAt!: Date | null;
   @ApiProperty({ example: 0 }) consecutiveFailures!: number;
   @ApiProperty({ type: SyncErrorInfo, nullable: true }) lastError!: SyncErrorInfo | null;
   @ApiProperty({ type: SyncTotals }) totals!: SyncTotals;

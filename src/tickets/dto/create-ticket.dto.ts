@@ -7,7 +7,11 @@ export class CreateTicketDto {
   @Length(1, 1000)
   subject!: string;
 
-  @ApiProperty({ example: 'Carla called: the printer in room 4 is on fire again.', maxLength: 100_000 })
+  @ApiProperty({
+    example: 'Carla called: the printer in room 4 is on fire again.',
+    maxLength: 100_000,
+    description: 'Up to 100,000 characters (up to 400 KB of UTF-8); the whole JSON request body may have up to 512 KB',
+  })
   @IsString()
   @Length(1, 100_000)
   body!: string;
