@@ -48,6 +48,9 @@ const result = spawnSync(
     join(dist, 'test/support/jest-globals.js'),
     '--test',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    // Node's runner waits forever by default: a test that hangs fails after 10 minutes instead of
+    // holding the whole run (the slowest tests take about 4).
+    `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 600_000}`,
     `--test-reporter=${process.env.TEST_REPORTER ?? 'spec'}`,
     ...specs,
   ],

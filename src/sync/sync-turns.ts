@@ -39,13 +39,14 @@ export class SyncTurns {
     for (;;) {
       const release = await this.slots.take(dueAt, live.unqueue.signal);
       if (!release) return null;
-      live.queued = false;
-      live.startedAt = new Date();
       try {
         const lease = await this.leases.tryAcquire(organizationId, SYNC_LEASE, {
           ttlMs: this.config.sync.leaseSeconds * 1000,
         });
         if (lease) {
+          // Queued until the lease is ours: a Sync now that looks meanwhile is told so, not kept waiting.
+          live.queued = false;
+          live.startedAt = new Date();
           lease.onLost(() => {
             // Another instance may have taken the mailbox over: stop after this message. The ledger keeps
             // whatever both commit to one copy, but two runs of one mailbox are what the lease prevents.
@@ -62,7 +63,6 @@ export class SyncTurns {
       }
       if (!live.requested) return null;
       // Queued behind the other instance's run.
-      live.queued = true;
       if (!(await pause(LEASE_RETRY_MS, live.unqueue.signal))) return null;
     }
   }
