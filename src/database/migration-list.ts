@@ -9,6 +9,7 @@ import { MessageIdsByTicket1764000007000 } from './migrations/1764000007000-mess
 import { RawBytesBinary1764000008000 } from './migrations/1764000008000-raw-bytes-binary';
 import { Leases1764000009000 } from './migrations/1764000009000-leases';
 import { LedgerContentHash1764000010000 } from './migrations/1764000010000-ledger-content-hash';
+import { PushStates1764000016000 } from './migrations/1764000016000-push-states';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RawBytesBinary1764000008000,
   Leases1764000009000,
   LedgerContentHash1764000010000,
+  PushStates1764000016000,
 ];

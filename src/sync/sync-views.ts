@@ -5,6 +5,7 @@ import { NotFoundError } from '../common/errors/domain-error';
 import type { SyncRun } from './sync-run.entity';
 import { SyncRunner } from './sync-runner.service';
 import { mergeRunPage, type RunMessage } from './run-messages';
+import { PushStatus } from './push-status';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncStateRepository } from './sync-state.repository';
@@ -17,6 +18,7 @@ export class SyncViews {
     private readonly runs: SyncRunsRepository,
     private readonly failures: SyncFailuresRepository,
     private readonly runner: SyncRunner,
+    private readonly push: PushStatus,
   ) {}
 
   async status(organizationId: string): Promise<SyncStatusResponse> {
@@ -52,6 +54,7 @@ export class SyncViews {
         live && !live.queued
           ? { runId: live.runId, startedAt: live.startedAt, fetched: live.totals.fetched, total: live.total }
           : null,
+      push: await this.push.of(organizationId, state?.running ?? false),
     };
   }
 

@@ -14,6 +14,11 @@ import { BatchStorage } from './batch-storage';
 import { LargeMessageIngest } from './large-message-ingest';
 import { MessageProcessor } from './message-processor';
 import { StorageQuota } from './storage-quota';
+import { PushController } from './push.controller';
+import { PushState } from './push-state.entity';
+import { PushStatesRepository } from './push-states.repository';
+import { PushStatus } from './push-status';
+import { PushWatcher } from './push-watcher.service';
 import { MessageIngestor } from './message-ingestor.service';
 import { SyncControlService } from './sync-control.service';
 import { SyncFailure } from './sync-failure.entity';
@@ -36,7 +41,7 @@ import { WatermarkPlanner } from './watermark-planner';
 /** The only module that joins a mailbox to tickets. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SyncState, SyncWatermark, SyncRun, IngestedMessage, SyncFailure]),
+    TypeOrmModule.forFeature([SyncState, SyncWatermark, SyncRun, IngestedMessage, SyncFailure, PushState]),
     ScheduleModule.forRoot(),
     LeasesModule,
     MailboxModule,
@@ -44,7 +49,7 @@ import { WatermarkPlanner } from './watermark-planner';
     StorageModule,
     TicketsModule,
   ],
-  controllers: [SyncController],
+  controllers: [SyncController, PushController],
   providers: [
     DomainEventPublisher,
     SyncStateRepository,
@@ -66,6 +71,9 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncControlService,
     SyncFailuresService,
     SyncViews,
+    PushStatesRepository,
+    PushWatcher,
+    PushStatus,
   ],
 })
 export class SyncModule {}

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PushStatusInfo } from './push-status.response';
 
 export class SyncTotals {
   @ApiProperty({ example: 120 }) fetched!: number;
@@ -73,4 +74,5 @@ export class SyncStatusResponse {
   @ApiProperty({ type: SyncErrorInfo, nullable: true }) lastError!: SyncErrorInfo | null;
   @ApiProperty({ type: SyncTotals }) totals!: SyncTotals;
   @ApiProperty({ type: CurrentRunInfo, nullable: true }) currentRun!: CurrentRunInfo | null;
+  @ApiProperty({ type: PushStatusInfo }) push!: PushStatusInfo;
 }
