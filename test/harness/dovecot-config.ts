@@ -13,7 +13,15 @@ export interface DovecotConfigParams {
   mailGid: number;
   /** Set when not root: Dovecot's own service users (dovecot, dovenull) are then out of reach. */
   unprivilegedUser?: string;
+  /** False: the server does not offer IDLE (a server that only supports polling). */
+  idle?: boolean;
 }
+
+/** Dovecot 2.3's capabilities after login, less IDLE (and the extensions that imply it). */
+const CAPABILITIES_WITHOUT_IDLE =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS ' +
+  'MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 ESEARCH ESORT SEARCHRES ' +
+  'WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE LITERAL+ SPECIAL-USE';
 
 /** Paths inside the instance directory that the config and the harness agree on. */
 export function dovecotPaths(dir: string) {
@@ -74,6 +82,7 @@ export function renderDovecotConfig(params: DovecotConfigParams): string {
     `  inet_listener imap {\n    address = 127.0.0.1\n    port = ${params.imapPort}\n  }`,
     `  inet_listener imaps {\n    address = 127.0.0.1\n    port = ${params.imapsPort}\n    ssl = yes\n  }`,
     '}',
+    ...(params.idle === false ? [`imap_capability = ${CAPABILITIES_WITHOUT_IDLE}`] : []),
     ...unprivileged,
     '',
   ].join('\n');
