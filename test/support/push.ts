@@ -49,7 +49,8 @@ export async function mailToTicket(
   const appended = Date.now();
   await dovecot.append(user, makeMessage({ subject }));
   await eventually(
-    async () => (await desk.tickets(`pageSize=100&q=${encodeURIComponent(subject)}`)).some((t) => t.subject === subject),
+    async () =>
+      (await desk.tickets(`pageSize=100&q=${encodeURIComponent(subject)}`)).some((t) => t.subject === subject),
     timeoutMs,
     20,
   );
