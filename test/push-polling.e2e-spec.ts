@@ -27,7 +27,7 @@ describe('push against a server without IDLE: polling instead', () => {
     expect(push).toMatchObject({ enabled: true, error: null });
     await eventually(async () => (await dovecot.sessions()).get('noidle') === 1);
     const latency = await mailToTicket(dovecot, 'noidle', desk, 'Polled in');
-    console.log(`push without IDLE (NOOP every 2 s): mail → ticket in ${latency} ms`);
+    process.stdout.write(`push without IDLE (NOOP every 2 s): mail → ticket in ${latency} ms\n`);
     await mailToTicket(dovecot, 'noidle', desk, 'Polled again');
     expect((await desk.allSubjects()).sort()).toEqual(['Polled again', 'Polled in']);
     // Once the runs' own sessions are gone: still the one watch connection, still polling.

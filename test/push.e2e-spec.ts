@@ -46,7 +46,7 @@ describe('push: new mail becomes a ticket within seconds (IMAP IDLE)', () => {
     expect((await desk.status()).intervalSeconds).toBe(300);
     const latencies: number[] = [];
     for (let i = 0; i < 3; i += 1) latencies.push(await mailToTicket(dovecot, user, desk, `Pushed ${i}`));
-    console.log(`push: mail → ticket visible through the API in ${latencies.join(', ')} ms`);
+    process.stdout.write(`push: mail → ticket visible through the API in ${latencies.join(', ')} ms\n`);
     expect((await desk.allSubjects()).sort()).toEqual(['Pushed 0', 'Pushed 1', 'Pushed 2']);
     expect((await pushOf(desk)).lastEventAt).not.toBeNull();
   });
