@@ -68,6 +68,12 @@ export function renderDovecotConfig(params: DovecotConfigParams): string {
     // No brute-force penalty: every failed login from 127.0.0.1 would slow the next ones by up to 15 s.
     // Without the socket the auth process quietly skips penalties.
     'service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}',
+    // Every running organization keeps an IDLE connection (one imap process each) besides its runs'
+    // sessions: the defaults (100 processes per service) would drop connections in specs with many
+    // organizations.
+    'default_process_limit = 1000',
+    'default_client_limit = 4000',
+    'mail_max_userip_connections = 50',
     'mail_location = maildir:~/Maildir',
     'mail_fsync = never',
     'passdb {',
