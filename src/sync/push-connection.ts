@@ -14,7 +14,7 @@ import type { PushProblem, PushStatesRepository } from './push-states.repository
 
 /** IDLE is broken and re-issued after this long (RFC 2177 asks for less than 29 minutes; NATs forget sooner). */
 const MAX_IDLE_MS = 5 * 60_000;
-/** Changes reported within this window become one run. */
+/** Changes reported within this window after a run was started become one more run, at its end. */
 const DEBOUNCE_MS = 200;
 /** `lastEventAt` is written at most this often per organization. */
 const EVENT_WRITE_SPACING_MS = 1_000;
@@ -62,6 +62,8 @@ export class PushConnection {
   private readonly backoff = new ReconnectBackoff();
   private retryTimer: NodeJS.Timeout | null = null;
   private debounceTimer: NodeJS.Timeout | null = null;
+  /** A change came in while the debounce window was open: one more run when it closes. */
+  private pendingTrigger = false;
   private lastEventWrite = 0;
   /** Set while waiting in 'error' for new settings: those that failed. */
   private parkedOn: string | null = null;
@@ -213,17 +215,31 @@ export class PushConnection {
     this.retryTimer.unref();
   }
 
-  /** Changes within DEBOUNCE_MS become one run; the runner joins a run already under way. */
+  /**
+   * The first change after a quiet spell starts a run at once (Dovecot already waits half a second
+   * before it reports new mail); further changes within DEBOUNCE_MS become one run at the window's
+   * end. The runner joins a run already under way (it lists the folder once more before finishing).
+   */
   private trigger(): void {
-    if (this.debounceTimer || this.stopped) return;
+    if (this.stopped) return;
+    if (this.debounceTimer) {
+      this.pendingTrigger = true;
+      return;
+    }
+    this.runSync();
     this.debounceTimer = setTimeout(() => {
       this.debounceTimer = null;
-      if (this.stopped) return;
-      this.deps.runSync(this.organizationId).catch((error: unknown) => {
-        this.deps.logger.error(`Push-triggered sync of ${this.organizationId} failed: ${(error as Error).message}`);
-      });
+      if (!this.pendingTrigger) return;
+      this.pendingTrigger = false;
+      this.trigger();
     }, DEBOUNCE_MS);
     this.debounceTimer.unref();
+  }
+
+  private runSync(): void {
+    this.deps.runSync(this.organizationId).catch((error: unknown) => {
+      this.deps.logger.error(`Push-triggered sync of ${this.organizationId} failed: ${(error as Error).message}`);
+    });
   }
 
   private async noteEvent(): Promise<void> {
