@@ -15,6 +15,8 @@ import { LargeMessageIngest } from './large-message-ingest';
 import { MessageProcessor } from './message-processor';
 import { StorageQuota } from './storage-quota';
 import { PushController } from './push.controller';
+import { PushInstance } from './push-instance.entity';
+import { PushInstancesRepository } from './push-instances.repository';
 import { PushState } from './push-state.entity';
 import { PushStatesRepository } from './push-states.repository';
 import { PushStatus } from './push-status';
@@ -41,7 +43,15 @@ import { WatermarkPlanner } from './watermark-planner';
 /** The only module that joins a mailbox to tickets. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SyncState, SyncWatermark, SyncRun, IngestedMessage, SyncFailure, PushState]),
+    TypeOrmModule.forFeature([
+      SyncState,
+      SyncWatermark,
+      SyncRun,
+      IngestedMessage,
+      SyncFailure,
+      PushState,
+      PushInstance,
+    ]),
     ScheduleModule.forRoot(),
     LeasesModule,
     MailboxModule,
@@ -72,6 +82,7 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncFailuresService,
     SyncViews,
     PushStatesRepository,
+    PushInstancesRepository,
     PushWatcher,
     PushStatus,
   ],

@@ -4,7 +4,9 @@ import { columnTypes } from '../column-types';
 /**
  * Push (IMAP IDLE): per organization, whether the admin wants it and what its connection is doing.
  * The state lives in the database because the connection sits on one instance while the API may be
- * asked on any other.
+ * asked on any other. `push_instances`: the instances that hold IDLE connections, with when each last
+ * looked for work, so they can share the connections out evenly (an instance with none is otherwise
+ * invisible).
  */
 export class PushStates1764000016000 implements MigrationInterface {
   name = 'PushStates1764000016000';
@@ -39,9 +41,19 @@ export class PushStates1764000016000 implements MigrationInterface {
         ],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: 'push_instances',
+        columns: [
+          { name: 'instance_id', type: t.varchar, length: '120', isPrimary: true },
+          { name: 'seen_at_ms', type: 'bigint' },
+        ],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('push_instances');
     await queryRunner.dropTable('push_states');
   }
 }
