@@ -72,6 +72,8 @@ export class PushConnection {
   private problemWritten: string | null = null;
   /** We closed the connection to reconnect with new settings: no back-off for that one. */
   private reconnectNow = false;
+  /** The settings changed while a connection was being opened, maybe with the old ones. */
+  private settingsChangedMeanwhile = false;
 
   constructor(
     readonly organizationId: string,
@@ -103,6 +105,8 @@ export class PushConnection {
       this.backoff.reset();
       this.reconnectNow = true;
       await this.watch.close();
+    } else if (known === 'changed') {
+      this.settingsChangedMeanwhile = true;
     }
   }
 
@@ -122,6 +126,7 @@ export class PushConnection {
   private async connect(): Promise<void> {
     if (this.stopped || this.connecting) return;
     this.connecting = true;
+    this.settingsChangedMeanwhile = false;
     try {
       await this.transition('connecting', null);
       if (!(await this.deps.gate.admit(this.abort.signal))) return;
@@ -147,6 +152,11 @@ export class PushConnection {
       this.watch = watch;
       this.backoff.connected(Date.now());
       watch.onEvent((event) => void this.onEvent(watch, event));
+      if (this.settingsChangedMeanwhile) {
+        this.reconnectNow = true;
+        await watch.close();
+        return;
+      }
       await this.transition(watch.idleSupported ? 'idle' : 'unsupported', null);
       // IDLE only tells what happens from now on: whatever arrived while we were away is caught up here.
       this.trigger();
