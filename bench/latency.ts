@@ -105,7 +105,11 @@ function row(label: string, latencies: number[]): string {
 
 async function main(): Promise<void> {
   const dovecot = await startDovecot();
-  const testApp = await startTestApp({ MAIL_ALLOW_PRIVATE_HOSTS: 'true', SYNC_MIN_INTERVAL_SECONDS: '1' });
+  const testApp = await startTestApp({
+    MAIL_ALLOW_PRIVATE_HOSTS: 'true',
+    SYNC_MIN_INTERVAL_SECONDS: '1',
+    PUSH_ENABLED: 'true',
+  });
   try {
     const tenants = await setUp(dovecot, testApp);
     await eventually(

@@ -12,7 +12,11 @@ describe('push against a server without IDLE: polling instead', () => {
   beforeAll(async () => {
     dovecot = await startDovecot({ idle: false, users: [{ user: 'noidle', password: 'mailbox-secret' }] });
     // The interval stays at 300 s: mail within seconds comes from the watch connection's NOOP polls.
-    testApp = await startTestApp({ MAIL_ALLOW_PRIVATE_HOSTS: 'true', PUSH_POLL_INTERVAL_SECONDS: '2' });
+    testApp = await startTestApp({
+      MAIL_ALLOW_PRIVATE_HOSTS: 'true',
+      PUSH_ENABLED: 'true',
+      PUSH_POLL_INTERVAL_SECONDS: '2',
+    });
   });
   afterAll(async () => {
     await testApp.close();

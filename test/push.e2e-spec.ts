@@ -9,7 +9,7 @@ import { createTenant } from './support/tenants';
  * The interval stays at its default 300 s and every test is over long before: a ticket within seconds
  * can only come from push (IMAP IDLE).
  */
-const PUSH_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true' };
+const PUSH_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true', PUSH_ENABLED: 'true' };
 
 describe('push: new mail becomes a ticket within seconds (IMAP IDLE)', () => {
   let dovecot: DovecotServer;
