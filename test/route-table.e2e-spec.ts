@@ -42,6 +42,7 @@ const EXPECTED: RouteEntry[] = [
   { method: 'POST', path: '/api/v1/sync/stop', access: 'admin' },
   { method: 'POST', path: '/api/v1/sync/now', access: 'admin' },
   { method: 'PUT', path: '/api/v1/sync/interval', access: 'admin' },
+  { method: 'PUT', path: '/api/v1/sync/push', access: 'admin' },
   { method: 'GET', path: '/api/v1/sync/runs', access: 'admin' },
   { method: 'GET', path: '/api/v1/sync/runs/{id}', access: 'admin' },
   { method: 'GET', path: '/api/v1/sync/runs/{id}/messages', access: 'admin' },

@@ -55,6 +55,19 @@ export abstract class AppConfig {
     /** Test-only module loaded into each content worker (NODE_ENV=test only); null in production. */
     testWorkerHook: string | null;
   };
+  /** Push: IMAP IDLE connections that start a run as soon as mail arrives (PUSH_*). */
+  abstract readonly push: {
+    /** Off: no instance opens IDLE connections; the interval runs alone bring mail in. */
+    enabled: boolean;
+    /** For servers without IDLE: how often the watch connection asks with a NOOP instead. */
+    pollIntervalMs: number;
+    /** Logins of watch connections per second on this instance, so a restart does not stampede servers. */
+    loginsPerSecond: number;
+    /** How long an instance's claim on an organization's IDLE connection lasts without a heartbeat. */
+    leaseMs: number;
+    /** How often an instance looks for running organizations whose IDLE connection nobody holds. */
+    claimIntervalMs: number;
+  };
   /** The notification outbox and its sender (NOTIFY_*). */
   abstract readonly notifications: {
     /** Whether this process drains the outbox (every instance may; PostgreSQL shares the work safely). */

@@ -305,6 +305,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       },
       verifyTimeoutMs: integer(env, 'MAIL_VERIFY_TIMEOUT_MS', 30_000, 1_000, 600_000),
     },
+    push: {
+      enabled: boolean(env, 'PUSH_ENABLED', true),
+      pollIntervalMs: integer(env, 'PUSH_POLL_INTERVAL_SECONDS', 30, 1, 3600) * 1000,
+      loginsPerSecond: integer(env, 'PUSH_LOGINS_PER_SECOND', 20, 1, 1000),
+      leaseMs: integer(env, 'PUSH_LEASE_SECONDS', 30, 3, 3600) * 1000,
+      claimIntervalMs: integer(env, 'PUSH_CLAIM_INTERVAL_SECONDS', 10, 1, 3600) * 1000,
+    },
     notifications: notifications(env),
     alerts: alerts(env),
     metrics: metrics(env, port),

@@ -14,6 +14,7 @@ import { Alerts1764000012000 } from './migrations/1764000012000-alerts';
 import { TicketEnumeration1764000013000 } from './migrations/1764000013000-ticket-enumeration';
 import { Accounts1764000014000 } from './migrations/1764000014000-accounts';
 import { SecretChecks1764000015000 } from './migrations/1764000015000-secret-checks';
+import { PushStates1764000016000 } from './migrations/1764000016000-push-states';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   TicketEnumeration1764000013000,
   Accounts1764000014000,
   SecretChecks1764000015000,
+  PushStates1764000016000,
 ];

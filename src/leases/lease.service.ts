@@ -63,6 +63,11 @@ export class LeaseService implements OnApplicationBootstrap {
     return this.hold(key, holder, now + ttlMs, ttlMs, heartbeatMs);
   }
 
+  /** How many live leases of `purpose` each instance holds (instances with none are absent). */
+  countByInstance(purpose: string): Promise<Map<string, number>> {
+    return this.leases.countByInstance(purpose, Date.now());
+  }
+
   private hold(key: LeaseKey, holder: string, firstExpiry: number, ttlMs: number, heartbeatMs: number): HeldLease {
     let expiresAt = firstExpiry;
     let lost = false;

@@ -67,6 +67,23 @@ export class LeasesRepository {
     });
   }
 
+  /** Live leases of one purpose per holder instance (the holder up to its '/'): who does how much of it. */
+  countByInstance(purpose: string, nowMs: number): Promise<Map<string, number>> {
+    return this.transactions.run(async (manager) => {
+      const rows = await this.query(
+        manager,
+        'SELECT holder FROM leases WHERE purpose = :purpose AND expires_at_ms >= :nowMs',
+        { purpose, nowMs },
+      );
+      const counts = new Map<string, number>();
+      for (const row of rows) {
+        const instance = String(row.holder).split('/')[0];
+        counts.set(instance, (counts.get(instance) ?? 0) + 1);
+      }
+      return counts;
+    });
+  }
+
   private returnsRow(sql: string, parameters: ObjectLiteral): Promise<boolean> {
     return this.transactions.run(async (manager) => (await this.query(manager, sql, parameters)).length > 0);
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MailConnectOptions } from '../common/net/mail-connect-options';
 import { AppConfig } from '../config/app-config';
 import type { ImapConnectionSettings } from './drivers/imap-settings';
+import type { MailboxWatch, MailboxWatchOptions } from './mailbox-watch';
 import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './drivers/mailbox-driver';
 
 /** Injection token of the MailboxDriver (IMAP in production; a test can swap it). */
@@ -30,5 +31,10 @@ export class MailboxService {
   /** An open session with the folder selected read-write; the caller closes it. */
   openSession(settings: ImapConnectionSettings): Promise<MailboxSession> {
     return this.driver.openSession(settings, this.options);
+  }
+
+  /** A connection that listens for changes to the folder until it is closed or lost; the caller closes it. */
+  openWatch(settings: ImapConnectionSettings, watch: MailboxWatchOptions): Promise<MailboxWatch> {
+    return this.driver.openWatch(settings, this.options, watch);
   }
 }

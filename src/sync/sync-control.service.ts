@@ -9,6 +9,7 @@ import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import type { SyncFrom, SyncState } from './sync-state.entity';
 import type { RunSummary } from './live-run';
+import { PushWatcher } from './push-watcher.service';
 import { SyncRunner } from './sync-runner.service';
 import { SyncScheduler } from './sync-scheduler.service';
 import { SyncStateRepository } from './sync-state.repository';
@@ -33,6 +34,7 @@ export class SyncControlService {
     private readonly settings: EmailSettingsService,
     private readonly mailbox: MailboxService,
     private readonly planner: WatermarkPlanner,
+    private readonly push: PushWatcher,
   ) {}
 
   async status(organizationId: string): Promise<{ state: SyncState | null; live: ReturnType<SyncRunner['current']> }> {
@@ -70,6 +72,7 @@ export class SyncControlService {
     });
     this.scheduler.schedule(state);
     void this.runner.run(organizationId, 'schedule', { requested: true });
+    void this.push.wake(organizationId);
     return state;
   }
 
@@ -77,6 +80,7 @@ export class SyncControlService {
     await this.state.save(organizationId, { running: false, nextRunAt: null });
     this.scheduler.unschedule(organizationId);
     this.runner.requestStop(organizationId);
+    void this.push.wake(organizationId);
   }
 
   /**

@@ -8,6 +8,7 @@ import { SyncRunner } from './sync-runner.service';
 import { nextRunDue } from './sync-scheduler.service';
 import type { SyncState } from './sync-state.entity';
 import { mergeRunPage, type RunMessage } from './run-messages';
+import { PushStatus } from './push-status';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncStateRepository } from './sync-state.repository';
@@ -21,6 +22,7 @@ export class SyncViews {
     private readonly failures: SyncFailuresRepository,
     private readonly runner: SyncRunner,
     private readonly alerts: AlertsService,
+    private readonly push: PushStatus,
   ) {}
 
   async status(organizationId: string): Promise<SyncStatusResponse> {
@@ -64,6 +66,7 @@ export class SyncViews {
         lastError: alert.lastError,
         hint: alert.hint,
       },
+      push: await this.push.of(organizationId, state?.running ?? false),
     };
   }
 

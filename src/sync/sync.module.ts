@@ -15,6 +15,13 @@ import { BatchStorage } from './batch-storage';
 import { LargeMessageIngest } from './large-message-ingest';
 import { MessageProcessor } from './message-processor';
 import { StorageQuota } from './storage-quota';
+import { PushController } from './push.controller';
+import { PushInstance } from './push-instance.entity';
+import { PushInstancesRepository } from './push-instances.repository';
+import { PushState } from './push-state.entity';
+import { PushStatesRepository } from './push-states.repository';
+import { PushStatus } from './push-status';
+import { PushWatcher } from './push-watcher.service';
 import { MessageIngestor } from './message-ingestor.service';
 import { SyncControlService } from './sync-control.service';
 import { SyncFailure } from './sync-failure.entity';
@@ -38,7 +45,15 @@ import { WatermarkPlanner } from './watermark-planner';
 /** The only module that joins a mailbox to tickets. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SyncState, SyncWatermark, SyncRun, IngestedMessage, SyncFailure]),
+    TypeOrmModule.forFeature([
+      SyncState,
+      SyncWatermark,
+      SyncRun,
+      IngestedMessage,
+      SyncFailure,
+      PushState,
+      PushInstance,
+    ]),
     ScheduleModule.forRoot(),
     AlertsModule,
     LeasesModule,
@@ -47,7 +62,7 @@ import { WatermarkPlanner } from './watermark-planner';
     StorageModule,
     TicketsModule,
   ],
-  controllers: [SyncController],
+  controllers: [SyncController, PushController],
   providers: [
     DomainEventPublisher,
     SyncStateRepository,
@@ -70,6 +85,10 @@ import { WatermarkPlanner } from './watermark-planner';
     SyncFailuresService,
     SyncViews,
     SyncHealth,
+    PushStatesRepository,
+    PushInstancesRepository,
+    PushWatcher,
+    PushStatus,
   ],
   exports: [SyncHealth],
 })

@@ -13,7 +13,15 @@ export interface DovecotConfigParams {
   mailGid: number;
   /** Set when not root: Dovecot's own service users (dovecot, dovenull) are then out of reach. */
   unprivilegedUser?: string;
+  /** False: the server does not offer IDLE (a server that only supports polling). */
+  idle?: boolean;
 }
+
+/** Dovecot 2.3's capabilities after login, less IDLE (and the extensions that imply it). */
+const CAPABILITIES_WITHOUT_IDLE =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS ' +
+  'MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 ESEARCH ESORT SEARCHRES ' +
+  'WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE LITERAL+ SPECIAL-USE';
 
 /** Paths inside the instance directory that the config and the harness agree on. */
 export function dovecotPaths(dir: string) {
@@ -60,6 +68,12 @@ export function renderDovecotConfig(params: DovecotConfigParams): string {
     // No brute-force penalty: every failed login from 127.0.0.1 would slow the next ones by up to 15 s.
     // Without the socket the auth process quietly skips penalties.
     'service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}',
+    // Every running organization keeps an IDLE connection (one imap process each) besides its runs'
+    // sessions: the defaults (100 processes per service) would drop connections in specs with many
+    // organizations.
+    'default_process_limit = 1000',
+    'default_client_limit = 4000',
+    'mail_max_userip_connections = 50',
     'mail_location = maildir:~/Maildir',
     'mail_fsync = never',
     'passdb {',
@@ -74,6 +88,7 @@ export function renderDovecotConfig(params: DovecotConfigParams): string {
     `  inet_listener imap {\n    address = 127.0.0.1\n    port = ${params.imapPort}\n  }`,
     `  inet_listener imaps {\n    address = 127.0.0.1\n    port = ${params.imapsPort}\n    ssl = yes\n  }`,
     '}',
+    ...(params.idle === false ? [`imap_capability = ${CAPABILITIES_WITHOUT_IDLE}`] : []),
     ...unprivileged,
     '',
   ].join('\n');

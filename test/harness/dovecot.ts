@@ -1,5 +1,7 @@
 import { ImapFlow } from 'imapflow';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dovecotPaths, renderDovecotConfig } from './dovecot-config';
@@ -30,6 +32,12 @@ export interface StoredMessage {
   source: Buffer;
 }
 
+export interface LoginCounts {
+  succeeded: number;
+  /** Logins refused (wrong password), as the login process logged them. */
+  failed: number;
+}
+
 export interface DovecotServer {
   readonly host: string;
   readonly imapPort: number;
@@ -52,9 +60,18 @@ export interface DovecotServer {
   freeze(): void;
   /** Lets a frozen server carry on where it stopped. */
   thaw(): void;
+  /** Disconnects every IMAP session of the user (`doveadm kick`), as an admin or a failover would. */
+  kick(user: string): Promise<void>;
+  /** Open IMAP sessions per user, as `doveadm who` lists them. */
+  sessions(): Promise<Map<string, number>>;
+  /** The user's logins so far, from the server's log. */
+  logins(user: string): Promise<LoginCounts>;
   /** Stops the server and deletes its files. */
   close(): Promise<void>;
 }
+
+const DOVEADM = '/usr/bin/doveadm';
+const run = promisify(execFile);
 
 class TestDovecot implements DovecotServer {
   readonly host = '127.0.0.1';
@@ -139,6 +156,30 @@ class TestDovecot implements DovecotServer {
     this.daemon.thaw();
   }
 
+  async kick(user: string): Promise<void> {
+    await run(DOVEADM, ['-c', dovecotPaths(this.dir).config, 'kick', user]);
+  }
+
+  async sessions(): Promise<Map<string, number>> {
+    // One line per connection: "user proto pid ip" (-1); a header line first.
+    const { stdout } = await run(DOVEADM, ['-c', dovecotPaths(this.dir).config, 'who', '-1']);
+    const counts = new Map<string, number>();
+    for (const line of stdout.split('\n').slice(1)) {
+      const [user, proto] = line.trim().split(/\s+/);
+      if (user && proto === 'imap') counts.set(user, (counts.get(user) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  async logins(user: string): Promise<LoginCounts> {
+    const log = await readFile(dovecotPaths(this.dir).log, 'utf8').catch(() => '');
+    const lines = log.split('\n').filter((line) => line.includes('imap-login:') && line.includes(`user=<${user}>`));
+    return {
+      succeeded: lines.filter((line) => /imap-login: (Info: )?Login:/.test(line)).length,
+      failed: lines.filter((line) => /auth failed/i.test(line)).length,
+    };
+  }
+
   async close(): Promise<void> {
     await this.daemon.stop();
     await rm(this.dir, { recursive: true, force: true });
@@ -179,7 +220,7 @@ async function twoFreePorts(): Promise<[number, number]> {
  * A private Dovecot on loopback: plain IMAP with optional STARTTLS on `imapPort`, implicit TLS on
  * `imapsPort`, users from a passwd-file, Maildir storage, all inside one temp directory.
  */
-export async function startDovecot(opts: { users?: TestUser[] } = {}): Promise<DovecotServer> {
+export async function startDovecot(opts: { users?: TestUser[]; idle?: boolean } = {}): Promise<DovecotServer> {
   const binary = ensureDovecotInstalled();
   const dir = await mkdtemp(join(tmpdir(), 'helpdesk-dovecot-'));
   try {
@@ -196,7 +237,7 @@ export async function startDovecot(opts: { users?: TestUser[] } = {}): Promise<D
     const { certPath, keyPath } = cert;
     await writeFile(
       paths.config,
-      renderDovecotConfig({ dir, imapPort, imapsPort, usersDir, certPath, keyPath, ...identity }),
+      renderDovecotConfig({ dir, imapPort, imapsPort, usersDir, certPath, keyPath, idle: opts.idle, ...identity }),
     );
     const dovecotProcess = new DovecotProcess(binary, paths.config, paths.log, join(dir, 'dovecot.stderr'));
     const server = new TestDovecot(imapPort, imapsPort, cert.certPem, dir, usersDir, identity, dovecotProcess);

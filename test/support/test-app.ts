@@ -52,6 +52,9 @@ export function testEnv(storage: Storage, extraEnv: Env): Env {
     ORG_RATE_SYNC_NOW: '10000',
     SUPERADMIN_EMAIL: SUPERADMIN.email,
     SUPERADMIN_PASSWORD: SUPERADMIN.password,
+    // Specs that drive runs themselves (Sync now) and then read "the latest run" or a run's counts would
+    // race with push-triggered runs; push has its own specs, which turn it on (PUSH_ENABLED=true).
+    PUSH_ENABLED: 'false',
     ...extraEnv,
   };
 }

@@ -87,11 +87,18 @@ export async function imapCall<T>(
   }
 }
 
-/** Resolves and checks the host, connects and logs in; the caller owns the returned client. */
-export async function connectImap(settings: ImapConnectionSettings, options: MailConnectOptions): Promise<ImapFlow> {
+/**
+ * Resolves and checks the host, connects and logs in; the caller owns the returned client. `tuning`
+ * overrides timing options for long-lived connections (a watch's socket timeout and IDLE restarts).
+ */
+export async function connectImap(
+  settings: ImapConnectionSettings,
+  options: MailConnectOptions,
+  tuning: Pick<ImapFlowOptions, 'socketTimeout' | 'maxIdleTime'> = {},
+): Promise<ImapFlow> {
   const { timeoutMs, policy } = options;
   const target = await withTimeout(checkOutboundHost(settings.host, policy), timeoutMs, `Resolving ${settings.host}`);
-  const client = new ImapFlow(clientOptions(settings, target, timeoutMs));
+  const client = new ImapFlow({ ...clientOptions(settings, target, timeoutMs), ...tuning });
   // Failures reach us as rejected commands; without a listener imapflow's 'error' event would crash the process.
   client.on('error', () => undefined);
   // A reset before login with implicit TLS is a failed handshake (e.g. the port does not speak TLS).

@@ -1,6 +1,8 @@
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
+import type { MailboxWatch, MailboxWatchOptions } from '../mailbox-watch';
 import { connectImap, disconnectImap, imapCall, noAnswer } from './imap-client';
+import { openImapWatch } from './imap-mailbox-watch';
 import { ImapMailboxSession } from './imap-mailbox-session';
 import type { ImapConnectionSettings } from './imap-settings';
 import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './mailbox-driver';
@@ -28,6 +30,14 @@ export class ImapMailboxDriver implements MailboxDriver {
       throw err;
     }
     return new ImapMailboxSession(client, settings.folder, options.timeoutMs);
+  }
+
+  openWatch(
+    settings: ImapConnectionSettings,
+    options: MailConnectOptions,
+    watch: MailboxWatchOptions,
+  ): Promise<MailboxWatch> {
+    return openImapWatch(settings, options, watch);
   }
 }
 

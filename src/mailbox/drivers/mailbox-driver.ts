@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
+import type { MailboxWatch, MailboxWatchOptions } from '../mailbox-watch';
 import type { ImapConnectionSettings } from './imap-settings';
 
 export interface ConnectionTestResult {
@@ -71,4 +72,10 @@ export interface MailboxDriver {
   /** Connects, logs in, opens the folder read-only and logs out. */
   testConnection(settings: ImapConnectionSettings, options: MailConnectOptions): Promise<ConnectionTestResult>;
   openSession(settings: ImapConnectionSettings, options: MailConnectOptions): Promise<MailboxSession>;
+  /** A long-lived connection that reports changes to the folder (IMAP IDLE, or polling without it). */
+  openWatch(
+    settings: ImapConnectionSettings,
+    options: MailConnectOptions,
+    watch: MailboxWatchOptions,
+  ): Promise<MailboxWatch>;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PushStatusInfo } from './push-status.response';
 
 export class SyncTotals {
   @ApiProperty({ example: 120 }) fetched!: number;
@@ -90,4 +91,5 @@ export class SyncStatusResponse {
   @ApiProperty({ type: CurrentRunInfo, nullable: true }) currentRun!: CurrentRunInfo | null;
   @ApiProperty({ type: SyncAlertInfo, nullable: true, description: 'Set while an alert about the mailbox is open' })
   alert!: SyncAlertInfo | null;
+  @ApiProperty({ type: PushStatusInfo }) push!: PushStatusInfo;
 }

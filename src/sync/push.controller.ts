@@ -1,0 +1,25 @@
+import { Body, Controller, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { TenantUser } from '../common/auth/auth-user';
+import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
+import { SetPushDto } from './dto/set-push.dto';
+import type { SyncStatusResponse } from './dto/sync-status.response';
+import { PushStatus } from './push-status';
+import { SyncViews } from './sync-views';
+
+@ApiTags('sync')
+@Controller('sync')
+export class PushController {
+  constructor(
+    private readonly push: PushStatus,
+    private readonly views: SyncViews,
+  ) {}
+
+  @Put('push')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Turn push (IMAP IDLE: new mail becomes a ticket within seconds) on or off' })
+  async setPush(@CurrentTenant() caller: TenantUser, @Body() dto: SetPushDto): Promise<SyncStatusResponse> {
+    await this.push.setEnabled(caller.organizationId, dto.enabled);
+    return this.views.status(caller.organizationId);
+  }
+}
