@@ -1,4 +1,5 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
@@ -16,6 +17,16 @@ const ADDRESS = 'console-desk@helpdesk.test';
 const CAROL = 'carol@customer.test';
 /** Waits for what polling brings in (a synced mail, a sync's state): a run every 2 s plus a poll. */
 const ARRIVES = { timeout: 30_000 };
+
+/** A customer's HTML mail with a remote image and a script that must never run. */
+function htmlMessage(to: string, subject: string, imageUrl: string): string {
+  return makeMessage({ from: `Carol Customer <${CAROL}>`, to, subject }).replace(
+    /Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n[^]*$/,
+    'Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n' +
+      `<p style="color:#1F497D">Our spring offers</p><img src="${imageUrl}" alt="offer">` +
+      '<script>parent.injected = true</script>\r\n',
+  );
+}
 
 /**
  * The operator console in real Chromium, against the real service, Dovecot and an SMTP server: an admin
@@ -177,6 +188,36 @@ describeBrowser('operator console (Chromium)', () => {
     expect(raw).toMatch(new RegExp(`^References:[^\\r\\n]*<${messageId}>`, 'mi'));
     expect(raw).toMatch(/^Subject: [^\r\n]*\[#\d+\]/m);
     expect(raw).not.toContain('Carol called twice already.');
+  });
+
+  it('shows HTML mail only in a sandboxed frame, where scripts do not run and remote images are not fetched', async () => {
+    const { page } = admin;
+    // A remote image on a loopback port: any attempt to fetch it would open a connection here.
+    let connections = 0;
+    const tracker = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', resolve));
+    const pixel = `https://127.0.0.1:${(tracker.address() as AddressInfo).port}/pixel.png`;
+    try {
+      await dovecot.append(MAILBOX.user, htmlMessage(ADDRESS, 'Formatted newsletter', pixel));
+      await openScreen(page, 'Tickets');
+      await page.getByRole('link', { name: 'Formatted newsletter' }).click(ARRIVES);
+      await page.getByText('Formatted version (remote images blocked)').click();
+      const frame = page.locator('iframe[title^="Formatted mail"]');
+      expect(await frame.getAttribute('sandbox')).toBe('');
+      const inside = page.frameLocator('iframe[title^="Formatted mail"]');
+      await inside.getByText('Our spring offers').waitFor();
+      expect(await inside.locator('img').count()).toBe(1);
+      expect(await page.evaluate('window.injected')).toBeUndefined();
+      expect(connections).toBe(0);
+      // The page's CSP refused the image (reported on the console), and only that.
+      const refused = admin.errors.splice(0).filter((error) => !error.includes(pixel));
+      expect(refused).toEqual([]);
+    } finally {
+      tracker.close();
+    }
   });
 
   it('lists a message that could not be stored under Failures, and Retry ingests it once storage works', async () => {

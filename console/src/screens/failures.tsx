@@ -121,7 +121,7 @@ export function FailuresScreen() {
                   </button>
                   <button
                     type="button"
-                    aria-label={`Download UID ${failure.uid} (.eml)`}
+                    aria-label={`Download .eml of UID ${failure.uid}`}
                     onClick={() =>
                       void download(`/sync/failures/${failure.id}/raw`, `failure-${failure.uid}.eml`).catch((error) =>
                         setMessage({ kind: 'error', text: describeError(error) }),

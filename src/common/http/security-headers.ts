@@ -32,11 +32,13 @@ const DOCS_POLICY = {
  * nothing inline may run or style, it talks only to our API, and it loads nothing from a third party. Mail
  * HTML is shown in a sandboxed srcdoc frame, which inherits this policy on top of its own (mail-html-frame.tsx),
  * so remote images stay blocked there too; downloads are blob: URLs made from authenticated fetches.
+ * Inline styles are allowed (never inline script): mail is formatted with style attributes, and the frame
+ * can only be as permissive as this page.
  */
 const CONSOLE_POLICY = {
   defaultSrc: ["'none'"],
   scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:', 'blob:'],
   fontSrc: ["'self'"],
   connectSrc: ["'self'"],
