@@ -50,7 +50,11 @@ describeBrowser('operator console (Chromium)', () => {
     [dovecot, smtp, testApp, browser] = await Promise.all([
       startDovecot({ users: [MAILBOX] }),
       startSmtpServer({ auth: 'required', tls: 'none', users: [MAILBOX] }),
-      startTestApp({ MAIL_ALLOW_PRIVATE_HOSTS: 'true', MAIL_CONNECT_TIMEOUT_MS: '2000', SYNC_MIN_INTERVAL_SECONDS: '1' }),
+      startTestApp({
+        MAIL_ALLOW_PRIVATE_HOSTS: 'true',
+        MAIL_CONNECT_TIMEOUT_MS: '2000',
+        SYNC_MIN_INTERVAL_SECONDS: '1',
+      }),
       launchChromium(),
     ]);
     tenant = await createTenant(testApp, 'Console Support');
@@ -105,7 +109,9 @@ describeBrowser('operator console (Chromium)', () => {
     const portError = page.locator('#in-port-error');
     await portError.waitFor();
     expect(await portError.textContent()).toMatch(/^Connection refused/);
-    expect(await incoming.getByLabel('Port', { exact: true }).getAttribute('aria-describedby')).toContain('in-port-error');
+    expect(await incoming.getByLabel('Port', { exact: true }).getAttribute('aria-describedby')).toContain(
+      'in-port-error',
+    );
 
     await incoming.getByLabel('Port', { exact: true }).fill(String(dovecot.imapPort));
     await page.getByRole('button', { name: 'Test incoming email' }).click();
@@ -116,7 +122,9 @@ describeBrowser('operator console (Chromium)', () => {
     await outgoing.getByLabel('Port', { exact: true }).fill(String(smtp.port));
     await outgoing.getByLabel('Security', { exact: true }).selectOption('none');
     await outgoing.getByLabel('Verify certificate', { exact: true }).uncheck();
-    expect(await outgoing.getByLabel('Use e-mail and password from incoming settings', { exact: true }).isChecked()).toBe(true);
+    expect(
+      await outgoing.getByLabel('Use e-mail and password from incoming settings', { exact: true }).isChecked(),
+    ).toBe(true);
     await outgoing.getByLabel('From name', { exact: true }).fill('Console Support');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
@@ -177,7 +185,11 @@ describeBrowser('operator console (Chromium)', () => {
     await page.getByRole('status').filter({ hasText: 'Reply sent.' }).waitFor();
     await page.getByRole('textbox', { name: 'Reply' }).fill('Carol called twice already.');
     await page.getByRole('button', { name: 'Add internal note' }).click();
-    await page.getByRole('listitem').filter({ hasText: 'Carol called twice already.' }).getByText('Internal note').waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'Carol called twice already.' })
+      .getByText('Internal note')
+      .waitFor();
     await checkScreen(page, 'ticket');
 
     const mail = await smtp.waitFor(

@@ -51,7 +51,9 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     message?: string | string[];
     details?: unknown;
   };
-  const message = Array.isArray(payload.message) ? payload.message.join('; ') : (payload.message ?? response.statusText);
+  const message = Array.isArray(payload.message)
+    ? payload.message.join('; ')
+    : (payload.message ?? response.statusText);
   const error = new ApiError(
     response.status,
     payload.code ?? String(response.status),

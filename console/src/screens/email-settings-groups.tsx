@@ -9,12 +9,19 @@ const PASSWORD_SET = 'A password is saved; leave this empty to keep it.';
 
 export function IncomingGroup(props: { form: IncomingForm; errors: Errors; onChange: (form: IncomingForm) => void }) {
   const { form, errors } = props;
-  const set = <K extends keyof IncomingForm>(key: K, value: IncomingForm[K]) => props.onChange({ ...form, [key]: value });
+  const set = <K extends keyof IncomingForm>(key: K, value: IncomingForm[K]) =>
+    props.onChange({ ...form, [key]: value });
   return (
     <fieldset>
       <legend>Incoming email settings</legend>
       <div class="row">
-        <TextField id="in-host" label="IMAP server" value={form.host} error={errors.host} onValue={(v) => set('host', v)} />
+        <TextField
+          id="in-host"
+          label="IMAP server"
+          value={form.host}
+          error={errors.host}
+          onValue={(v) => set('host', v)}
+        />
         <TextField
           id="in-port"
           label="Port"
@@ -57,7 +64,13 @@ export function IncomingGroup(props: { form: IncomingForm; errors: Errors; onCha
         hint={form.passwordSet ? PASSWORD_SET : undefined}
         onValue={(v) => set('password', v)}
       />
-      <TextField id="in-folder" label="Folder" value={form.folder} error={errors.folder} onValue={(v) => set('folder', v)} />
+      <TextField
+        id="in-folder"
+        label="Folder"
+        value={form.folder}
+        error={errors.folder}
+        onValue={(v) => set('folder', v)}
+      />
       <TextField
         id="in-address"
         label="Support address"
@@ -73,12 +86,19 @@ export function IncomingGroup(props: { form: IncomingForm; errors: Errors; onCha
 
 export function OutgoingGroup(props: { form: OutgoingForm; errors: Errors; onChange: (form: OutgoingForm) => void }) {
   const { form, errors } = props;
-  const set = <K extends keyof OutgoingForm>(key: K, value: OutgoingForm[K]) => props.onChange({ ...form, [key]: value });
+  const set = <K extends keyof OutgoingForm>(key: K, value: OutgoingForm[K]) =>
+    props.onChange({ ...form, [key]: value });
   return (
     <fieldset>
       <legend>Outgoing email settings</legend>
       <div class="row">
-        <TextField id="out-host" label="SMTP server" value={form.host} error={errors.host} onValue={(v) => set('host', v)} />
+        <TextField
+          id="out-host"
+          label="SMTP server"
+          value={form.host}
+          error={errors.host}
+          onValue={(v) => set('host', v)}
+        />
         <TextField
           id="out-port"
           label="Port"

@@ -123,7 +123,10 @@ export function EmailSettingsScreen() {
         '/settings/email/verify',
       );
       if (!result.ok) return failedCheck(result.stage === 'send' ? 'outgoing' : 'incoming', result);
-      return { kind: 'ok', text: `Round trip works: ${result.address} received the probe in ${result.roundTripMs} ms.` };
+      return {
+        kind: 'ok',
+        text: `Round trip works: ${result.address} received the probe in ${result.roundTripMs} ms.`,
+      };
     });
 
   return (

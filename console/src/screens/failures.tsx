@@ -37,7 +37,10 @@ export function FailuresScreen() {
 
   const load = async () => {
     try {
-      const [open, recent] = await Promise.all([api<Failure[]>('GET', '/sync/failures'), api<Run[]>('GET', '/sync/runs')]);
+      const [open, recent] = await Promise.all([
+        api<Failure[]>('GET', '/sync/failures'),
+        api<Run[]>('GET', '/sync/runs'),
+      ]);
       setFailures(open);
       setRuns(recent.slice(0, 10));
     } catch (error) {

@@ -75,7 +75,13 @@ export function OrganizationsScreen() {
       </table>
       <h2>New organization</h2>
       <form class="stack" onSubmit={create}>
-        <TextField id="org-name" label="Organization name" value={draft.name} error={errors.name} onValue={(name) => setDraft({ ...draft, name })} />
+        <TextField
+          id="org-name"
+          label="Organization name"
+          value={draft.name}
+          error={errors.name}
+          onValue={(name) => setDraft({ ...draft, name })}
+        />
         <TextField
           id="org-admin-name"
           label="First admin's name"

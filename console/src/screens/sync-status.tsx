@@ -75,10 +75,7 @@ export function SyncStatus() {
       setMessage({ kind: 'error', text: 'Choose the date sync starts from.' });
       return;
     }
-    void act(
-      () => api('POST', '/sync/start', from === 'specific-date' ? { from, date } : { from }),
-      'Sync started.',
-    );
+    void act(() => api('POST', '/sync/start', from === 'specific-date' ? { from, date } : { from }), 'Sync started.');
   };
 
   const running = status?.state === 'running';
@@ -135,7 +132,11 @@ export function SyncStatus() {
         <button type="button" disabled={busy || running} onClick={start}>
           Start
         </button>
-        <button type="button" disabled={busy || !running} onClick={() => act(() => api('POST', '/sync/stop'), 'Sync stopped.')}>
+        <button
+          type="button"
+          disabled={busy || !running}
+          onClick={() => act(() => api('POST', '/sync/stop'), 'Sync stopped.')}
+        >
           Stop
         </button>
         <button

@@ -85,10 +85,13 @@ export function TicketDetailScreen({ id }: { id: string }) {
       setMessage({ kind: 'error', text: 'Write something first.' });
       return;
     }
-    void act(async () => {
-      await api('POST', `/tickets/${id}/comments`, { body: reply, internal });
-      setReply('');
-    }, internal ? 'Internal note added.' : 'Reply sent.');
+    void act(
+      async () => {
+        await api('POST', `/tickets/${id}/comments`, { body: reply, internal });
+        setReply('');
+      },
+      internal ? 'Internal note added.' : 'Reply sent.',
+    );
   };
 
   if (!ticket) {
@@ -122,7 +125,12 @@ export function TicketDetailScreen({ id }: { id: string }) {
       <div class="row ticket-fields">
         <div class="field">
           <label for="ticket-status-select">Status</label>
-          <select id="ticket-status-select" value={ticket.status} disabled={busy} onChange={(e) => update({ status: e.currentTarget.value })}>
+          <select
+            id="ticket-status-select"
+            value={ticket.status}
+            disabled={busy}
+            onChange={(e) => update({ status: e.currentTarget.value })}
+          >
             {STATUSES.map((value) => (
               <option key={value} value={value}>
                 {value}
@@ -132,7 +140,12 @@ export function TicketDetailScreen({ id }: { id: string }) {
         </div>
         <div class="field">
           <label for="ticket-priority-select">Priority</label>
-          <select id="ticket-priority-select" value={ticket.priority} disabled={busy} onChange={(e) => update({ priority: e.currentTarget.value })}>
+          <select
+            id="ticket-priority-select"
+            value={ticket.priority}
+            disabled={busy}
+            onChange={(e) => update({ priority: e.currentTarget.value })}
+          >
             {PRIORITIES.map((value) => (
               <option key={value} value={value}>
                 {value}

@@ -54,7 +54,12 @@ export function TicketsScreen() {
         }}
       >
         <label for="ticket-search">Search</label>
-        <input id="ticket-search" type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+        <input
+          id="ticket-search"
+          type="search"
+          value={query}
+          onInput={(event) => setQuery(event.currentTarget.value)}
+        />
         <button type="submit">Search</button>
         <label for="ticket-status">Status</label>
         <select

@@ -94,7 +94,13 @@ export function UsersScreen() {
       </table>
       <h2>Add a user</h2>
       <form class="stack" onSubmit={add}>
-        <TextField id="user-name" label="Name" value={draft.name} error={errors.name} onValue={(name) => setDraft({ ...draft, name })} />
+        <TextField
+          id="user-name"
+          label="Name"
+          value={draft.name}
+          error={errors.name}
+          onValue={(name) => setDraft({ ...draft, name })}
+        />
         <TextField
           id="user-email"
           label="Email"
@@ -114,7 +120,11 @@ export function UsersScreen() {
         />
         <div class="field">
           <label for="user-role">Role</label>
-          <select id="user-role" value={draft.role} onChange={(event) => setDraft({ ...draft, role: event.currentTarget.value })}>
+          <select
+            id="user-role"
+            value={draft.role}
+            onChange={(event) => setDraft({ ...draft, role: event.currentTarget.value })}
+          >
             <option value="agent">agent</option>
             <option value="admin">admin</option>
           </select>
