@@ -105,6 +105,12 @@ describeBrowser('operator console (Chromium)', () => {
     await incoming.getByLabel('Folder', { exact: true }).fill('INBOX');
     await incoming.getByLabel('Support address', { exact: true }).fill(ADDRESS);
 
+    // A validation error from the API sits beside its field.
+    await incoming.getByLabel('IMAP server', { exact: true }).fill('imap://example.com');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#in-host-error').filter({ hasText: 'host must be a server name' }).waitFor();
+    await incoming.getByLabel('IMAP server', { exact: true }).fill(dovecot.host);
+
     await page.getByRole('button', { name: 'Test incoming email' }).click();
     const portError = page.locator('#in-port-error');
     await portError.waitFor();
@@ -260,6 +266,15 @@ describeBrowser('operator console (Chromium)', () => {
   it('shows the notifications and users screens', async () => {
     const { page } = admin;
     await openScreen(page, 'Notifications');
+    // The template editor: an unknown placeholder is refused beside the field; the preview fills known ones.
+    await page.getByLabel('Template', { exact: true }).selectOption('agentReplied');
+    await page.getByLabel('Subject', { exact: true }).fill('Re: {{ticket.subject}} {{ticket.colour}}');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    expect(await page.locator('#template-subject-error').textContent()).toContain('ticket.colour');
+    await page.getByLabel('Subject', { exact: true }).fill('Re: {{ticket.subject}} (answered)');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByRole('status').filter({ hasText: 'Template saved.' }).waitFor();
+    await page.getByRole('region', { name: 'Preview' }).getByText('Re: Printer on fire (answered)').waitFor();
     await page.getByLabel('Status', { exact: true }).selectOption('sent');
     await page.getByRole('cell', { name: CAROL }).first().waitFor(ARRIVES);
     await checkScreen(page, 'notifications');

@@ -1,8 +1,9 @@
-// Notifications: the outbox's mail by status, with the reason of each failure and Retry.
+// Notifications: the template editor, and the outbox's mail by status with each failure's reason and Retry.
 import { useState } from 'preact/hooks';
 import { api, describeError } from '../api';
 import { when } from '../format';
 import { usePoll } from '../use-poll';
+import { NotificationTemplates } from './notification-templates';
 
 interface Notification {
   id: string;
@@ -45,6 +46,8 @@ export function NotificationsScreen() {
   return (
     <section aria-labelledby="notifications-title">
       <h1 id="notifications-title">Notifications</h1>
+      <NotificationTemplates />
+      <h2>Outbox</h2>
       <div class="filters">
         <label for="notification-status">Status</label>
         <select id="notification-status" value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
