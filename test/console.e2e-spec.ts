@@ -47,9 +47,17 @@ describeBrowser('operator console (Chromium)', () => {
   const tabs: ConsoleTab[] = [];
 
   beforeAll(async () => {
-    [dovecot, smtp, testApp, browser] = await Promise.all([
-      startDovecot({ users: [MAILBOX] }),
-      startSmtpServer({ auth: 'required', tls: 'none', users: [MAILBOX] }),
+    // The SMTP server delivers into Dovecot, so the round-trip check finds its probe over IMAP.
+    const startMail = async () => {
+      const imap = await startDovecot({ users: [MAILBOX] });
+      return [
+        imap,
+        await startSmtpServer({ auth: 'required', tls: 'none', users: [MAILBOX], deliverTo: imap }),
+      ] as const;
+    };
+    let mail: readonly [DovecotServer, TestSmtpServer];
+    [mail, testApp, browser] = await Promise.all([
+      startMail(),
       startTestApp({
         MAIL_ALLOW_PRIVATE_HOSTS: 'true',
         MAIL_CONNECT_TIMEOUT_MS: '2000',
@@ -57,6 +65,7 @@ describeBrowser('operator console (Chromium)', () => {
       }),
       launchChromium(),
     ]);
+    [dovecot, smtp] = mail;
     tenant = await createTenant(testApp, 'Console Support');
     baseUrl = `http://127.0.0.1:${(testApp.app.getHttpServer().address() as { port: number }).port}`;
     admin = await openConsole(browser, baseUrl);
@@ -148,6 +157,20 @@ describeBrowser('operator console (Chromium)', () => {
       outgoing: { host: smtp.host, port: smtp.port, useIncomingCredentials: true, fromName: 'Console Support' },
     });
     expect(saved.body.incoming.passwordSet).toBe(true);
+
+    // The outgoing test goes to the recipient typed in; the round trip comes back through the mailbox.
+    await page.getByLabel('Test message recipient', { exact: true }).fill(CAROL);
+    await page.getByRole('button', { name: 'Test outgoing email' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `A test message went to ${CAROL}.` })
+      .waitFor();
+    expect(smtp.messages.some((message) => message.envelope.to.includes(CAROL))).toBe(true);
+    await page.getByRole('button', { name: 'Verify round trip' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Round trip works: ${ADDRESS} received the probe` })
+      .waitFor(ARRIVES);
   });
 
   it('starts sync from the current date, and the widget shows it running', async () => {
@@ -319,5 +342,23 @@ describeBrowser('operator console (Chromium)', () => {
     await tab.page.getByRole('button', { name: 'Sign out' }).click();
     await tab.page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await tab.page.evaluate('sessionStorage.length')).toBe(0);
+  });
+
+  it('says plainly when sign-in is rate limited', async () => {
+    const tab = await openConsole(browser, baseUrl);
+    tabs.push(tab);
+    const { page } = tab;
+    await page.getByLabel('Email', { exact: true }).fill(tenant.admin.email);
+    await page.getByLabel('Password', { exact: true }).fill('still not the password');
+    // LOGIN_MAX_ATTEMPTS_PER_ACCOUNT (5) wrong passwords, then the limit answers instead.
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    }
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^Too many attempts\. Try again in \d+ seconds\.$/ })
+      .waitFor();
   });
 });
