@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -8,7 +8,7 @@ import { startSmtpServer, type TestSmtpServer } from './harness/smtp-server';
 import { describeBrowser, launchChromium } from './support/browser';
 import { checkScreen, openConsole, openScreen, signIn, type ConsoleTab } from './support/console-page';
 import { makeMessage, uniqueMessageId } from './support/messages';
-import { withAttachment } from './support/poison-mail';
+import { manyParts, withAttachment } from './support/poison-mail';
 import { startTestApp, SUPERADMIN, type TestApp } from './support/test-app';
 import { createTenant, type TestTenant } from './support/tenants';
 
@@ -261,26 +261,38 @@ describeBrowser('operator console (Chromium)', () => {
     }
   });
 
-  it('lists a message that could not be stored under Failures, and Retry ingests it once storage works', async () => {
+  it('lists failed messages under Failures: the original downloads, Retry ingests once storage works, Dismiss', async () => {
     const { page } = admin;
     const attachments = join(testApp.config.dataDir, 'attachments');
     const away = `${attachments}.away`;
+    // A parser bomb (over SYNC_MAX_MIME_PARTS), quarantined whatever the storage.
+    const bomb = manyParts(ADDRESS, 1100, 'Part bomb');
     renameSync(attachments, away);
     // A file where the storage directory should be (root ignores permissions, so no chmod).
     writeFileSync(attachments, 'not a directory');
     try {
-      await dovecot.append(MAILBOX.user, withAttachment(ADDRESS, 'Log while storage was broken', 4096));
+      await dovecot.appendMany(MAILBOX.user, [withAttachment(ADDRESS, 'Log while storage was broken', 4096), bomb]);
       await openScreen(page, 'Failures');
       await page.getByRole('row').filter({ hasText: 'storage' }).waitFor(ARRIVES);
+      await page.getByRole('row').filter({ hasText: 'over-limit' }).waitFor(ARRIVES);
       await checkScreen(page, 'failures');
     } finally {
       rmSync(attachments, { force: true });
       renameSync(away, attachments);
     }
     mkdirSync(attachments, { recursive: true });
-    const row = page.getByRole('row').filter({ hasText: 'storage' });
-    await row.getByRole('button', { name: 'Retry' }).click();
+
+    const overLimit = page.getByRole('row').filter({ hasText: 'over-limit' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      overLimit.getByRole('button', { name: /^Download \.eml/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^failure-\d+\.eml$/);
+    expect(readFileSync(await download.path()).toString('utf8')).toBe(bomb);
+
+    await page.getByRole('row').filter({ hasText: 'storage' }).getByRole('button', { name: 'Retry' }).click();
     await page.getByRole('status').filter({ hasText: 'processed: ticket' }).waitFor();
+    await overLimit.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByText('No failed messages.').waitFor();
     await openScreen(page, 'Tickets');
     await page.getByRole('link', { name: 'Log while storage was broken' }).waitFor(ARRIVES);
