@@ -345,7 +345,7 @@ describeBrowser('operator console (Chromium)', () => {
     await other.page.getByRole('status').filter({ hasText: 'You do not have access to this.' }).waitFor();
   });
 
-  it('shows the superadmin the organizations, and forgets the token on sign-out', async () => {
+  it('shows the superadmin the organizations, and forgets the token on sign-out and on a 401', async () => {
     const tab = await openConsole(browser, baseUrl);
     tabs.push(tab);
     await signIn(tab.page, SUPERADMIN.email, SUPERADMIN.password);
@@ -353,6 +353,12 @@ describeBrowser('operator console (Chromium)', () => {
     await checkScreen(tab.page, 'organizations');
     await tab.page.getByRole('button', { name: 'Sign out' }).click();
     await tab.page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await tab.page.evaluate('sessionStorage.length')).toBe(0);
+
+    // A token the server no longer takes (here: never issued) ends the session at its first 401.
+    await tab.page.evaluate(`sessionStorage.setItem('helpdesk.token', 'not-a-token')`);
+    await tab.page.reload();
+    await tab.page.getByRole('status').filter({ hasText: 'Your session ended. Sign in again.' }).waitFor();
     expect(await tab.page.evaluate('sessionStorage.length')).toBe(0);
   });
 

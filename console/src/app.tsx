@@ -1,6 +1,6 @@
 // The shell: sign-in when signed out, otherwise the role's navigation and the screen of the current route.
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeError } from './api';
+import { api, ApiError, describeError } from './api';
 import { navigate, useRoute } from './router';
 import { EmailSettingsScreen } from './screens/email-settings';
 import { FailuresScreen } from './screens/failures';
@@ -91,7 +91,10 @@ export function App() {
     setLoading(true);
     api<Me>('GET', '/me')
       .then((user) => currentUser.set(user))
-      .catch((failure) => setError(describeError(failure)))
+      // A 401 has ended the session already, and the sign-in screen says so; anything else is shown.
+      .catch((failure) => {
+        if (!(failure instanceof ApiError && failure.status === 401)) setError(describeError(failure));
+      })
       .finally(() => setLoading(false));
   }, [me]);
 

@@ -115,24 +115,26 @@ export function FailuresScreen() {
                 </td>
                 <td>{failure.attempts}</td>
                 <td>{when(failure.createdAt)}</td>
-                <td class="actions">
-                  <button type="button" disabled={busy === failure.id} onClick={() => retry(failure)}>
-                    Retry
-                  </button>
-                  <button type="button" disabled={busy === failure.id} onClick={() => dismiss(failure)}>
-                    Dismiss
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`Download .eml of UID ${failure.uid}`}
-                    onClick={() =>
-                      void download(`/sync/failures/${failure.id}/raw`, `failure-${failure.uid}.eml`).catch((error) =>
-                        setMessage({ kind: 'error', text: describeError(error) }),
-                      )
-                    }
-                  >
-                    Download .eml
-                  </button>
+                <td>
+                  <div class="actions">
+                    <button type="button" disabled={busy === failure.id} onClick={() => retry(failure)}>
+                      Retry
+                    </button>
+                    <button type="button" disabled={busy === failure.id} onClick={() => dismiss(failure)}>
+                      Dismiss
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={`Download .eml of UID ${failure.uid}`}
+                      onClick={() =>
+                        void download(`/sync/failures/${failure.id}/raw`, `failure-${failure.uid}.eml`).catch((error) =>
+                          setMessage({ kind: 'error', text: describeError(error) }),
+                        )
+                      }
+                    >
+                      Download .eml
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
