@@ -298,7 +298,7 @@ describeBrowser('operator console (Chromium)', () => {
     await page.getByRole('link', { name: 'Log while storage was broken' }).waitFor(ARRIVES);
   });
 
-  it('shows the notifications and users screens', async () => {
+  it('edits a notification template with its preview, and adds and disables a user', async () => {
     const { page } = admin;
     await openScreen(page, 'Notifications');
     // The template editor: an unknown placeholder is refused beside the field; the preview fills known ones.
@@ -315,6 +315,12 @@ describeBrowser('operator console (Chromium)', () => {
     await checkScreen(page, 'notifications');
     await openScreen(page, 'Users');
     await page.getByRole('cell', { name: tenant.admin.email }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Dana Agent');
+    await page.getByLabel('Email', { exact: true }).fill('dana@tenant.test');
+    await page.getByLabel('Password', { exact: true }).fill('dana-password-long');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('button', { name: 'Disable Dana Agent' }).click();
+    await page.getByRole('button', { name: 'Enable Dana Agent' }).waitFor();
     await checkScreen(page, 'users');
   });
 
