@@ -38,9 +38,7 @@ interface TextProps {
   error?: string | null;
   hint?: ComponentChildren;
   type?: 'text' | 'email' | 'password' | 'number';
-  required?: boolean;
   autocomplete?: string;
-  placeholder?: string;
 }
 
 export function TextField(props: TextProps) {
@@ -52,9 +50,7 @@ export function TextField(props: TextProps) {
           // One control for the kinds of text input; Preact's types split them by role.
           type={(props.type ?? 'text') as 'text'}
           value={props.value}
-          required={props.required}
           autocomplete={props.autocomplete ?? 'off'}
-          placeholder={props.placeholder}
           aria-invalid={props.error ? 'true' : undefined}
           aria-describedby={describedBy}
           onInput={(event) => props.onValue(event.currentTarget.value)}
