@@ -23,6 +23,14 @@ interface SyncStatusView {
 
 type From = 'current-date' | 'specific-date' | 'last-sync';
 
+/** A run's counts so far (GET /sync/runs/:id). */
+interface RunCounts {
+  tickets: number;
+  comments: number;
+  ignored: number;
+  failed: number;
+}
+
 /** What an admin can do about each class of sync error. */
 const ERROR_HINTS: Record<string, string> = {
   config: 'Save the incoming settings, then start sync again.',
@@ -48,9 +56,13 @@ export function SyncStatus() {
   const [intervalText, setIntervalText] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [runCounts, setRunCounts] = useState<RunCounts | null>(null);
 
   const refresh = async () => {
     const next = await api<SyncStatusView>('GET', '/sync');
+    // The run in progress counts what it has committed so far; the status has only how much it fetched.
+    const runId = next.currentRun?.runId;
+    setRunCounts(runId ? await api<RunCounts>('GET', `/sync/runs/${runId}`).catch(() => null) : null);
     setStatus(next);
     setIntervalText((current) => (current === '' ? String(next.intervalSeconds) : current));
   };
@@ -96,6 +108,8 @@ export function SyncStatus() {
         <p class="progress">
           Current run: {run.fetched}
           {run.total !== null ? ` of ${run.total}` : ''} messages fetched (since {when(run.startedAt)})
+          {runCounts &&
+            `: ${runCounts.tickets} tickets, ${runCounts.comments} comments, ${runCounts.ignored} ignored, ${runCounts.failed} failed`}
         </p>
       )}
       <fieldset>
