@@ -7,6 +7,9 @@ const graph = importGraph(join(__dirname, '..'));
 console.log('| Module | Imports from |');
 console.log('| --- | --- |');
 for (const [name, targets] of [...graph].sort(([a], [b]) => a.localeCompare(b))) {
-  const list = [...targets].sort().map((target) => `\`${target}\``).join(', ');
+  const list = [...targets]
+    .sort()
+    .map((target) => `\`${target}\``)
+    .join(', ');
   console.log(`| \`${name}\` | ${list || '(nothing)'} |`);
 }

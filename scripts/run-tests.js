@@ -40,6 +40,12 @@ const corpusHint = existsSync(join(corpus, 'INDEX.tsv'))
   ? null
   : `The specs marked "[skipped: needs shared/corpus]" need the email corpus: place shared/corpus beside this clone or set CORPUS_DIR.`;
 
+// The console specs drive Debian's Chromium and skip themselves, by name, when it is absent (test/support/browser.ts).
+const chromium = process.env.CHROMIUM_PATH ? process.env.CHROMIUM_PATH : '/usr/bin/chromium';
+const browserHint = existsSync(chromium)
+  ? null
+  : `The specs marked "[skipped: needs /usr/bin/chromium]" drive the console in a browser: apt-get install -y chromium.`;
+
 const result = spawnSync(
   process.execPath,
   [
@@ -57,4 +63,5 @@ const result = spawnSync(
   { cwd: root, stdio: 'inherit' },
 );
 if (corpusHint) console.log(corpusHint);
+if (browserHint && specs.some((spec) => spec.includes('console'))) console.log(browserHint);
 process.exit(result.status ?? 1);

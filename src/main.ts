@@ -22,14 +22,14 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const url = config.publicUrl ?? `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
-  new Logger('Main').log(`Listening on ${url} (Swagger UI at ${url}/${SWAGGER_PATH})`);
+  new Logger('Main').log(`Listening on ${url} (console at ${url}/, Swagger UI at ${url}/${SWAGGER_PATH})`);
   const generated = app.get(SuperadminBootstrapService).takeGeneratedCredentials();
   if (generated) {
     // Printed straight to the console, once, and never through the logger.
     process.stdout.write(
       `\nFirst start: created superadmin ${generated.email} with password ${generated.password}\n` +
-        `It will not be shown again. Log in at ${url}/${SWAGGER_PATH} and change it at once with\n` +
-        `POST /api/v1/me/password {currentPassword, newPassword}: until then every other route answers 403.\n\n`,
+        `It will not be shown again. Sign in at ${url}/ (Swagger UI: ${url}/${SWAGGER_PATH}) and change it at once\n` +
+        `(or with POST /api/v1/me/password {currentPassword, newPassword}): until then every other route answers 403.\n\n`,
     );
   }
 }

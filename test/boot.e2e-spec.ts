@@ -51,12 +51,15 @@ describe('boot', () => {
     };
     const first = spawnApp(env);
     const [, email, password, baseUrl] = await first.waitForOutput(
-      /created superadmin (\S+) with password (\S+)\n.*Log in at (http:\/\/\S+)\/docs/,
+      /created superadmin (\S+) with password (\S+)\n.*Sign in at (http:\/\/\S+)\/ \(Swagger UI: \S+\/docs\)/,
     );
     expect(email).toBe('admin@localhost');
     const login = await request(baseUrl).post('/api/v1/auth/login').send({ email, password }).expect(200);
     const token = login.body.accessToken as string;
     await request(baseUrl).get('/api/v1/me').auth(token, { type: 'bearer' }).expect(200);
+    // The address printed is the console's: its page is served there.
+    const consolePage = await request(baseUrl).get('/').expect(200);
+    expect(consolePage.text).toContain('<div id="app"></div>');
     await first.kill();
     expect(first.output().split(password).length - 1).toBe(1);
     expect(first.output()).not.toContain(token);

@@ -77,6 +77,41 @@ describe('security headers', () => {
     expect(document.body.openapi).toMatch(/^3\./);
   });
 
+  it('serve the console at / under its own strict policy: same-origin script only, nothing inline, never framed', async () => {
+    const page = await testApp.http().get('/').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
+    const policy = directives(page);
+    expect(policy.get('default-src')).toBe("'none'");
+    expect(policy.get('script-src')).toBe("'self'");
+    expect(policy.get('connect-src')).toBe("'self'");
+    expect(policy.get('frame-ancestors')).toBe("'none'");
+    expect(policy.get('object-src')).toBe("'none'");
+    // No inline script for the policy to refuse, and no inline event handler.
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page.text).not.toMatch(/\son[a-z]+=/i);
+
+    const scripts = [...page.text.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((match) => match[1]);
+    const styles = [...page.text.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((match) => match[1]);
+    expect(scripts).toHaveLength(1);
+    expect(styles).toHaveLength(1);
+    for (const [ref, type] of [
+      [scripts[0], /javascript/],
+      [styles[0], /text\/css/],
+    ] as const) {
+      expect(ref).toMatch(/^\/assets\//);
+      const asset = await testApp.http().get(ref).expect(200);
+      expect(asset.headers['content-type']).toMatch(type);
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
+    // The server's own paths are not the console's: an unknown API route is still a JSON 404.
+    const missing = await testApp.http().get('/api/v1/console').expect(404);
+    expect(missing.body).toMatchObject({ statusCode: 404 });
+    expect(directives(missing).get('default-src')).toBe("'none'");
+    expect(directives(missing).get('script-src')).toBeUndefined();
+  });
+
   it('keep the token across reloads in Swagger outside production', async () => {
     const init = await testApp.http().get('/docs/swagger-ui-init.js').expect(200);
     expect(init.text).toMatch(/"persistAuthorization":\s*true/);

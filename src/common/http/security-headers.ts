@@ -27,6 +27,32 @@ const DOCS_POLICY = {
   formAction: ["'self'"],
 };
 
+/**
+ * The operator console (console/, served at `/`): its one module script and stylesheet come from our origin,
+ * nothing inline may run or style, it talks only to our API, and it loads nothing from a third party. Mail
+ * HTML is shown in a sandboxed srcdoc frame, which inherits this policy on top of its own (mail-html-frame.tsx),
+ * so remote images stay blocked there too; downloads are blob: URLs made from authenticated fetches.
+ * Inline styles are allowed (never inline script): mail is formatted with style attributes, and the frame
+ * can only be as permissive as this page.
+ */
+const CONSOLE_POLICY = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  frameSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+};
+
+/** Paths answered by the server itself (JSON, metrics, health): the API policy. */
+const SERVER_PREFIXES = ['/api/', '/health', '/metrics'];
+
 export interface SecurityHeaderOptions {
   /** Path prefix of the Swagger UI and its assets, e.g. `/docs` (also covers `/docs-json`). */
   docsPath: string;
@@ -48,10 +74,15 @@ export function securityHeaders(options: SecurityHeaderOptions): RequestHandler[
   });
   const apiCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: API_POLICY });
   const docsCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: DOCS_POLICY });
+  const consoleCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: CONSOLE_POLICY });
   const hsts = helmet.strictTransportSecurity({ maxAge: 31_536_000, includeSubDomains: false });
 
-  const csp = (req: Request, res: Response, next: NextFunction) =>
-    (req.path.startsWith(options.docsPath) ? docsCsp : apiCsp)(req, res, next);
+  const policyFor = (path: string) => {
+    if (path.startsWith(options.docsPath)) return docsCsp;
+    if (path === '/api' || SERVER_PREFIXES.some((prefix) => path.startsWith(prefix))) return apiCsp;
+    return consoleCsp;
+  };
+  const csp = (req: Request, res: Response, next: NextFunction) => policyFor(req.path)(req, res, next);
   const transport = (req: Request, res: Response, next: NextFunction) => {
     if (options.httpsPublicUrl || req.secure) hsts(req, res, next);
     else next();
