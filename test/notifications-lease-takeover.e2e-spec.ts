@@ -2,23 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { startMailSystem, type MailSystem } from './harness/mail-system';
 import { eventually } from './support/messages';
 import { notifications, openNotifyingDesk, settle, type NotifyingDesk } from './support/notification-desk';
-import { spawnApp, type SpawnedApp } from './support/spawn-app';
-import { SUPERADMIN, type TestApp } from './support/test-app';
+import { serviceEnv, startService, type SpawnedApp } from './support/spawn-app';
+import type { TestApp } from './support/test-app';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database';
 
 const LEASE_SECONDS = 3;
-
-/** The real service as a child process, so it can be SIGKILLed in the middle of a send. */
-async function startService(env: Record<string, string | undefined>): Promise<{ service: SpawnedApp; api: TestApp }> {
-  const service = spawnApp(env);
-  const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /);
-  // The desk helpers only call http().
-  return { service, api: { http: () => request(url) } as unknown as TestApp };
-}
 
 describe('notification claims are short leases renewed while sending', () => {
   let mail: MailSystem;
@@ -31,16 +22,7 @@ describe('notification claims are short leases renewed while sending', () => {
     mail = await startMailSystem();
     dataDir = mkdtempSync(join(tmpdir(), 'hd-lease-'));
     database = await createTestDatabase();
-    env = {
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      PASSWORD_HASH_COST: '4',
-      SUPERADMIN_EMAIL: SUPERADMIN.email,
-      SUPERADMIN_PASSWORD: SUPERADMIN.password,
+    env = serviceEnv(dataDir, database.url, {
       MAIL_ALLOW_PRIVATE_HOSTS: 'true',
       // A stuck send must not give up on its own during the test: only the kill ends it.
       MAIL_CONNECT_TIMEOUT_MS: '120000',
@@ -51,7 +33,7 @@ describe('notification claims are short leases renewed while sending', () => {
       JWT_SECRET: randomBytes(32).toString('hex'),
       MESSAGE_ID_SECRET: randomBytes(32).toString('hex'),
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    };
+    });
   });
   afterEach(async () => {
     for (const { service } of running.splice(0)) await service.kill('SIGKILL');
@@ -61,7 +43,9 @@ describe('notification claims are short leases renewed while sending', () => {
   });
 
   async function service(): Promise<TestApp> {
-    const started = await startService(env);
+    const { service: spawned, api } = await startService(env);
+    // The desk helpers only call http().
+    const started = { service: spawned, api: api as unknown as TestApp };
     running.push(started);
     return started.api;
   }

@@ -3,24 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { Helpdesk } from './support/helpdesk';
 import { eventually } from './support/messages';
 import { mailToTicket, pushOf } from './support/push';
-import { spawnApp, type SpawnedApp } from './support/spawn-app';
-import { SUPERADMIN } from './support/test-app';
+import { serviceEnv, startService } from './support/spawn-app';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database';
-import { createTenant, type ApiClient } from './support/tenants';
+import { createTenant } from './support/tenants';
 
 const ORGANIZATIONS = 10;
-
-/** The real service as a child process, so it can be SIGKILLed like a crashed server. */
-async function startService(env: Record<string, string | undefined>): Promise<{ service: SpawnedApp; api: ApiClient }> {
-  const service = spawnApp(env);
-  const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /);
-  return { service, api: { http: () => request(url) } };
-}
 
 /** Which process holds each organization's push lease (the pid is part of the holder). */
 async function pushHolders(url: string): Promise<Map<string, number>> {
@@ -48,16 +39,7 @@ async function pushHolders(url: string): Promise<Map<string, number>> {
     dovecot = await startDovecot();
     dataDir = mkdtempSync(join(tmpdir(), 'hd-push-'));
     database = await createTestDatabase();
-    env = {
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      PASSWORD_HASH_COST: '4',
-      SUPERADMIN_EMAIL: SUPERADMIN.email,
-      SUPERADMIN_PASSWORD: SUPERADMIN.password,
+    env = serviceEnv(dataDir, database.url, {
       MAIL_ALLOW_PRIVATE_HOSTS: 'true',
       // A killed instance's push leases expire after 3 s; the survivor looks every second.
       PUSH_LEASE_SECONDS: '3',
@@ -66,7 +48,7 @@ async function pushHolders(url: string): Promise<Map<string, number>> {
       JWT_SECRET: randomBytes(32).toString('hex'),
       MESSAGE_ID_SECRET: randomBytes(32).toString('hex'),
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    };
+    });
   });
   afterAll(async () => {
     await dovecot.close();

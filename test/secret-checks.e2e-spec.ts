@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { spawnApp, type SpawnedApp } from './support/spawn-app';
+import { serviceEnv, spawnApp, type SpawnedApp } from './support/spawn-app';
 import { SUPERADMIN } from './support/test-app';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database';
 
@@ -40,18 +40,7 @@ describe('secrets shared by every instance on one database', () => {
     return dir;
   };
 
-  const envFor = (dir: string, secrets: Record<string, string> = {}) => ({
-    DATA_DIR: dir,
-    DATABASE_URL: database.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    PASSWORD_HASH_COST: '4',
-    SUPERADMIN_EMAIL: SUPERADMIN.email,
-    SUPERADMIN_PASSWORD: SUPERADMIN.password,
-    ...secrets,
-  });
+  const envFor = (dir: string, secrets: Record<string, string> = {}) => serviceEnv(dir, database.url, secrets);
 
   /** A service that boots; its base URL. */
   async function boots(env: Record<string, string | undefined>): Promise<string> {

@@ -2,21 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { Helpdesk } from './support/helpdesk';
 import { eventually, makeMessage } from './support/messages';
-import { spawnApp, type SpawnedApp } from './support/spawn-app';
-import { SUPERADMIN } from './support/test-app';
+import { serviceEnv, startService } from './support/spawn-app';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database';
 import { createTenant, type ApiClient } from './support/tenants';
-
-/** The real service as a child process, so it can be SIGKILLed like a crashed server. */
-async function startService(env: Record<string, string | undefined>): Promise<{ service: SpawnedApp; api: ApiClient }> {
-  const service = spawnApp(env);
-  const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /);
-  return { service, api: { http: () => request(url) } };
-}
 
 /** How many messages GET /sync/runs/:id/messages lists for a run (every page). */
 async function runMessageCount(api: ApiClient, token: string, runId: string): Promise<number> {
@@ -43,16 +34,7 @@ describe('sync survives crashes and concurrent instances: each message exactly o
     dovecot = await startDovecot();
     dataDir = mkdtempSync(join(tmpdir(), 'hd-crash-'));
     database = await createTestDatabase();
-    env = {
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      PASSWORD_HASH_COST: '4',
-      SUPERADMIN_EMAIL: SUPERADMIN.email,
-      SUPERADMIN_PASSWORD: SUPERADMIN.password,
+    env = serviceEnv(dataDir, database.url, {
       MAIL_ALLOW_PRIVATE_HOSTS: 'true',
       SYNC_MIN_INTERVAL_SECONDS: '1',
       SYNC_NOW_WAIT_SECONDS: '120',
@@ -62,7 +44,7 @@ describe('sync survives crashes and concurrent instances: each message exactly o
       JWT_SECRET: randomBytes(32).toString('hex'),
       MESSAGE_ID_SECRET: randomBytes(32).toString('hex'),
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    };
+    });
   });
   afterEach(async () => {
     await dovecot.close();

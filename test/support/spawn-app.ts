@@ -1,6 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import request from 'supertest';
+import { SUPERADMIN } from './test-app';
+import type { ApiClient } from './tenants';
 
 /** The compiled entry point; `npm test` compiles it before running the specs. */
 export const MAIN_JS = join(__dirname, '..', '..', 'src', 'main.js');
@@ -57,4 +60,36 @@ export function spawnApp(env: Record<string, string | undefined>): SpawnedApp {
       return code;
     },
   };
+}
+
+/**
+ * What a spec's spawned service runs with: loopback on a free port, info logs as JSON (waitForOutput reads
+ * the "Listening on" line), cheap password hashing and the test superadmin; `extra` adds or overrides.
+ */
+export function serviceEnv(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    PASSWORD_HASH_COST: '4',
+    SUPERADMIN_EMAIL: SUPERADMIN.email,
+    SUPERADMIN_PASSWORD: SUPERADMIN.password,
+    ...extra,
+  };
+}
+
+/** The real service as a child process (so it can be SIGKILLed like a crashed server), once it listens. */
+export async function startService(
+  env: Record<string, string | undefined>,
+): Promise<{ service: SpawnedApp; api: ApiClient; url: string }> {
+  const service = spawnApp(env);
+  const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /);
+  return { service, api: { http: () => request(url!) }, url: url! };
 }

@@ -7,23 +7,30 @@ export type Errors = Record<string, string | undefined>;
 
 const PASSWORD_SET = 'A password is saved; leave this empty to keep it.';
 
-export function IncomingGroup(props: { form: IncomingForm; errors: Errors; onChange: (form: IncomingForm) => void }) {
-  const { form, errors } = props;
-  const set = <K extends keyof IncomingForm>(key: K, value: IncomingForm[K]) =>
-    props.onChange({ ...form, [key]: value });
+/** What both groups ask of their server, in the same order and layout. */
+type ServerForm = Pick<IncomingForm, 'host' | 'port' | 'security' | 'verifyCertificate'>;
+
+function ServerFields(props: {
+  prefix: 'in' | 'out';
+  serverLabel: string;
+  form: ServerForm;
+  errors: Errors;
+  patch: (changes: Partial<ServerForm>) => void;
+}) {
+  const { prefix, form, errors } = props;
+  const set = <K extends keyof ServerForm>(key: K, value: ServerForm[K]) => props.patch({ [key]: value });
   return (
-    <fieldset>
-      <legend>Incoming email settings</legend>
+    <>
       <div class="row">
         <TextField
-          id="in-host"
-          label="IMAP server"
+          id={`${prefix}-host`}
+          label={props.serverLabel}
           value={form.host}
           error={errors.host}
           onValue={(v) => set('host', v)}
         />
         <TextField
-          id="in-port"
+          id={`${prefix}-port`}
           label="Port"
           type="number"
           value={form.port}
@@ -31,7 +38,7 @@ export function IncomingGroup(props: { form: IncomingForm; errors: Errors; onCha
           onValue={(v) => set('port', v)}
         />
         <SelectField
-          id="in-security"
+          id={`${prefix}-security`}
           label="Security"
           value={form.security}
           options={SECURITY_OPTIONS}
@@ -40,11 +47,29 @@ export function IncomingGroup(props: { form: IncomingForm; errors: Errors; onCha
         />
       </div>
       <CheckboxField
-        id="in-verify"
+        id={`${prefix}-verify`}
         label="Verify certificate"
         checked={form.verifyCertificate}
         onChecked={(v) => set('verifyCertificate', v)}
         error={errors.verifyCertificate}
+      />
+    </>
+  );
+}
+
+export function IncomingGroup(props: { form: IncomingForm; errors: Errors; onChange: (form: IncomingForm) => void }) {
+  const { form, errors } = props;
+  const set = <K extends keyof IncomingForm>(key: K, value: IncomingForm[K]) =>
+    props.onChange({ ...form, [key]: value });
+  return (
+    <fieldset>
+      <legend>Incoming email settings</legend>
+      <ServerFields
+        prefix="in"
+        serverLabel="IMAP server"
+        form={form}
+        errors={errors}
+        patch={(changes) => props.onChange({ ...form, ...changes })}
       />
       <TextField
         id="in-username"
@@ -91,37 +116,12 @@ export function OutgoingGroup(props: { form: OutgoingForm; errors: Errors; onCha
   return (
     <fieldset>
       <legend>Outgoing email settings</legend>
-      <div class="row">
-        <TextField
-          id="out-host"
-          label="SMTP server"
-          value={form.host}
-          error={errors.host}
-          onValue={(v) => set('host', v)}
-        />
-        <TextField
-          id="out-port"
-          label="Port"
-          type="number"
-          value={form.port}
-          error={errors.port}
-          onValue={(v) => set('port', v)}
-        />
-        <SelectField
-          id="out-security"
-          label="Security"
-          value={form.security}
-          options={SECURITY_OPTIONS}
-          error={errors.security}
-          onValue={(v) => set('security', v as Security)}
-        />
-      </div>
-      <CheckboxField
-        id="out-verify"
-        label="Verify certificate"
-        checked={form.verifyCertificate}
-        onChecked={(v) => set('verifyCertificate', v)}
-        error={errors.verifyCertificate}
+      <ServerFields
+        prefix="out"
+        serverLabel="SMTP server"
+        form={form}
+        errors={errors}
+        patch={(changes) => props.onChange({ ...form, ...changes })}
       />
       <CheckboxField
         id="out-reuse"
