@@ -1,75 +1,29 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import type { DomainEventMap } from '../src/common/events/domain-events';
-import { TransactionRunner } from '../src/database/transaction-runner';
-import type { InboundEmail } from '../src/tickets/inbound-email';
 import { MessageAlreadyIngestedError } from '../src/tickets/ticket-errors';
-import { TicketsService } from '../src/tickets/tickets.service';
-import { startTestApp, TestApp } from './support/test-app';
-import { createTenant, TestTenant } from './support/tenants';
+import { ingestionFixture, inboundEmail } from './support/ingestion-fixture';
+import { createTenant } from './support/tenants';
 
 /** Service-level: what the Sync module does with TicketsService, against the real database. */
 describe('tickets: ingestion API', () => {
-  let testApp: TestApp;
-  let tickets: TicketsService;
-  let runner: TransactionRunner;
-  let orgA: TestTenant;
-  let orgB: TestTenant;
-  const created: DomainEventMap['ticket.created'][] = [];
-  const commented: DomainEventMap['ticket.commented'][] = [];
+  const fx = ingestionFixture();
 
-  const email = (overrides: Partial<InboundEmail> = {}): InboundEmail => ({
-    subject: 'Printer on fire',
-    from: { address: 'carla@customer.test', name: 'Carla Customer' },
-    cc: [],
-    messageId: `<${randomUUID()}@customer.test>`,
-    text: 'It is on fire again.',
-    html: null,
-    fullText: 'It is on fire again.',
-    attachments: [],
-    receivedAt: new Date('2025-11-20T10:00:00Z'),
-    ...overrides,
-  });
-  const setStatus = (ticketId: string, status: string) =>
-    testApp
-      .http()
-      .patch(`/api/v1/tickets/${ticketId}`)
-      .auth(orgA.admin.token, { type: 'bearer' })
-      .send({ status })
-      .expect(200);
-  const detail = async (tenant: TestTenant, ticketId: string) =>
-    (await testApp.http().get(`/api/v1/tickets/${ticketId}`).auth(tenant.admin.token, { type: 'bearer' }).expect(200))
-      .body;
-
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    tickets = testApp.app.get(TicketsService);
-    runner = testApp.app.get(TransactionRunner);
-    [orgA, orgB] = await Promise.all([createTenant(testApp, 'Org A'), createTenant(testApp, 'Org B')]);
-    const emitter = testApp.app.get(EventEmitter2);
-    emitter.on('ticket.created', (event: DomainEventMap['ticket.created']) => created.push(event));
-    emitter.on('ticket.commented', (event: DomainEventMap['ticket.commented']) => commented.push(event));
-  });
-  afterAll(() => testApp.close());
-
-  it('numbers tickets 1, 2, 3 per organization, independently of other organizations', async () => {
-    const a1 = await tickets.createTicketFromEmail(orgA.organizationId, email());
-    const b1 = await tickets.createTicketFromEmail(orgB.organizationId, email());
-    const a2 = await tickets.createTicketFromEmail(orgA.organizationId, email());
-    const a3 = await tickets.createTicketFromEmail(orgA.organizationId, email());
-    const b2 = await tickets.createTicketFromEmail(orgB.organizationId, email());
+  it('numbers fx.tickets 1, 2, 3 per organization, independently of other organizations', async () => {
+    const a1 = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
+    const b1 = await fx.tickets.createTicketFromEmail(fx.orgB.organizationId, inboundEmail());
+    const a2 = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
+    const a3 = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
+    const b2 = await fx.tickets.createTicketFromEmail(fx.orgB.organizationId, inboundEmail());
     expect([a1.number, a2.number, a3.number]).toEqual([1, 2, 3]);
     expect([b1.number, b2.number]).toEqual([1, 2]);
   });
 
   it('gives 20 concurrent creations 20 distinct consecutive numbers', async () => {
-    const tenant = await createTenant(testApp);
+    const tenant = await createTenant(fx.testApp);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        tickets.createTicketFromEmail(
+        fx.tickets.createTicketFromEmail(
           tenant.organizationId,
-          email({ from: { address: `c${index % 3}@customer.test`, name: '' } }),
+          inboundEmail({ from: { address: `c${index % 3}@customer.test`, name: '' } }),
         ),
       ),
     );
@@ -78,11 +32,11 @@ describe('tickets: ingestion API', () => {
     );
   });
 
-  it('creates the ticket with requester, participants, first comment and the created event', async () => {
-    const before = created.length;
-    const result = await tickets.createTicketFromEmail(
-      orgA.organizationId,
-      email({
+  it('creates the ticket with requester, participants, first comment and the fx.created event', async () => {
+    const before = fx.created.length;
+    const result = await fx.tickets.createTicketFromEmail(
+      fx.orgA.organizationId,
+      inboundEmail({
         subject: 'Invoice\r\nBcc: evil@x.test',
         from: { address: 'Dora@Customer.TEST', name: 'Dora' },
         cc: [
@@ -95,7 +49,7 @@ describe('tickets: ingestion API', () => {
         html: '<p onclick="steal()">Visible <b>part</b></p><script>alert(1)</script>',
       }),
     );
-    const ticket = await detail(orgA, result.ticketId);
+    const ticket = await fx.detail(fx.orgA, result.ticketId);
     expect(ticket).toMatchObject({
       number: result.number,
       subject: 'Invoice Bcc: evil@x.test',
@@ -118,9 +72,9 @@ describe('tickets: ingestion API', () => {
       attachments: [],
       receivedAt: '2025-11-20T10:00:00.000Z',
     });
-    expect(created.slice(before)).toEqual([
+    expect(fx.created.slice(before)).toEqual([
       {
-        organizationId: orgA.organizationId,
+        organizationId: fx.orgA.organizationId,
         ticketId: result.ticketId,
         ticketNumber: result.number,
         commentId: result.commentId,
@@ -131,26 +85,26 @@ describe('tickets: ingestion API', () => {
   });
 
   it('threads by any Message-ID of a ticket, inbound or one we sent, only within the organization', async () => {
-    const first = await tickets.createTicketFromEmail(
-      orgA.organizationId,
-      email({ messageId: '<thread-root@customer.test>' }),
+    const first = await fx.tickets.createTicketFromEmail(
+      fx.orgA.organizationId,
+      inboundEmail({ messageId: '<thread-root@customer.test>' }),
     );
-    await tickets.recordOutboundMessageId(orgA.organizationId, first.ticketId, '<our-reply.1@helpdesk.test>');
-    const byInbound = await tickets.findTicketByMessageIds(orgA.organizationId, [
+    await fx.tickets.recordOutboundMessageId(fx.orgA.organizationId, first.ticketId, '<our-reply.1@helpdesk.test>');
+    const byInbound = await fx.tickets.findTicketByMessageIds(fx.orgA.organizationId, [
       '<unknown@x.test>',
       'thread-root@customer.test',
     ]);
-    const byOutbound = await tickets.findTicketByMessageIds(orgA.organizationId, ['our-reply.1@helpdesk.test']);
+    const byOutbound = await fx.tickets.findTicketByMessageIds(fx.orgA.organizationId, ['our-reply.1@helpdesk.test']);
     expect(byInbound).toEqual({ ticketId: first.ticketId, number: first.number, status: 'new' });
     expect(byOutbound?.ticketId).toBe(first.ticketId);
     expect(
-      await tickets.findTicketByMessageIds(orgB.organizationId, [
+      await fx.tickets.findTicketByMessageIds(fx.orgB.organizationId, [
         'thread-root@customer.test',
         'our-reply.1@helpdesk.test',
       ]),
     ).toBeNull();
-    expect(await tickets.findTicketByMessageIds(orgA.organizationId, [])).toBeNull();
-    expect(await tickets.listThreadMessageIds(orgA.organizationId, first.ticketId)).toEqual([
+    expect(await fx.tickets.findTicketByMessageIds(fx.orgA.organizationId, [])).toBeNull();
+    expect(await fx.tickets.listThreadMessageIds(fx.orgA.organizationId, first.ticketId)).toEqual([
       'thread-root@customer.test',
       'our-reply.1@helpdesk.test',
     ]);
@@ -158,38 +112,38 @@ describe('tickets: ingestion API', () => {
 
   it('keeps the same Message-ID apart in two organizations', async () => {
     const messageId = `<shared-${randomUUID()}@customer.test>`;
-    const a = await tickets.createTicketFromEmail(orgA.organizationId, email({ messageId }));
-    const b = await tickets.createTicketFromEmail(orgB.organizationId, email({ messageId }));
-    expect((await tickets.findTicketByMessageIds(orgA.organizationId, [messageId]))?.ticketId).toBe(a.ticketId);
-    expect((await tickets.findTicketByMessageIds(orgB.organizationId, [messageId]))?.ticketId).toBe(b.ticketId);
+    const a = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail({ messageId }));
+    const b = await fx.tickets.createTicketFromEmail(fx.orgB.organizationId, inboundEmail({ messageId }));
+    expect((await fx.tickets.findTicketByMessageIds(fx.orgA.organizationId, [messageId]))?.ticketId).toBe(a.ticketId);
+    expect((await fx.tickets.findTicketByMessageIds(fx.orgB.organizationId, [messageId]))?.ticketId).toBe(b.ticketId);
   });
 
-  it('writes a batch of new tickets for new and known people alike, filling in a name that was missing', async () => {
-    const tenant = await createTenant(testApp);
+  it('writes a batch of new fx.tickets for new and known people alike, filling in a name that was missing', async () => {
+    const tenant = await createTenant(fx.testApp);
     // Known from an earlier ticket: Finn as a requester with a name, Gus only as a Cc without one.
-    await tickets.createTicketFromEmail(
+    await fx.tickets.createTicketFromEmail(
       tenant.organizationId,
-      email({
+      inboundEmail({
         from: { address: 'finn@customer.test', name: 'Finn' },
         cc: [{ address: 'gus@customer.test', name: '' }],
       }),
     );
-    const batch = await runner.run((manager) =>
-      tickets.createTicketsFromEmails(
+    const batch = await fx.runner.run((manager) =>
+      fx.tickets.createTicketsFromEmails(
         tenant.organizationId,
         [
-          email({ from: { address: 'gus@customer.test', name: 'Gus Gray' } }),
-          email({
+          inboundEmail({ from: { address: 'gus@customer.test', name: 'Gus Gray' } }),
+          inboundEmail({
             from: { address: 'hana@customer.test', name: 'Hana' },
             cc: [{ address: 'finn@customer.test', name: '' }],
           }),
-          email({ from: { address: 'FINN@customer.test', name: '' } }),
+          inboundEmail({ from: { address: 'FINN@customer.test', name: '' } }),
         ],
         manager,
       ),
     );
     expect(batch.map((ticket) => ticket.number)).toEqual([2, 3, 4]);
-    const [gus, hana, finn] = await Promise.all(batch.map((ticket) => detail(tenant, ticket.ticketId)));
+    const [gus, hana, finn] = await Promise.all(batch.map((ticket) => fx.detail(tenant, ticket.ticketId)));
     expect(gus.requester).toEqual({ email: 'gus@customer.test', name: 'Gus Gray' });
     expect(hana.requester).toEqual({ email: 'hana@customer.test', name: 'Hana' });
     // A known person keeps the name they have; an empty name in the new mail does not erase it.
@@ -198,40 +152,44 @@ describe('tickets: ingestion API', () => {
   });
 
   it('threads a subject token only for the requester or a participant of that organization', async () => {
-    const ticket = await tickets.createTicketFromEmail(
-      orgA.organizationId,
-      email({
+    const ticket = await fx.tickets.createTicketFromEmail(
+      fx.orgA.organizationId,
+      inboundEmail({
         from: { address: 'owner@customer.test', name: 'Owner' },
         cc: [{ address: 'colleague@customer.test', name: '' }],
       }),
     );
-    const other = await tickets.createTicketFromEmail(
-      orgB.organizationId,
-      email({ from: { address: 'stranger@evil.test', name: '' } }),
+    const other = await fx.tickets.createTicketFromEmail(
+      fx.orgB.organizationId,
+      inboundEmail({ from: { address: 'stranger@evil.test', name: '' } }),
     );
     expect(
-      (await tickets.findTicketForToken(orgA.organizationId, ticket.number, 'OWNER@customer.test'))?.ticketId,
+      (await fx.tickets.findTicketForToken(fx.orgA.organizationId, ticket.number, 'OWNER@customer.test'))?.ticketId,
     ).toBe(ticket.ticketId);
     expect(
-      (await tickets.findTicketForToken(orgA.organizationId, ticket.number, 'colleague@customer.test'))?.ticketId,
+      (await fx.tickets.findTicketForToken(fx.orgA.organizationId, ticket.number, 'colleague@customer.test'))?.ticketId,
     ).toBe(ticket.ticketId);
     // A stranger guessing the number, someone known to the organization but not on this ticket, another organization.
-    expect(await tickets.findTicketForToken(orgA.organizationId, ticket.number, 'stranger@evil.test')).toBeNull();
-    expect(await tickets.findTicketForToken(orgA.organizationId, ticket.number, 'carla@customer.test')).toBeNull();
-    expect(await tickets.findTicketForToken(orgB.organizationId, ticket.number, 'owner@customer.test')).toBeNull();
-    expect((await tickets.findTicketForToken(orgB.organizationId, other.number, 'stranger@evil.test'))?.ticketId).toBe(
-      other.ticketId,
-    );
-    expect(await tickets.findTicketForToken(orgA.organizationId, 999_999, 'owner@customer.test')).toBeNull();
+    expect(await fx.tickets.findTicketForToken(fx.orgA.organizationId, ticket.number, 'stranger@evil.test')).toBeNull();
+    expect(
+      await fx.tickets.findTicketForToken(fx.orgA.organizationId, ticket.number, 'carla@customer.test'),
+    ).toBeNull();
+    expect(
+      await fx.tickets.findTicketForToken(fx.orgB.organizationId, ticket.number, 'owner@customer.test'),
+    ).toBeNull();
+    expect(
+      (await fx.tickets.findTicketForToken(fx.orgB.organizationId, other.number, 'stranger@evil.test'))?.ticketId,
+    ).toBe(other.ticketId);
+    expect(await fx.tickets.findTicketForToken(fx.orgA.organizationId, 999_999, 'owner@customer.test')).toBeNull();
   });
 
   it('adds a reply as a comment; a resolved ticket reopens, a pending one is open again', async () => {
-    const ticket = await tickets.createTicketFromEmail(orgA.organizationId, email());
+    const ticket = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
     const reply = (text: string) =>
-      tickets.addEmailComment(
-        orgA.organizationId,
+      fx.tickets.addEmailComment(
+        fx.orgA.organizationId,
         ticket.ticketId,
-        email({
+        inboundEmail({
           text,
           fullText: `${text}\n\n> earlier`,
           from: { address: 'carla@customer.test', name: '' },
@@ -246,15 +204,15 @@ describe('tickets: ingestion API', () => {
       reopened: false,
       createdTicket: false,
     });
-    expect((await detail(orgA, ticket.ticketId)).status).toBe('new');
+    expect((await fx.detail(fx.orgA, ticket.ticketId)).status).toBe('new');
 
-    await setStatus(ticket.ticketId, 'resolved');
-    const before = commented.length;
+    await fx.setStatus(ticket.ticketId, 'resolved');
+    const before = fx.commented.length;
     const reopening = await reply('it is back');
     expect(reopening).toMatchObject({ outcome: 'reopened', reopened: true, ticketId: ticket.ticketId });
-    expect(commented.slice(before)).toEqual([
+    expect(fx.commented.slice(before)).toEqual([
       {
-        organizationId: orgA.organizationId,
+        organizationId: fx.orgA.organizationId,
         ticketId: ticket.ticketId,
         ticketNumber: ticket.number,
         commentId: reopening.commentId,
@@ -265,9 +223,9 @@ describe('tickets: ingestion API', () => {
       },
     ]);
 
-    await setStatus(ticket.ticketId, 'pending');
+    await fx.setStatus(ticket.ticketId, 'pending');
     expect(await reply('here is the info')).toMatchObject({ outcome: 'commented', reopened: false });
-    const shown = await detail(orgA, ticket.ticketId);
+    const shown = await fx.detail(fx.orgA, ticket.ticketId);
     expect(shown.status).toBe('open');
     expect(shown.comments.map((c: { body: string }) => c.body)).toEqual([
       'It is on fire again.',
@@ -279,13 +237,16 @@ describe('tickets: ingestion API', () => {
   });
 
   it('turns a reply to a closed ticket into a new linked ticket, and further replies join it', async () => {
-    const closed = await tickets.createTicketFromEmail(orgA.organizationId, email({ subject: 'Old problem' }));
-    await setStatus(closed.ticketId, 'closed');
-    const createdBefore = created.length;
-    const followUp = await tickets.addEmailComment(
-      orgA.organizationId,
+    const closed = await fx.tickets.createTicketFromEmail(
+      fx.orgA.organizationId,
+      inboundEmail({ subject: 'Old problem' }),
+    );
+    await fx.setStatus(closed.ticketId, 'closed');
+    const createdBefore = fx.created.length;
+    const followUp = await fx.tickets.addEmailComment(
+      fx.orgA.organizationId,
       closed.ticketId,
-      email({ subject: 'Re: Old problem', text: 'again' }),
+      inboundEmail({ subject: 'Re: Old problem', text: 'again' }),
     );
     expect(followUp).toMatchObject({
       outcome: 'new-ticket',
@@ -294,10 +255,10 @@ describe('tickets: ingestion API', () => {
       linkedTicketId: closed.ticketId,
     });
     expect(followUp.ticketId).not.toBe(closed.ticketId);
-    expect(created.slice(createdBefore)).toMatchObject([
+    expect(fx.created.slice(createdBefore)).toMatchObject([
       { ticketId: followUp.ticketId, linkedTicketId: closed.ticketId },
     ]);
-    const shown = await detail(orgA, followUp.ticketId);
+    const shown = await fx.detail(fx.orgA, followUp.ticketId);
     expect(shown).toMatchObject({
       number: followUp.number,
       subject: 'Re: Old problem',
@@ -305,19 +266,23 @@ describe('tickets: ingestion API', () => {
       linkedTicketId: closed.ticketId,
     });
     expect(shown.comments.map((c: { body: string }) => c.body)).toEqual(['again']);
-    expect((await detail(orgA, closed.ticketId)).status).toBe('closed');
+    expect((await fx.detail(fx.orgA, closed.ticketId)).status).toBe('closed');
 
     // Another reply to the old thread joins the open follow-up instead of opening a third ticket.
-    const second = await tickets.addEmailComment(orgA.organizationId, closed.ticketId, email({ text: 'still broken' }));
+    const second = await fx.tickets.addEmailComment(
+      fx.orgA.organizationId,
+      closed.ticketId,
+      inboundEmail({ text: 'still broken' }),
+    );
     expect(second).toMatchObject({ outcome: 'commented', ticketId: followUp.ticketId, createdTicket: false });
-    expect((await detail(orgA, closed.ticketId)).comments).toHaveLength(1);
+    expect((await fx.detail(fx.orgA, closed.ticketId)).comments).toHaveLength(1);
   });
 
   it('reports a message ingested twice as MessageAlreadyIngestedError with its ticket, and writes nothing', async () => {
     const messageId = `<dup-${randomUUID()}@customer.test>`;
-    const first = await tickets.createTicketFromEmail(orgA.organizationId, email({ messageId }));
-    const again = await tickets
-      .createTicketFromEmail(orgA.organizationId, email({ messageId }))
+    const first = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail({ messageId }));
+    const again = await fx.tickets
+      .createTicketFromEmail(fx.orgA.organizationId, inboundEmail({ messageId }))
       .catch((error: unknown) => error);
     expect(again).toBeInstanceOf(MessageAlreadyIngestedError);
     expect(again).toMatchObject({
@@ -325,19 +290,19 @@ describe('tickets: ingestion API', () => {
       ticketId: first.ticketId,
       messageId: messageId.slice(1, -1),
     });
-    const asReply = await tickets
-      .addEmailComment(orgA.organizationId, first.ticketId, email({ messageId }))
+    const asReply = await fx.tickets
+      .addEmailComment(fx.orgA.organizationId, first.ticketId, inboundEmail({ messageId }))
       .catch((error: unknown) => error);
     expect(asReply).toBeInstanceOf(MessageAlreadyIngestedError);
-    expect((await detail(orgA, first.ticketId)).comments).toHaveLength(1);
+    expect((await fx.detail(fx.orgA, first.ticketId)).comments).toHaveLength(1);
   });
 
   it('lets only one of two racing ingestions of the same message win', async () => {
-    const tenant = await createTenant(testApp);
+    const tenant = await createTenant(fx.testApp);
     const messageId = `<race-${randomUUID()}@customer.test>`;
     const outcomes = await Promise.allSettled([
-      tickets.createTicketFromEmail(tenant.organizationId, email({ messageId })),
-      tickets.createTicketFromEmail(tenant.organizationId, email({ messageId })),
+      fx.tickets.createTicketFromEmail(tenant.organizationId, inboundEmail({ messageId })),
+      fx.tickets.createTicketFromEmail(tenant.organizationId, inboundEmail({ messageId })),
     ]);
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -345,90 +310,23 @@ describe('tickets: ingestion API', () => {
     expect(lost).toHaveLength(1);
     expect(lost[0].reason).toBeInstanceOf(MessageAlreadyIngestedError);
     expect(lost[0].reason.ticketId).toBe((won[0] as PromiseFulfilledResult<{ ticketId: string }>).value.ticketId);
-    const list = await testApp.http().get('/api/v1/tickets').auth(tenant.admin.token, { type: 'bearer' }).expect(200);
+    const list = await fx.testApp
+      .http()
+      .get('/api/v1/tickets')
+      .auth(tenant.admin.token, { type: 'bearer' })
+      .expect(200);
     expect(list.body.total).toBe(1);
   });
 
-  describe('inside the caller transaction', () => {
-    it('publishes events only after the commit', async () => {
-      const before = created.length;
-      const result = await runner.run(async (manager) => {
-        const inside = await tickets.createTicketFromEmail(orgA.organizationId, email(), manager);
-        expect(created.length).toBe(before);
-        return inside;
-      });
-      expect(created.slice(before).map((event) => event.ticketId)).toEqual([result.ticketId]);
-    });
-
-    it('publishes nothing and keeps nothing when the caller rolls back', async () => {
-      const before = { created: created.length, commented: commented.length };
-      const existing = await tickets.createTicketFromEmail(orgA.organizationId, email());
-      let ticketId = '';
-      await expect(
-        runner.run(async (manager) => {
-          ticketId = (await tickets.createTicketFromEmail(orgA.organizationId, email(), manager)).ticketId;
-          await tickets.addEmailComment(orgA.organizationId, existing.ticketId, email(), manager);
-          throw new Error('watermark write failed');
-        }),
-      ).rejects.toThrow('watermark write failed');
-      expect({ created: created.length, commented: commented.length }).toEqual({
-        created: before.created + 1,
-        commented: before.commented,
-      });
-      expect(await tickets.ticketExists(orgA.organizationId, ticketId)).toBe(false);
-      expect((await detail(orgA, existing.ticketId)).comments).toHaveLength(1);
-    });
-
-    it('rolls back only its own savepoint on a duplicate; the caller goes on and commits the rest', async () => {
-      const messageId = `<sp-${randomUUID()}@customer.test>`;
-      const first = await tickets.createTicketFromEmail(orgA.organizationId, email({ messageId }));
-      const before = created.length;
-      const outcome = await runner.run(async (manager) => {
-        const other = await tickets.createTicketFromEmail(orgA.organizationId, email(), manager);
-        const duplicate = await tickets
-          .createTicketFromEmail(orgA.organizationId, email({ messageId }), manager)
-          .catch((e: unknown) => e);
-        const note = await tickets.addSystemNote(orgA.organizationId, first.ticketId, 'recorded as duplicate', manager);
-        return { other, duplicate, note };
-      });
-      expect(outcome.duplicate).toBeInstanceOf(MessageAlreadyIngestedError);
-      expect((outcome.duplicate as MessageAlreadyIngestedError).ticketId).toBe(first.ticketId);
-      expect(await tickets.ticketExists(orgA.organizationId, outcome.other.ticketId)).toBe(true);
-      expect(created.slice(before).map((event) => event.ticketId)).toEqual([outcome.other.ticketId]);
-      expect((await detail(orgA, first.ticketId)).comments.map((c: { kind: string }) => c.kind)).toEqual([
-        'requester',
-        'system',
-      ]);
-    });
-
-    it('keeps nested savepoints usable while other requests query the database meanwhile', async () => {
-      // A sync batch (savepoint in savepoint) while an API request reads outside the transaction: on
-      // SQLite every query runner is the same one, and each outside read gives it a new manager.
-      const outcome = await runner.run(async (manager) => {
-        const reads: Promise<unknown>[] = [];
-        const nested = await runner.join(manager, async (savepoint) => {
-          reads.push(tickets.ticketExists(orgA.organizationId, randomUUID()));
-          await Promise.all(reads);
-          return runner.join(savepoint, (inner) => tickets.createTicketFromEmail(orgA.organizationId, email(), inner));
-        });
-        return nested;
-      });
-      expect(await tickets.ticketExists(orgA.organizationId, outcome.ticketId)).toBe(true);
-    });
-
-    it('refuses a manager from a transaction it cannot publish after', async () => {
-      const dataSource = testApp.app.get(DataSource);
-      await expect(
-        dataSource.transaction((manager) => tickets.createTicketFromEmail(orgA.organizationId, email(), manager)),
-      ).rejects.toThrow(/TransactionRunner\.run/);
-    });
-  });
-
   it('adds a system note as an internal comment without changing the status', async () => {
-    const ticket = await tickets.createTicketFromEmail(orgA.organizationId, email());
-    const before = commented.length;
-    const note = await tickets.addSystemNote(orgA.organizationId, ticket.ticketId, 'Delivery failed: mailbox full');
-    const shown = await detail(orgA, ticket.ticketId);
+    const ticket = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
+    const before = fx.commented.length;
+    const note = await fx.tickets.addSystemNote(
+      fx.orgA.organizationId,
+      ticket.ticketId,
+      'Delivery failed: mailbox full',
+    );
+    const shown = await fx.detail(fx.orgA, ticket.ticketId);
     expect(shown.status).toBe('new');
     expect(shown.comments[1]).toMatchObject({
       id: note.commentId,
@@ -438,35 +336,37 @@ describe('tickets: ingestion API', () => {
       author: { name: 'System' },
       html: null,
     });
-    expect(commented.slice(before)).toMatchObject([{ ticketId: ticket.ticketId, kind: 'system', internal: true }]);
-    await expect(tickets.addSystemNote(orgB.organizationId, ticket.ticketId, 'x')).rejects.toMatchObject({
+    expect(fx.commented.slice(before)).toMatchObject([{ ticketId: ticket.ticketId, kind: 'system', internal: true }]);
+    await expect(fx.tickets.addSystemNote(fx.orgB.organizationId, ticket.ticketId, 'x')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });
 
   it('records outbound Message-IDs idempotently and refuses one that belongs to another ticket', async () => {
-    const one = await tickets.createTicketFromEmail(orgA.organizationId, email());
-    const two = await tickets.createTicketFromEmail(orgA.organizationId, email());
-    await tickets.recordOutboundMessageId(orgA.organizationId, one.ticketId, '<out-1@helpdesk.test>');
-    await tickets.recordOutboundMessageId(orgA.organizationId, one.ticketId, 'out-1@helpdesk.test');
+    const one = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
+    const two = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
+    await fx.tickets.recordOutboundMessageId(fx.orgA.organizationId, one.ticketId, '<out-1@helpdesk.test>');
+    await fx.tickets.recordOutboundMessageId(fx.orgA.organizationId, one.ticketId, 'out-1@helpdesk.test');
     await expect(
-      tickets.recordOutboundMessageId(orgA.organizationId, two.ticketId, '<out-1@helpdesk.test>'),
+      fx.tickets.recordOutboundMessageId(fx.orgA.organizationId, two.ticketId, '<out-1@helpdesk.test>'),
     ).rejects.toBeInstanceOf(MessageAlreadyIngestedError);
     await expect(
-      tickets.recordOutboundMessageId(orgB.organizationId, one.ticketId, '<out-2@helpdesk.test>'),
+      fx.tickets.recordOutboundMessageId(fx.orgB.organizationId, one.ticketId, '<out-2@helpdesk.test>'),
     ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    const reply = await tickets.findTicketByMessageIds(orgA.organizationId, ['out-1@helpdesk.test']);
+    const reply = await fx.tickets.findTicketByMessageIds(fx.orgA.organizationId, ['out-1@helpdesk.test']);
     expect(reply?.ticketId).toBe(one.ticketId);
   });
 
   it('refuses a comment on another organization’s ticket like a missing one', async () => {
-    const ticket = await tickets.createTicketFromEmail(orgA.organizationId, email());
-    await expect(tickets.addEmailComment(orgB.organizationId, ticket.ticketId, email())).rejects.toMatchObject({
+    const ticket = await fx.tickets.createTicketFromEmail(fx.orgA.organizationId, inboundEmail());
+    await expect(
+      fx.tickets.addEmailComment(fx.orgB.organizationId, ticket.ticketId, inboundEmail()),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(await tickets.ticketExists(orgB.organizationId, ticket.ticketId)).toBe(false);
-    expect(await tickets.ticketExists(orgA.organizationId, ticket.ticketId)).toBe(true);
+    expect(await fx.tickets.ticketExists(fx.orgB.organizationId, ticket.ticketId)).toBe(false);
+    expect(await fx.tickets.ticketExists(fx.orgA.organizationId, ticket.ticketId)).toBe(true);
   });
 });
