@@ -1,18 +1,26 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { secretSources } from '../config/secret-sources';
 import { buildDataSourceOptions } from './data-source-options';
 import { newDataSource } from './new-data-source';
+import { DomainEventPublisher } from './domain-event-publisher';
 import { QueryDrain } from './query-drain';
 import { SecretMismatchError, verifySecrets } from './secret-checks';
 import { SqliteMaintenance } from './sqlite-maintenance';
+import { TransactionRunner } from './transaction-runner';
 import { WalCheckpointer } from './wal-checkpointer';
 
 /** Resolves once this instance's secrets match the ones the database was first used with. */
 const SECRETS_VERIFIED = Symbol('SECRETS_VERIFIED');
 
+/**
+ * The data source and what every module shares of it, provided once: transactions that span modules
+ * (`TransactionRunner`, with its before- and after-commit hooks) and the domain event publisher that
+ * publishes after COMMIT. Global, so a feature module injects them without importing this one.
+ */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -27,6 +35,8 @@ const SECRETS_VERIFIED = Symbol('SECRETS_VERIFIED');
     }),
   ],
   providers: [
+    TransactionRunner,
+    DomainEventPublisher,
     SqliteMaintenance,
     WalCheckpointer,
     QueryDrain,
@@ -46,5 +56,6 @@ const SECRETS_VERIFIED = Symbol('SECRETS_VERIFIED');
       },
     },
   ],
+  exports: [TransactionRunner, DomainEventPublisher],
 })
 export class DatabaseModule {}

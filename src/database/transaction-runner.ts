@@ -10,31 +10,6 @@ interface TransactionHooks {
   after: AfterCommitHook[];
 }
 
-/** The hooks of each open transaction, by its EntityManager (shared by every runner instance). */
-const HOOKS = new WeakMap<EntityManager, TransactionHooks>();
-/** SQLite: the tail of the transaction queue, per data source (so every runner instance shares it). */
-const QUEUES = new WeakMap<DataSource, Promise<unknown>>();
-
-function hooksOf(manager: EntityManager, what: string): TransactionHooks {
-  const hooks = HOOKS.get(manager);
-  if (!hooks) throw new Error(`${what} needs a transaction opened by TransactionRunner.run`);
-  return hooks;
-}
-
-/**
- * Registers `hook` to run inside the transaction of `manager`, after its work and before COMMIT (in
- * order of registration; a hook may register more). A failing hook rolls the whole transaction back.
- * Hooks registered in a savepoint that rolls back are dropped with it.
- */
-export function beforeCommit(manager: EntityManager, hook: BeforeCommitHook): void {
-  hooksOf(manager, 'beforeCommit').before.push(hook);
-}
-
-/** Registers `hook` to run after the transaction of `manager` commits (dropped on ROLLBACK). */
-export function afterCommit(manager: EntityManager, hook: AfterCommitHook): void {
-  hooksOf(manager, 'afterCommit').after.push(hook);
-}
-
 /**
  * Opens database transactions for work that spans modules (e.g. Sync: ticket + ledger + watermark),
  * and runs what must only happen once the data is committed (domain events) right after COMMIT.
@@ -57,19 +32,24 @@ export function afterCommit(manager: EntityManager, hook: AfterCommitHook): void
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
 
+  /** The hooks of each open transaction, by its EntityManager. */
+  private readonly hooks = new WeakMap<EntityManager, TransactionHooks>();
+  /** SQLite: the tail of the transaction queue (one runner per application: the database module's). */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const hooks: TransactionHooks = { before: [], after: [] };
     const transaction = () =>
       this.dataSource.transaction((manager) => {
-        HOOKS.set(manager, hooks);
+        this.hooks.set(manager, hooks);
         const inTransaction = async () => {
           const result = await work(manager);
           for (let next = hooks.before.shift(); next; next = hooks.before.shift()) await next(manager);
           return result;
         };
-        return inTransaction().finally(() => HOOKS.delete(manager));
+        return inTransaction().finally(() => this.hooks.delete(manager));
       });
     const result = await (this.serialized() ? this.enqueue(transaction) : transaction());
     await this.runHooks(hooks.after);
@@ -79,7 +59,7 @@ export class TransactionRunner {
   /** Runs `work` in the caller's transaction (as a savepoint) or, without one, in a new transaction. */
   async join<T>(manager: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!manager) return this.run(work);
-    const hooks = HOOKS.get(manager);
+    const hooks = this.hooks.get(manager);
     if (!hooks) {
       throw new Error('This manager does not belong to a transaction opened by TransactionRunner.run');
     }
@@ -97,14 +77,24 @@ export class TransactionRunner {
     }
   }
 
-  /** Registers `hook` to run after the transaction of `manager` commits. */
+  /** Registers `hook` to run after the transaction of `manager` commits (dropped on ROLLBACK). */
   afterCommit(manager: EntityManager, hook: AfterCommitHook): void {
-    afterCommit(manager, hook);
+    this.hooksOf(manager, 'afterCommit').after.push(hook);
   }
 
-  /** Registers `hook` to run inside the transaction of `manager`, just before it commits. */
+  /**
+   * Registers `hook` to run inside the transaction of `manager`, after its work and before COMMIT (in
+   * order of registration; a hook may register more). A failing hook rolls the whole transaction back.
+   * Hooks registered in a savepoint that rolls back are dropped with it.
+   */
   beforeCommit(manager: EntityManager, hook: BeforeCommitHook): void {
-    beforeCommit(manager, hook);
+    this.hooksOf(manager, 'beforeCommit').before.push(hook);
+  }
+
+  private hooksOf(manager: EntityManager, what: string): TransactionHooks {
+    const hooks = this.hooks.get(manager);
+    if (!hooks) throw new Error(`${what} needs a transaction opened by TransactionRunner.run`);
+    return hooks;
   }
 
   private serialized(): boolean {
@@ -112,11 +102,8 @@ export class TransactionRunner {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const result = (QUEUES.get(this.dataSource) ?? Promise.resolve()).then(task, task);
-    QUEUES.set(
-      this.dataSource,
-      result.catch(() => undefined),
-    );
+    const result = this.queue.then(task, task);
+    this.queue = result.catch(() => undefined);
     return result;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
-import { afterCommit, beforeCommit } from '../database/transaction-runner';
+import { DomainEventPublisher } from '../database/domain-event-publisher';
+import { TransactionRunner } from '../database/transaction-runner';
 import { NotificationEventsRepository, type StagedEvent } from './notification-events.repository';
 import type { NotificationTrigger } from './notification-kinds';
 import { NotificationSender } from './notification-sender.service';
@@ -20,6 +20,7 @@ export class NotificationOutbox implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly events: DomainEventPublisher,
+    private readonly transactions: TransactionRunner,
     private readonly outbox: NotificationEventsRepository,
     private readonly sender: NotificationSender,
   ) {}
@@ -67,11 +68,11 @@ export class NotificationOutbox implements OnModuleInit, OnModuleDestroy {
     if (!staged) {
       const rows: StagedEvent[] = (staged = []);
       this.staged.set(manager, rows);
-      beforeCommit(manager, async (transaction) => {
+      this.transactions.beforeCommit(manager, async (transaction) => {
         this.staged.delete(manager);
         await this.outbox.insertMany(rows, transaction);
       });
-      afterCommit(manager, () => this.sender.wake());
+      this.transactions.afterCommit(manager, () => this.sender.wake());
     }
     staged.push({ organizationId, ticketId, trigger });
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { AppConfig } from '../config/app-config';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { MailerModule } from '../mailer/mailer.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SettingsModule } from '../settings/settings.module';
@@ -46,7 +45,6 @@ import { OutboxHealth } from './outbox-health';
     NotificationOutbox,
     NotificationsService,
     OutboxHealth,
-    DomainEventPublisher,
   ],
   exports: [OutboxHealth],
 })

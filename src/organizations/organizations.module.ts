@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { UsersModule } from '../users/users.module';
 import { Organization } from './organization.entity';
 import { OrganizationsController } from './organizations.controller';
@@ -11,7 +10,7 @@ import { SuperadminBootstrapService } from './superadmin-bootstrap.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Organization]), UsersModule],
   controllers: [OrganizationsController],
-  providers: [OrganizationsRepository, OrganizationsService, SuperadminBootstrapService, DomainEventPublisher],
+  providers: [OrganizationsRepository, OrganizationsService, SuperadminBootstrapService],
   exports: [OrganizationsService, SuperadminBootstrapService],
 })
 export class OrganizationsModule {}

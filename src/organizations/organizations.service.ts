@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { isUniqueViolation } from '../database/unique-violation';
 import { UsersService } from '../users/users.service';
 import type { CreateOrganizationDto } from './dto/create-organization.dto';

@@ -3,7 +3,7 @@ import { isEmail } from 'class-validator';
 import { SecretBox } from '../common/crypto/secret-box';
 import { secretContext, type SecretColumn } from '../common/crypto/secret-column';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../common/errors/domain-error';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { MailConnectionError } from '../common/net/mail-connection-error';
 import { checkOutboundHost } from '../common/net/outbound-policy';
 import { withTimeout } from '../common/net/with-timeout';

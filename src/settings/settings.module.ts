@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from '../common/crypto/crypto.module';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
 import { MailboxModule } from '../mailbox/mailbox.module';
 import { MailerModule } from '../mailer/mailer.module';
 import { EmailSettingsCheckService } from './email-settings-check.service';
@@ -23,7 +22,7 @@ import { OutgoingEmailSettings } from './outgoing-email-settings.entity';
     MailerModule,
   ],
   controllers: [EmailSettingsController],
-  providers: [EmailSettingsRepository, EmailSettingsService, EmailSettingsCheckService, DomainEventPublisher],
+  providers: [EmailSettingsRepository, EmailSettingsService, EmailSettingsCheckService],
   exports: [EmailSettingsService],
 })
 export class SettingsModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { verifySignedMessageId } from '../../libs/mail/signed-message-id';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { type BatchItem, MessageIngestor } from './message-ingestor.service';

@@ -2,8 +2,6 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from '../alerts/alerts.module';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
-import { TransactionRunner } from '../database/transaction-runner';
 import { LeasesModule } from '../leases/leases.module';
 import { MailboxModule } from '../mailbox/mailbox.module';
 import { SettingsModule } from '../settings/settings.module';
@@ -64,14 +62,12 @@ import { WatermarkPlanner } from './watermark-planner';
   ],
   controllers: [SyncController, PushController],
   providers: [
-    DomainEventPublisher,
     SyncStateRepository,
     SyncRunsRepository,
     IngestedMessagesRepository,
     SyncFailuresRepository,
     SyncSlots,
     SyncTurns,
-    TransactionRunner,
     WatermarkPlanner,
     MessageIngestor,
     MessageProcessor,

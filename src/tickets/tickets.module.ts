@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
-import { TransactionRunner } from '../database/transaction-runner';
 import { StorageModule } from '../storage/storage.module';
 import { UsersModule } from '../users/users.module';
 import { Attachment } from './attachment.entity';
@@ -49,9 +47,7 @@ import { TicketsService } from './tickets.service';
     TicketsService,
     TicketViewsService,
     TicketAgentService,
-    TransactionRunner,
-    DomainEventPublisher,
   ],
-  exports: [TicketsService, TicketViewsService, TransactionRunner],
+  exports: [TicketsService, TicketViewsService],
 })
 export class TicketsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainEventPublisher } from '../common/events/domain-event-publisher';
+import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CommentsRepository } from './comments.repository';

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
-import { afterCommit, beforeCommit } from '../../database/transaction-runner';
-import type { DomainEventMap, DomainEventName } from './domain-events';
+import type { DomainEventMap, DomainEventName } from '../common/events/domain-events';
+import { TransactionRunner } from './transaction-runner';
 
 /**
  * Work another module must commit together with the fact (e.g. a notification outbox row): it runs
@@ -16,15 +16,18 @@ export type InTransactionHandler<K extends DomainEventName> = (
 
 type AnyHandler = (payload: unknown, manager: EntityManager) => Promise<void>;
 
-/** In-transaction handlers per application (its one EventEmitter2), by event name. */
-const IN_TRANSACTION = new WeakMap<EventEmitter2, Map<DomainEventName, Set<AnyHandler>>>();
-
 /** Emits domain events with their payload checked against the one event map. */
 @Injectable()
 export class DomainEventPublisher {
   private readonly logger = new Logger(DomainEventPublisher.name);
 
-  constructor(private readonly emitter: EventEmitter2) {}
+  /** In-transaction handlers by event name (one publisher per application: the database module's). */
+  private readonly inTransaction = new Map<DomainEventName, Set<AnyHandler>>();
+
+  constructor(
+    private readonly emitter: EventEmitter2,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   /**
    * Fire and forget: listeners are started, not awaited (an async listener does its work on its
@@ -46,8 +49,8 @@ export class DomainEventPublisher {
   publishAfterCommit<K extends DomainEventName>(manager: EntityManager, name: K, payload: DomainEventMap[K]): void {
     // Bound methods rather than arrows made per event: V8 drops a per-call arrow's optimized code at each
     // full GC and compiles it again (docs/ARCHITECTURE.md, "Hot paths").
-    beforeCommit(manager, this.handleInside.bind(this, name, payload));
-    afterCommit(manager, this.publish.bind(this, name, payload));
+    this.transactions.beforeCommit(manager, this.handleInside.bind(this, name, payload));
+    this.transactions.afterCommit(manager, this.publish.bind(this, name, payload));
   }
 
   private async handleInside<K extends DomainEventName>(
@@ -55,15 +58,13 @@ export class DomainEventPublisher {
     payload: DomainEventMap[K],
     transaction: EntityManager,
   ): Promise<void> {
-    for (const handler of IN_TRANSACTION.get(this.emitter)?.get(name) ?? []) await handler(payload, transaction);
+    for (const handler of this.inTransaction.get(name) ?? []) await handler(payload, transaction);
   }
 
   /** Registers a handler that runs inside every transaction publishing `name`; returns its removal. */
   handleInTransaction<K extends DomainEventName>(name: K, handler: InTransactionHandler<K>): () => void {
-    let byName = IN_TRANSACTION.get(this.emitter);
-    if (!byName) IN_TRANSACTION.set(this.emitter, (byName = new Map()));
-    const handlers = byName.get(name) ?? new Set<AnyHandler>();
-    byName.set(name, handlers);
+    const handlers = this.inTransaction.get(name) ?? new Set<AnyHandler>();
+    this.inTransaction.set(name, handlers);
     const entry = handler as AnyHandler;
     handlers.add(entry);
     return () => handlers.delete(entry);
