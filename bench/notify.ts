@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { DataSource } from 'typeorm';
-import type { OutgoingMessage } from '../src/mailer/drivers/mailer-driver';
+import type { OutgoingMessage } from '../src/mailer/mailer.types';
 import { compose } from '../src/notifications/notification-composer';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../src/notifications/notification-kinds';
 import { NotificationSender, toOutgoingMessage } from '../src/notifications/notification-sender.service';

@@ -27,6 +27,21 @@ export function normaliseMessageId(value: string | null | undefined): string | n
   return first ?? null;
 }
 
+/** The longest id kept: a header line's limit (RFC 5322). */
+const MESSAGE_ID_MAX = 998;
+
+/**
+ * The normal form of a Message-ID as stored and looked up: no angle brackets, comments or
+ * whitespace (as the headers are read), no NUL. Null when nothing usable is left, or the id is longer
+ * than a header line may be.
+ */
+export function messageIdKey(value: string | null | undefined): string | null {
+  if (!value) return null;
+  // eslint-disable-next-line no-control-regex
+  const key = (normaliseMessageId(value) ?? value.replace(/[<>\s]/g, '')).replace(/\u0000/g, '');
+  return key.length > 0 && key.length <= MESSAGE_ID_MAX ? key : null;
+}
+
 /**
  * Reads every Message-ID from an In-Reply-To or References value, in order, without duplicates.
  * Ids are taken from `<...>`; a value without brackets (sent by some broken clients) is split

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import type { OutgoingMessage } from '../mailer/drivers/mailer-driver';
-import type { SmtpConnectionSettings } from '../mailer/drivers/smtp-settings';
+import type { OutgoingMessage } from '../mailer/mailer.types';
+import type { SmtpConnectionSettings } from '../mailer/smtp-settings';
 import { MailerService } from '../mailer/mailer.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import type { AlertRecipient } from '../users/users.service';

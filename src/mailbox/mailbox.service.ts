@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MailConnectOptions } from '../common/net/mail-connect-options';
 import { AppConfig } from '../config/app-config';
-import type { ImapConnectionSettings } from './drivers/imap-settings';
+import type { ImapConnectionSettings } from './imap-settings';
 import type { MailboxWatch, MailboxWatchOptions } from './mailbox-watch';
-import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './drivers/mailbox-driver';
+import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './mailbox.types';
 
 /** Injection token of the MailboxDriver (IMAP in production; a test can swap it). */
 export const MAILBOX_DRIVER = Symbol('MailboxDriver');

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MailConnectOptions } from '../common/net/mail-connect-options';
 import { AppConfig } from '../config/app-config';
-import type { MailerDriver, MailerPool, OutgoingMessage, SendResult } from './drivers/mailer-driver';
-import type { SmtpConnectionSettings } from './drivers/smtp-settings';
+import type { MailerDriver, MailerPool, OutgoingMessage, SendResult } from './mailer.types';
+import type { SmtpConnectionSettings } from './smtp-settings';
 
 /** Injection token of the MailerDriver (SMTP in production; a test can swap it). */
 export const MAILER_DRIVER = Symbol('MailerDriver');

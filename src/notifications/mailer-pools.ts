@@ -1,5 +1,5 @@
-import type { MailerPool } from '../mailer/drivers/mailer-driver';
-import type { SmtpConnectionSettings } from '../mailer/drivers/smtp-settings';
+import type { MailerPool } from '../mailer/mailer.types';
+import type { SmtpConnectionSettings } from '../mailer/smtp-settings';
 import type { MailerService } from '../mailer/mailer.service';
 
 interface Entry {

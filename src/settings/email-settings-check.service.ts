@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError } from '../common/errors/domain-error';
 import { MailConnectionError } from '../common/net/mail-connection-error';
 import { AppConfig } from '../config/app-config';
-import type { MailboxSession } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession } from '../mailbox/mailbox.types';
 import { MailboxService } from '../mailbox/mailbox.service';
-import type { OutgoingMessage } from '../mailer/drivers/mailer-driver';
+import type { OutgoingMessage } from '../mailer/mailer.types';
 import { MailerService } from '../mailer/mailer.service';
 import {
   ConnectionFailureResponse,

@@ -8,8 +8,8 @@ import { MailConnectionError } from '../common/net/mail-connection-error';
 import { checkOutboundHost } from '../common/net/outbound-policy';
 import { withTimeout } from '../common/net/with-timeout';
 import { AppConfig } from '../config/app-config';
-import type { ImapConnectionSettings } from '../mailbox/drivers/imap-settings';
-import type { SmtpConnectionSettings } from '../mailer/drivers/smtp-settings';
+import type { ImapConnectionSettings } from '../mailbox/imap-settings';
+import type { SmtpConnectionSettings } from '../mailer/smtp-settings';
 import {
   EmailSettingsResponse,
   IncomingSettingsResponse,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { readHeaderBlock } from '../../libs/mail/parse-large-message';
-import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession, MessageRef } from '../mailbox/mailbox.types';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { countInto, type LiveRun } from './live-run';
 import { type BatchItem, MessageIngestor } from './message-ingestor.service';

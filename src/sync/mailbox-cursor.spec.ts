@@ -1,7 +1,7 @@
 import { startDovecot, type DovecotServer } from '../../test/harness/dovecot';
 import { imapSettingsFor, LOOPBACK_CONNECT } from '../../test/support/imap-settings';
 import { ImapMailboxDriver } from '../mailbox/drivers/imap-mailbox.driver';
-import type { MailboxSession } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession } from '../mailbox/mailbox.types';
 import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
 
 const agent = { user: 'agent', password: 'agent-secret' };

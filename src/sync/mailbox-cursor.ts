@@ -1,4 +1,4 @@
-import type { MailboxSession } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession } from '../mailbox/mailbox.types';
 
 /** Sizes are read this many UIDs per FETCH; the UID set of a command stays a few kilobytes at most. */
 export const SIZES_PER_READ = 1_000;

@@ -3,7 +3,7 @@ import type { ParsedMessage } from '../../libs/mail/parsed-message';
 import { stripHtmlReply, stripReply } from '../../libs/mail/reply-stripping';
 import { verifySignedMessageId } from '../../libs/mail/signed-message-id';
 import { extractReferencedIds, findSubjectTokens } from '../../libs/mail/thread-keys';
-import { messageIdKey } from '../tickets/inbound-email';
+import { messageIdKey } from '../../libs/mail/message-id';
 import { VERIFY_PROBE_HEADER } from '../settings/verify-probe';
 import { type Classification, classifyInbound } from './message-classifier';
 

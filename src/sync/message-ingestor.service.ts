@@ -6,7 +6,7 @@ import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
-import { messageIdKey } from '../tickets/inbound-email';
+import { messageIdKey } from '../../libs/mail/message-id';
 import { MessageAlreadyIngestedError } from '../tickets/ticket-errors';
 import { TicketsService } from '../tickets/tickets.service';
 import { IngestedMessagesRepository, type KnownMessage } from './ingested-messages.repository';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { MailConnectionError, type MailFailureReason } from '../common/net/mail-connection-error';
 import type { AppConfig } from '../config/app-config';
 import type { HeldLease } from '../leases/lease.service';
-import type { ImapConnectionSettings } from '../mailbox/drivers/imap-settings';
+import type { ImapConnectionSettings } from '../mailbox/imap-settings';
 import { MailboxThrottledError, type MailboxWatch, type MailboxWatchEvent } from '../mailbox/mailbox-watch';
 import type { MailboxService } from '../mailbox/mailbox.service';
 import type { EmailSettingsService } from '../settings/email-settings.service';

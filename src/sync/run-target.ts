@@ -1,4 +1,4 @@
-import type { MessageRef } from '../mailbox/drivers/mailbox-driver';
+import type { MessageRef } from '../mailbox/mailbox.types';
 import type { ListedMessage } from './mailbox-cursor';
 import type { FolderRef } from './message-ingestor.service';
 import type { ContentContext } from './message-content';

@@ -4,7 +4,7 @@ import { ConflictError, DomainError } from '../common/errors/domain-error';
 import type { DomainEventMap } from '../common/events/domain-events';
 import { MailConnectionError } from '../common/net/mail-connection-error';
 import { AppConfig } from '../config/app-config';
-import type { ImapConnectionSettings } from '../mailbox/drivers/imap-settings';
+import type { ImapConnectionSettings } from '../mailbox/imap-settings';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import type { SyncFrom, SyncState } from './sync-state.entity';

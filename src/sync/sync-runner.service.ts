@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { AppConfig } from '../config/app-config';
-import type { MailboxSession, MessageRef } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession, MessageRef } from '../mailbox/mailbox.types';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { arrivalsOf } from './ingest-batch-plan';

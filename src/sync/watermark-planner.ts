@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { MailboxSession } from '../mailbox/drivers/mailbox-driver';
+import type { MailboxSession } from '../mailbox/mailbox.types';
 import { SyncStateRepository } from './sync-state.repository';
 
 export interface PlannedPosition {

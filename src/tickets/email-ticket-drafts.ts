@@ -1,3 +1,4 @@
+import { messageIdKey } from '../../libs/mail/message-id';
 import { MessageAlreadyIngestedError } from './ticket-errors';
 import { DomainError } from '../common/errors/domain-error';
 import {
@@ -6,7 +7,6 @@ import {
   contactOf,
   type InboundEmail,
   MAX_PARTICIPANTS,
-  messageIdKey,
   ticketSubject,
 } from './inbound-email';
 import type { NewCommentData, NewMessageId, NewTicketComment, NewTicketData, StoredAttachment } from './ticket-writer';

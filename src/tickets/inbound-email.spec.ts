@@ -1,4 +1,5 @@
-import { attachmentMetadata, commentContent, contactOf, messageIdKey, ticketSubject } from './inbound-email';
+import { messageIdKey } from '../../libs/mail/message-id';
+import { attachmentMetadata, commentContent, contactOf, ticketSubject } from './inbound-email';
 
 describe('inbound email normalization', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { sanitizeFilename } from '../../libs/mail/attachment-filename';
 import { sanitizeEmailHtml } from '../../libs/mail/html';
-import { normaliseMessageId } from '../../libs/mail/message-id';
+import { messageIdKey } from '../../libs/mail/message-id';
 import type { ContactInput } from './contacts.repository';
 
 /** What Sync hands over for one parsed message (a `ParsedMessage` from libs/mail fits it field by field). */
@@ -43,7 +43,6 @@ export interface InboundAttachment {
 /** Cc lists beyond this are not recorded as participants (a mass mailing is not a conversation). */
 export const MAX_PARTICIPANTS = 100;
 const MAX_SUBJECT = 1000;
-const MESSAGE_ID_MAX = 998;
 
 const NUL = /\u0000/g;
 const CONTROLS = /[\u0000-\u001f\u007f]+/g;
@@ -65,17 +64,6 @@ export function ticketSubject(subject: string): string {
 
 export function contactOf(address: { address: string; name: string }): ContactInput {
   return { email: singleLine(address.address, 320).toLowerCase(), name: singleLine(address.name ?? '', 200) };
-}
-
-/**
- * The normal form of a Message-ID as stored and looked up: no angle brackets, comments or
- * whitespace (as libs/mail reads headers). Null when nothing usable is left, or the id is longer
- * than a header line may be.
- */
-export function messageIdKey(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const key = normaliseMessageId(value) ?? value.replace(/[<>\s]/g, '');
-  return key.length > 0 && key.length <= MESSAGE_ID_MAX ? storableText(key) : null;
 }
 
 /** The Message-ID this email claims for threading: none when another message already has it. */

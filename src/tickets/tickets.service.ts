@@ -1,3 +1,4 @@
+import { messageIdKey } from '../../libs/mail/message-id';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainEventPublisher } from '../database/domain-event-publisher';
@@ -5,7 +6,7 @@ import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CommentsRepository } from './comments.repository';
 import { ContactsRepository } from './contacts.repository';
-import { contactOf, InboundEmail, claimedMessageId, messageIdKey, storableText } from './inbound-email';
+import { contactOf, InboundEmail, claimedMessageId, storableText } from './inbound-email';
 import { MessageIdsRepository } from './message-ids.repository';
 import { TicketParticipantsRepository } from './ticket-participants.repository';
 import { nextActivityAt, StoredAttachment, TicketWriter } from './ticket-writer';

@@ -1,5 +1,5 @@
 import type { MailConnectOptions } from '../../src/common/net/mail-connect-options';
-import type { ImapConnectionSettings } from '../../src/mailbox/drivers/imap-settings';
+import type { ImapConnectionSettings } from '../../src/mailbox/imap-settings';
 import type { DovecotServer, TestUser } from '../harness/dovecot';
 
 /** How the driver specs connect to the harness's Dovecot: loopback allowed, a short step timeout. */

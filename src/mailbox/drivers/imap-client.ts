@@ -4,7 +4,7 @@ import type { MailConnectOptions } from '../../common/net/mail-connect-options';
 import { classifyMailError, MailConnectionError, type MailStage } from '../../common/net/mail-connection-error';
 import { checkOutboundHost, type OutboundTarget } from '../../common/net/outbound-policy';
 import { withTimeout } from '../../common/net/with-timeout';
-import type { ImapConnectionSettings } from './imap-settings';
+import type { ImapConnectionSettings } from '../imap-settings';
 
 /**
  * A session may sit idle while its caller parses what it fetched; a server silent for this long while

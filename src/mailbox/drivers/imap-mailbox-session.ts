@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailConnectionError } from '../../common/net/mail-connection-error';
 import { connectionEnded, connectionLost, disconnectImap, imapCall, noAnswer } from './imap-client';
-import type { FetchedHeaders, FetchedMessage, FolderState, MailboxSession, MessageRef } from './mailbox-driver';
+import type { FetchedHeaders, FetchedMessage, FolderState, MailboxSession, MessageRef } from '../mailbox.types';
 import { toUidSet } from './uid-set';
 
 /** UIDs per FETCH command: keeps command lines short without a round trip per message. */

@@ -9,7 +9,7 @@ import {
   type MailboxWatchOptions,
 } from '../mailbox-watch';
 import { connectImap, disconnectImap, imapCall, noAnswer } from './imap-client';
-import type { ImapConnectionSettings } from './imap-settings';
+import type { ImapConnectionSettings } from '../imap-settings';
 
 /**
  * A quiet watch socket is probed with a NOOP after this long, and dropped when the NOOP is not

@@ -4,8 +4,8 @@ import { imapSettingsFor, LOOPBACK_CONNECT } from '../../../test/support/imap-se
 import { mailFailure } from '../../../test/support/mail-failure';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
 import { ImapMailboxDriver } from './imap-mailbox.driver';
-import type { ImapConnectionSettings } from './imap-settings';
-import type { FetchedMessage, MailboxSession } from './mailbox-driver';
+import type { ImapConnectionSettings } from '../imap-settings';
+import type { FetchedMessage, MailboxSession } from '../mailbox.types';
 
 const agent = { user: 'agent', password: 'agent-secret' };
 const options: MailConnectOptions = LOOPBACK_CONNECT;

@@ -4,8 +4,8 @@ import type { MailboxWatch, MailboxWatchOptions } from '../mailbox-watch';
 import { connectImap, disconnectImap, imapCall, noAnswer } from './imap-client';
 import { openImapWatch } from './imap-mailbox-watch';
 import { ImapMailboxSession } from './imap-mailbox-session';
-import type { ImapConnectionSettings } from './imap-settings';
-import type { ConnectionTestResult, MailboxDriver, MailboxSession } from './mailbox-driver';
+import type { ImapConnectionSettings } from '../imap-settings';
+import type { ConnectionTestResult, MailboxDriver, MailboxSession } from '../mailbox.types';
 
 /** MailboxDriver over IMAP (imapflow). Stateless: every call opens its own connection. */
 export class ImapMailboxDriver implements MailboxDriver {

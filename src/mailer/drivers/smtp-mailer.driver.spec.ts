@@ -3,10 +3,10 @@ import { freePort } from '../../../test/harness/free-port';
 import { startSmtpServer, type TestSmtpServer, type TestSmtpServerOptions } from '../../../test/harness/smtp-server';
 import { mailFailure } from '../../../test/support/mail-failure';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
-import type { OutgoingMessage } from './mailer-driver';
-import { SmtpSendError } from './smtp-send-error';
+import type { OutgoingMessage } from '../mailer.types';
+import { SmtpSendError } from '../smtp-send-error';
 import { SmtpMailerDriver } from './smtp-mailer.driver';
-import type { SmtpConnectionSettings } from './smtp-settings';
+import type { SmtpConnectionSettings } from '../smtp-settings';
 
 const sender = { user: 'helpdesk', password: 'helpdesk-secret' };
 const options: MailConnectOptions = { timeoutMs: 3_000, policy: { allowPrivate: true, allowedHosts: [] } };

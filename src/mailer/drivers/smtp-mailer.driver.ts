@@ -1,8 +1,8 @@
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
 import { classifyMailError } from '../../common/net/mail-connection-error';
-import type { MailerDriver, MailerPool, MailerPoolOptions, OutgoingMessage, SendResult } from './mailer-driver';
-import { toSmtpSendError } from './smtp-send-error';
-import type { SmtpConnectionSettings } from './smtp-settings';
+import type { MailerDriver, MailerPool, MailerPoolOptions, OutgoingMessage, SendResult } from '../mailer.types';
+import { toSmtpSendError } from '../smtp-send-error';
+import type { SmtpConnectionSettings } from '../smtp-settings';
 import { createSmtpTransport, sendWith, smtpTransportOptions, verifyWith } from './smtp-transport';
 
 /** MailerDriver over SMTP (nodemailer). Stateless apart from the pools it hands out. */

@@ -3,8 +3,8 @@ import { isIP } from 'node:net';
 import type { MailConnectOptions } from '../../common/net/mail-connect-options';
 import { checkOutboundHost } from '../../common/net/outbound-policy';
 import { withTimeout } from '../../common/net/with-timeout';
-import type { OutgoingMessage, SendResult } from './mailer-driver';
-import type { SmtpConnectionSettings } from './smtp-settings';
+import type { OutgoingMessage, SendResult } from '../mailer.types';
+import type { SmtpConnectionSettings } from '../smtp-settings';
 
 /**
  * Connecting, the envelope and the data are separate waits, each bounded by nodemailer's socket

@@ -1,4 +1,4 @@
-import type { MailSecurity } from '../../common/net/mail-connect-options';
+import type { MailSecurity } from '../common/net/mail-connect-options';
 
 /**
  * A tenant's outgoing server. `security` is followed strictly: 'none' never upgrades even when the

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { MailConnectOptions } from '../../common/net/mail-connect-options';
-import type { MailboxWatch, MailboxWatchOptions } from '../mailbox-watch';
+import type { MailConnectOptions } from '../common/net/mail-connect-options';
+import type { MailboxWatch, MailboxWatchOptions } from './mailbox-watch';
 import type { ImapConnectionSettings } from './imap-settings';
 
 export interface ConnectionTestResult {

@@ -3,7 +3,7 @@ import {
   MailConnectionError,
   type MailConnectionErrorOptions,
   type MailFailureReason,
-} from '../../common/net/mail-connection-error';
+} from '../common/net/mail-connection-error';
 
 /**
  * "Will sending this same message again fail again?": only a 5xx reply to the message itself. A 4xx, a

@@ -1,4 +1,4 @@
-import type { MailConnectOptions } from '../../common/net/mail-connect-options';
+import type { MailConnectOptions } from '../common/net/mail-connect-options';
 import type { SmtpConnectionSettings } from './smtp-settings';
 
 export interface OutgoingMessage {
