@@ -58,6 +58,8 @@ describe('OpenAPI document', () => {
         'no 401',
         'no 403',
         'no 404',
+        'no 413',
+        'no 415',
         'no 429',
         'no success response with a schema',
         'request body application/json has no example for body.a',

@@ -7,6 +7,7 @@
  *   documents no content) counts like a 204.
  * - Errors:
  *   - 400 when the route takes a request body, query parameters or path parameters (validation refuses them);
+ *   - 413 and 415 when it takes a request body (too large, or sent without a Content-Type);
  *   - 401 unless the route is public (`x-public`);
  *   - 403 when roles restrict it (`x-roles`);
  *   - 404 when a path parameter names a resource (`{id}` or any `…Id`);
@@ -102,6 +103,7 @@ function missingErrors(path: string, operation: Operation, statuses: string[]): 
   if (operation.requestBody || parameters.some((parameter) => parameter.in === 'query' || parameter.in === 'path')) {
     needed.push('400');
   }
+  if (operation.requestBody) needed.push('413', '415');
   if (!operation['x-public']) needed.push('401');
   if (operation['x-roles']?.length) needed.push('403');
   if (/\{(id|\w+Id)\}/.test(path)) needed.push('404');
