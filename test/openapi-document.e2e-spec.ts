@@ -35,6 +35,13 @@ describe('OpenAPI document', () => {
     const result = await new Validator().validate(structuredClone(document) as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+
+    // The validator does refuse a broken document: a response without its required description.
+    const broken = structuredClone(document) as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, object> }>>;
+    };
+    broken.paths['/api/v1/sync'].get.responses['200'] = {};
+    expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
   it('the rules catch a route that breaks them', () => {
