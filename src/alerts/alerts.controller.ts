@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../common/audit/audited.decorator';
 import type { TenantUser } from '../common/auth/auth-user';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
@@ -26,6 +26,7 @@ export class AlertsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an incident: no more daily reminders (its recovery is still mailed)' })
   @ApiOkResponse({ type: IncidentResponse })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   acknowledge(
     @CurrentTenant() caller: TenantUser,

@@ -54,6 +54,7 @@ export class AuthController {
   @Auth('superadmin', 'admin', 'agent')
   @AllowedBeforePasswordChange()
   @ApiOperation({ summary: 'Who the token belongs to' })
+  @ApiOkResponse({ type: MeResponse })
   me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
     return this.describe(user);
   }
@@ -61,6 +62,7 @@ export class AuthController {
   @Patch('me')
   @Auth('superadmin', 'admin', 'agent')
   @ApiOperation({ summary: 'Change your own preferences (e.g. opt out of alert mail)' })
+  @ApiOkResponse({ type: MeResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   async updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<MeResponse> {
     if (dto.alertEmails !== undefined) await this.users.setAlertEmails(user.organizationId, user.id, dto.alertEmails);

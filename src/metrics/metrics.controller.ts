@@ -32,7 +32,15 @@ export class MetricsController {
   @Public()
   @ApiExtension('x-metrics-token', true)
   @ApiOperation({ summary: 'Prometheus metrics (text format); needs `Authorization: Bearer <METRICS_TOKEN>`' })
-  @ApiOkResponse({ description: 'The metrics, in the Prometheus text exposition format' })
+  @ApiOkResponse({
+    description: 'The metrics, in the Prometheus text exposition format',
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example: '# TYPE helpdesk_sync_runs_total counter\nhelpdesk_sync_runs_total{outcome="ok"} 42\n',
+      },
+    },
+  })
   @ApiUnauthorizedResponse({ description: 'Missing or wrong METRICS_TOKEN', type: ErrorResponse })
   @ApiNotFoundResponse({ description: 'METRICS_TOKEN is not set', type: ErrorResponse })
   async index(

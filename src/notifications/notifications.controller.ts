@@ -1,5 +1,12 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
 import { Audited } from '../common/audit/audited.decorator';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
@@ -19,6 +26,7 @@ export class NotificationsController {
     summary: 'Mail sent for your tickets: queued, sent, failed and suppressed, with reasons; newest first',
   })
   @ApiOkResponse({ type: [NotificationResponse] })
+  @ApiBadRequestResponse({ description: 'An unknown status', type: ErrorResponse })
   list(@CurrentTenant() caller: TenantUser, @Query() query: ListNotificationsQuery): Promise<NotificationResponse[]> {
     return this.notifications.list(caller.organizationId, query);
   }
@@ -32,6 +40,7 @@ export class NotificationsController {
     description: 'The message keeps its Message-ID, so a reply to it still threads into the ticket.',
   })
   @ApiOkResponse({ type: NotificationResponse })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ description: 'Sent, queued, or refused for its recipient', type: ErrorResponse })
   retry(

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestj
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -24,6 +25,7 @@ export class OrganizationsController {
   @Auth('superadmin')
   @Audited('organization.created', { target: 'organization', secrets: ['admin.password'] })
   @ApiOperation({ summary: 'Create an organization (tenant) with its first admin' })
+  @ApiCreatedResponse({ type: OrganizationResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiConflictResponse({ description: "The name or the admin's email address is taken", type: ErrorResponse })
   async create(@Body() dto: CreateOrganizationDto): Promise<OrganizationResponse> {
@@ -33,6 +35,7 @@ export class OrganizationsController {
   @Get()
   @Auth('superadmin')
   @ApiOperation({ summary: 'List organizations' })
+  @ApiOkResponse({ type: [OrganizationResponse] })
   async list(): Promise<OrganizationResponse[]> {
     return (await this.organizations.list()).map((organization) => OrganizationResponse.from(organization));
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TenantUser } from '../common/auth/auth-user';
 import { Auth, CurrentTenant } from '../common/auth/auth.decorators';
+import { ErrorResponse } from '../common/errors/error-response';
 import { SetPushDto } from './dto/set-push.dto';
-import type { SyncStatusResponse } from './dto/sync-status.response';
+import { SyncStatusResponse } from './dto/sync-status.response';
 import { PushStatus } from './push-status';
 import { SyncViews } from './sync-views';
 
@@ -18,6 +19,8 @@ export class PushController {
   @Put('push')
   @Auth('admin')
   @ApiOperation({ summary: 'Turn push (IMAP IDLE: new mail becomes a ticket within seconds) on or off' })
+  @ApiOkResponse({ type: SyncStatusResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   async setPush(@CurrentTenant() caller: TenantUser, @Body() dto: SetPushDto): Promise<SyncStatusResponse> {
     await this.push.setEnabled(caller.organizationId, dto.enabled);
     return this.views.status(caller.organizationId);

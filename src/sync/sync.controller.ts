@@ -39,6 +39,7 @@ export class SyncController {
   @Get()
   @Auth('admin')
   @ApiOperation({ summary: 'The sync service status widget: state, schedule, health and totals' })
+  @ApiOkResponse({ type: SyncStatusResponse })
   status(@CurrentTenant() caller: TenantUser): Promise<SyncStatusResponse> {
     return this.views.status(caller.organizationId);
   }
@@ -48,6 +49,8 @@ export class SyncController {
   @Audited('sync.started', { target: 'sync' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Start sync from the current date, a specific date, or the last sync' })
+  @ApiOkResponse({ type: SyncStatusResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiConflictResponse({
     description: 'No incoming settings, mailbox unreachable, or no previous sync',
     type: ErrorResponse,
@@ -66,6 +69,7 @@ export class SyncController {
   @Audited('sync.stopped', { target: 'sync' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop sync; a run in progress stops after the message it is on' })
+  @ApiOkResponse({ type: SyncStatusResponse })
   async stop(@CurrentTenant() caller: TenantUser): Promise<SyncStatusResponse> {
     await this.control.stop(caller.organizationId);
     return this.views.status(caller.organizationId);
@@ -104,6 +108,8 @@ export class SyncController {
   @Auth('admin')
   @Audited('sync.interval.changed', { target: 'sync' })
   @ApiOperation({ summary: 'Change the period between runs; takes effect at once' })
+  @ApiOkResponse({ type: SyncStatusResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   async interval(@CurrentTenant() caller: TenantUser, @Body() dto: SetIntervalDto): Promise<SyncStatusResponse> {
     await this.control.setInterval(caller.organizationId, dto.seconds);
     return this.views.status(caller.organizationId);
@@ -121,6 +127,7 @@ export class SyncController {
   @Auth('admin')
   @ApiOperation({ summary: 'One run with its counts and error' })
   @ApiOkResponse({ type: SyncRunResponse })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   run(@CurrentTenant() caller: TenantUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<SyncRunResponse> {
     return this.views.run(caller.organizationId, id);
@@ -132,6 +139,7 @@ export class SyncController {
     summary: 'Every message the run fetched and what it became (ticket, comment, ignored and why, failed), by UID',
   })
   @ApiOkResponse({ type: RunMessagesPage })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID, or a bad `after` or `limit`', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   runMessages(
     @CurrentTenant() caller: TenantUser,
@@ -158,6 +166,11 @@ export class SyncController {
   @Auth('admin')
   @ApiOperation({ summary: 'The original message, as received (message/rfc822)' })
   @ApiProduces('message/rfc822')
+  @ApiOkResponse({
+    description: 'The message as received',
+    content: { 'message/rfc822': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async raw(
     @CurrentTenant() caller: TenantUser,
@@ -180,6 +193,8 @@ export class SyncController {
   @Audited('sync.failure.retried', { target: 'sync-failure' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Process the stored message again (after a fix)' })
+  @ApiOkResponse({ type: RetryFailureResponse })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   retry(
     @CurrentTenant() caller: TenantUser,
@@ -193,6 +208,7 @@ export class SyncController {
   @Audited('sync.failure.dismissed', { target: 'sync-failure' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Dismiss a failure' })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponse })
   dismiss(@CurrentTenant() caller: TenantUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {

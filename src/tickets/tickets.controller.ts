@@ -109,6 +109,7 @@ export class TicketsController {
   @Auth('admin', 'agent')
   @ApiOperation({ summary: 'A ticket with its participants and its conversation' })
   @ApiOkResponse({ type: TicketDetailResponse })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   get(
     @CurrentTenant() caller: TenantUser,
@@ -125,6 +126,7 @@ export class TicketsController {
   })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiBadRequestResponse({ description: 'An id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async download(
     @CurrentTenant() caller: TenantUser,

@@ -3,8 +3,10 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -34,6 +36,7 @@ export class UsersController {
   @Post()
   @Auth('admin')
   @Audited('user.created', { target: 'user', secrets: ['password'] })
+  @ApiCreatedResponse({ type: UserResponse })
   @ApiOperation({
     summary: 'Add an admin or agent to your organization',
     description: 'Without a password the user is invited: mailed a link (valid 7 days) to choose their own.',
@@ -78,6 +81,7 @@ export class UsersController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Mail a user of your organization a password reset link (single use, 30 minutes)' })
   @ApiAcceptedResponse({ type: PasswordLinkResponse })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiServiceUnavailableResponse({
     description: 'SYSTEM_SMTP_URL is not set (SYSTEM_MAIL_UNAVAILABLE), or the mail server failed (SYSTEM_MAIL_FAILED)',
@@ -95,6 +99,7 @@ export class UsersController {
   @Get()
   @Auth('admin')
   @ApiOperation({ summary: 'List the users of your organization' })
+  @ApiOkResponse({ type: [UserResponse] })
   async list(@CurrentTenant() caller: TenantUser): Promise<UserResponse[]> {
     return (await this.users.list(caller.organizationId)).map((user) => UserResponse.from(user));
   }
@@ -103,6 +108,8 @@ export class UsersController {
   @Auth('admin')
   @Audited('user.updated', { target: 'user' })
   @ApiOperation({ summary: "Change a user's role or disable them" })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ description: 'Would leave the organization without an active admin', type: ErrorResponse })
   async update(

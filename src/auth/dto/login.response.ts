@@ -1,7 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class LoginResponse {
-  @ApiProperty({ description: 'Send as "Authorization: Bearer <accessToken>"' })
+  @ApiProperty({
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.signature',
+    description: 'Send as "Authorization: Bearer <accessToken>"',
+  })
   accessToken!: string;
 
   @ApiProperty({ example: 'Bearer' })

@@ -7,7 +7,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app-config';
 import type { TenantUser } from '../auth/auth-user';
 import { TooManyRequestsError } from '../errors/domain-error';
@@ -69,6 +69,8 @@ export const OrganizationRateLimit = (action: OrganizationAction) =>
   applyDecorators(
     SetMetadata(RATE_LIMITED_ACTION, action),
     UseGuards(OrganizationRateLimitGuard),
+    // Machine-readable, so the OpenAPI document test can require the 429 of every limited route.
+    ApiExtension('x-rate-limit', action),
     ApiTooManyRequestsResponse({
       description: `Your organization made too many ${WHAT[action]} in the window; see Retry-After`,
       type: ErrorResponse,

@@ -4,7 +4,7 @@ import { PLACEHOLDERS } from '../notification-templates';
 
 export class NotificationTemplateResponse {
   @ApiProperty({ enum: ['requester', 'agents'] }) audience!: 'requester' | 'agents';
-  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ example: true }) enabled!: boolean;
   @ApiProperty({ example: 'We received your request: {{ticket.subject}}' }) subject!: string;
   @ApiProperty({ example: 'Hello {{requester.name}}, …' }) body!: string;
 }
@@ -19,7 +19,7 @@ export class NotificationTemplatesResponse {
 
 export class AgentRecipientsResponse {
   @ApiProperty({ enum: ['all', 'list'] }) mode!: 'all' | 'list';
-  @ApiProperty({ type: [String] }) addresses!: string[];
+  @ApiProperty({ example: ['support-team@example.com'], type: [String] }) addresses!: string[];
 }
 
 export class NotificationSettingsResponse {

@@ -9,7 +9,7 @@ export class PushErrorInfo {
 }
 
 export class PushStatusInfo {
-  @ApiProperty({ description: "The organization's push switch (PUT /sync/push); on by default" })
+  @ApiProperty({ example: true, description: "The organization's push switch (PUT /sync/push); on by default" })
   enabled!: boolean;
 
   @ApiProperty({
@@ -20,10 +20,18 @@ export class PushStatusInfo {
   })
   state!: 'off' | 'connecting' | 'idle' | 'unsupported' | 'error';
 
-  @ApiProperty({ nullable: true, description: 'Since when the connection is in this state' })
+  @ApiProperty({
+    example: '2026-03-02T09:15:00.000Z',
+    nullable: true,
+    description: 'Since when the connection is in this state',
+  })
   since!: Date | null;
 
-  @ApiProperty({ nullable: true, description: 'The last change the server reported (new mail, expunge)' })
+  @ApiProperty({
+    example: '2026-03-02T09:15:00.000Z',
+    nullable: true,
+    description: 'The last change the server reported (new mail, expunge)',
+  })
   lastEventAt!: Date | null;
 
   @ApiProperty({

@@ -11,7 +11,11 @@ export class CreateCommentDto {
   @Length(1, 100_000)
   body!: string;
 
-  @ApiPropertyOptional({ default: false, description: 'An internal note is seen by agents only and mailed to no one' })
+  @ApiPropertyOptional({
+    example: false,
+    default: false,
+    description: 'An internal note is seen by agents only and mailed to no one',
+  })
   @IsOptional()
   @IsBoolean()
   internal: boolean = false;

@@ -3,7 +3,7 @@ import { COMMENT_KINDS, CommentKind } from '../ticket-values';
 import { ContactResponse, TicketSummaryResponse } from './ticket-summary.response';
 
 export class AttachmentResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '8a1d2f47-0b6e-4c3a-a5d9-2e7f6b1c9d30', format: 'uuid' })
   id!: string;
 
   @ApiProperty({ example: 'invoice.pdf' })
@@ -29,12 +29,16 @@ export class CommentAuthorResponse {
   @ApiPropertyOptional({ example: 'customer@example.com', description: 'For mail from the customer side' })
   email?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: "For an agent's comment" })
+  @ApiPropertyOptional({
+    example: 'c5e9a0b2-7d14-4f68-8b3c-9e2a1d7f4b65',
+    format: 'uuid',
+    description: "For an agent's comment",
+  })
   userId?: string;
 }
 
 export class CommentResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '1b7e4d9a-3c2f-4a85-b06e-5f8d2c9a7e13', format: 'uuid' })
   id!: string;
 
   @ApiProperty({ type: CommentAuthorResponse })
@@ -71,10 +75,15 @@ export class CommentResponse {
   @ApiProperty({ type: [AttachmentResponse] })
   attachments!: AttachmentResponse[];
 
-  @ApiProperty({ type: Date, nullable: true, description: 'For mail: when it was received (its date)' })
+  @ApiProperty({
+    example: '2026-03-02T09:15:00.000Z',
+    type: Date,
+    nullable: true,
+    description: 'For mail: when it was received (its date)',
+  })
   receivedAt!: Date | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-03-02T09:15:00.000Z' })
   createdAt!: Date;
 }
 
@@ -82,7 +91,13 @@ export class TicketDetailResponse extends TicketSummaryResponse {
   @ApiProperty({ type: [ContactResponse], description: "Cc'd people on the ticket's mail" })
   participants!: ContactResponse[];
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The closed ticket this one follows up' })
+  @ApiProperty({
+    example: '3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The closed ticket this one follows up',
+  })
   linkedTicketId!: string | null;
 
   @ApiProperty({ type: [CommentResponse], description: 'Oldest first' })

@@ -17,7 +17,7 @@ export class ContactResponse {
 }
 
 export class AssigneeResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f', format: 'uuid' })
   id!: string;
 
   @ApiProperty({ example: 'Ada Agent' })
@@ -25,7 +25,7 @@ export class AssigneeResponse {
 }
 
 export class TicketSummaryResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '8a1d2f47-0b6e-4c3a-a5d9-2e7f6b1c9d30', format: 'uuid' })
   id!: string;
 
   @ApiProperty({ example: 42, description: 'Per organization; the [#42] token in mail subjects' })
@@ -49,13 +49,14 @@ export class TicketSummaryResponse {
   @ApiProperty({ enum: TICKET_SOURCES, example: 'email' })
   source!: TicketSource;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-03-02T09:15:00.000Z', format: 'date-time' })
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-03-02T09:15:00.000Z', format: 'date-time' })
   updatedAt!: string;
 
   @ApiProperty({
+    example: '2026-03-02T09:15:00.000Z',
     format: 'date-time',
     description: "The last comment from a person (system notes do not count); the list's default order",
   })
@@ -76,6 +77,7 @@ export class TicketListResponse {
   pageSize!: number;
 
   @ApiProperty({
+    example: 'eyJ0IjoiMjAyNi0wMy0wMiJ9',
     type: String,
     nullable: true,
     description: 'Pass as `cursor` for the next page (given on page 1 and on cursor pages); null at the end',

@@ -14,6 +14,7 @@ export class UpdateTicketDto {
   priority?: TicketPriority;
 
   @ApiPropertyOptional({
+    example: 'c5e9a0b2-7d14-4f68-8b3c-9e2a1d7f4b65',
     type: String,
     format: 'uuid',
     nullable: true,

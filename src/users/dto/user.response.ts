@@ -3,7 +3,7 @@ import { USER_ROLES, UserRole } from '../user-role';
 import type { User } from '../user.entity';
 
 export class UserResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '1b7e4d9a-3c2f-4a85-b06e-5f8d2c9a7e13', format: 'uuid' })
   id!: string;
 
   @ApiProperty({ example: 'agent@acme.example' })
@@ -18,10 +18,11 @@ export class UserResponse {
   @ApiProperty({ example: false })
   disabled!: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-03-02T09:15:00.000Z' })
   createdAt!: Date;
 
   @ApiPropertyOptional({
+    example: '2026-03-02T09:15:00.000Z',
     description: 'Set when the user was created without a password: until when the mailed invitation works',
   })
   invitationExpiresAt?: Date;
