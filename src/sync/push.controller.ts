@@ -7,6 +7,7 @@ import { SetPushDto } from './dto/set-push.dto';
 import { SyncStatusResponse } from './dto/sync-status.response';
 import { PushStatus } from './push-status';
 import { SyncViews } from './sync-views';
+import { Audited } from '../common/audit/audited.decorator';
 
 @ApiTags('sync')
 @Controller('sync')
@@ -18,6 +19,7 @@ export class PushController {
 
   @Put('push')
   @Auth('admin')
+  @Audited('sync.push.changed', { target: 'sync' })
   @ApiOperation({ summary: 'Turn push (IMAP IDLE: new mail becomes a ticket within seconds) on or off' })
   @ApiOkResponse({ type: SyncStatusResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })

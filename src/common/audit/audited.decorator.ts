@@ -30,6 +30,7 @@ export type AuditAction =
   | 'sync.stopped'
   | 'sync.run-requested'
   | 'sync.interval.changed'
+  | 'sync.push.changed'
   | 'sync.failure.retried'
   | 'sync.failure.dismissed'
   | 'notification.retried'

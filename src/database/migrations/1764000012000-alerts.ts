@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
 import { columnTypes } from '../column-types';
+import { addColumnsInPlace, dropColumnsInPlace } from '../columns-in-place';
 
 /**
  * Incidents: what went wrong for an organization (its sync keeps failing, its notifications are stuck,
@@ -56,11 +57,14 @@ export class Alerts1764000012000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.addColumn('users', new TableColumn({ name: 'alert_emails', type: t.boolean, default: t.true }));
+    // In place: on SQLite, making users again would cascade-delete what references them.
+    await addColumnsInPlace(queryRunner, 'users', [
+      new TableColumn({ name: 'alert_emails', type: t.boolean, default: t.true }),
+    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.dropColumn('users', 'alert_emails');
+    await dropColumnsInPlace(queryRunner, 'users', ['alert_emails']);
     await queryRunner.dropTable('incidents');
   }
 }

@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { columnTypes } from '../column-types';
+import { addColumnsInPlace, dropColumnsInPlace } from '../columns-in-place';
 
 /**
  * Accounts (#22): a user's session version (bumped when the password changes, so older tokens stop
@@ -13,18 +14,17 @@ export class Accounts1764000014000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = columnTypes(queryRunner);
-    await queryRunner.addColumns('users', [
+    // In place: on SQLite, making users or organizations again would cascade-delete what references them.
+    await addColumnsInPlace(queryRunner, 'users', [
       new TableColumn({ name: 'session_version', type: t.integer, default: 0 }),
       new TableColumn({ name: 'must_change_password', type: t.boolean, default: t.false }),
     ]);
-    await queryRunner.addColumn(
-      'organizations',
+    await addColumnsInPlace(queryRunner, 'organizations', [
       new TableColumn({ name: 'disabled', type: t.boolean, default: t.false }),
-    );
-    await queryRunner.addColumn(
-      'sync_states',
+    ]);
+    await addColumnsInPlace(queryRunner, 'sync_states', [
       new TableColumn({ name: 'suspended', type: t.boolean, default: t.false }),
-    );
+    ]);
     await this.renameDuplicateOrganizations(queryRunner);
     // lower() folds ASCII on SQLite and the whole alphabet on PostgreSQL; the service compares the same way.
     await queryRunner.query('CREATE UNIQUE INDEX "UQ_organizations_name_lower" ON "organizations" (lower("name"))');
@@ -60,10 +60,9 @@ export class Accounts1764000014000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('password_tokens');
     await queryRunner.query('DROP INDEX "UQ_organizations_name_lower"');
-    await queryRunner.dropColumn('sync_states', 'suspended');
-    await queryRunner.dropColumn('organizations', 'disabled');
-    await queryRunner.dropColumn('users', 'must_change_password');
-    await queryRunner.dropColumn('users', 'session_version');
+    await dropColumnsInPlace(queryRunner, 'sync_states', ['suspended']);
+    await dropColumnsInPlace(queryRunner, 'organizations', ['disabled']);
+    await dropColumnsInPlace(queryRunner, 'users', ['must_change_password', 'session_version']);
   }
 
   /** Names that differ only in letter case get " (2)", " (3)"… in creation order, so the index can be made. */
