@@ -36,6 +36,8 @@ describe('ticket enumeration: the migration', () => {
     for (const ticket of [replied, onlyNoted]) expected.set(ticket.ticketId, await activityOf(ticket.ticketId));
 
     const undone = await undoThrough(dataSource, 'TicketEnumeration1764000013000');
+    // Later than every message so far, so a note's time differs from the activity it must not keep.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     // What notes did before the migration: they moved the ticket's last activity to their own time.
     const noteMoves = async (ticketId: string) => {
       const { commentId } = await tickets.addSystemNote(organizationId, ticketId, 'A notification bounced');
