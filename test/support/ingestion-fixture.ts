@@ -1,26 +1,21 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { randomUUID } from 'node:crypto';
 import type { DomainEventMap } from '../../src/common/events/domain-events';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import type { InboundEmail } from '../../src/tickets/inbound-email';
 import { TicketsService } from '../../src/tickets/tickets.service';
 import type { TicketDetail } from './helpdesk';
+import { inboundEmail as freshInboundEmail } from './inbound-email';
 import { startTestApp, type TestApp } from './test-app';
 import { createTenant, type TestTenant } from './tenants';
 
-/** A customer's message as Sync hands it to Tickets; `overrides` change any part of it. */
-export const inboundEmail = (overrides: Partial<InboundEmail> = {}): InboundEmail => ({
-  subject: 'Printer on fire',
-  from: { address: 'carla@customer.test', name: 'Carla Customer' },
-  cc: [],
-  messageId: `<${randomUUID()}@customer.test>`,
-  text: 'It is on fire again.',
-  html: null,
-  fullText: 'It is on fire again.',
-  attachments: [],
-  receivedAt: new Date('2025-11-20T10:00:00Z'),
-  ...overrides,
-});
+/** The ingestion specs' customer message: Carla's printer, received at a fixed time; `overrides` change any part. */
+export const inboundEmail = (overrides: Partial<InboundEmail> = {}): InboundEmail =>
+  freshInboundEmail({
+    from: { address: 'carla@customer.test', name: 'Carla Customer' },
+    text: 'It is on fire again.',
+    receivedAt: new Date('2025-11-20T10:00:00Z'),
+    ...overrides,
+  });
 
 /** What the ingestion specs share: the app, Tickets' ingestion API, two organizations, the events seen. */
 export interface IngestionFixture {
