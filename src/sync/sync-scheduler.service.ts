@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { SyncState } from './sync-state.entity';
 import { SyncRunner } from './sync-runner.service';
@@ -27,8 +33,10 @@ export function nextRunDue(state: Pick<SyncState, 'nextRunAt' | 'lastRunAt' | 'i
  * or a run by any instance is respected: a run that is no longer due re-arms the timer for when it is.
  */
 @Injectable()
-export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
+  /** Set at shutdown: a tick still finishing then (its run stopped, the database closing) arms nothing. */
+  private stopped = false;
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -39,6 +47,10 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
   /** After a restart, running organizations resume their schedule; stopped ones stay stopped. */
   async onApplicationBootstrap(): Promise<void> {
     for (const state of await this.state.listRunning()) this.schedule(state);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
   }
 
   onApplicationShutdown(): void {
@@ -65,11 +77,14 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   private arm(organizationId: string, at: number): void {
     this.unschedule(organizationId);
+    if (this.stopped) return;
     const delay = Math.min(Math.max(at - Date.now(), 0), MAX_DELAY_MS);
     const handle = setTimeout(() => {
       this.registry.deleteTimeout(timerName(organizationId));
       void this.tick(organizationId);
     }, delay);
+    // The HTTP server keeps a running service alive; a timer must not keep a stopped one.
+    handle.unref();
     this.registry.addTimeout(timerName(organizationId), handle);
   }
 
