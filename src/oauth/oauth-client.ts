@@ -144,7 +144,8 @@ export class OAuthClient {
       delete body.id_token;
       return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
     };
-    configuration.timeout = Math.ceil(this.config.mail.connect.timeoutMs / 1000);
+    // openid-client's own limit stays behind policyFetch's, which names the host and the timeout.
+    configuration.timeout = Math.ceil(this.config.mail.connect.timeoutMs / 1000) + 5;
     if (this.config.mail.connect.policy.allowPrivate) allowInsecureRequests(configuration);
     return { configuration, idTokens };
   }

@@ -62,7 +62,9 @@ export function policyFetch(options: MailConnectOptions): Fetch {
         clearTimeout(timer);
         reject(classifyMailError(error, 'connect'));
       };
-      init?.signal?.addEventListener('abort', () => req.destroy(init.signal?.reason as Error));
+      init?.signal?.addEventListener('abort', () => {
+        req.destroy(new MailConnectionError('timeout', `The request to ${url.host} was abandoned after a timeout`));
+      });
       req.on('error', fail);
       req.on('response', (response) => {
         readAll(response).then((bytes) => {
