@@ -15,6 +15,12 @@ export class OAuthError extends Error {
   }
 }
 
+export function required(form: URLSearchParams, name: string): string {
+  const value = form.get(name);
+  if (!value) throw new OAuthError(400, 'invalid_request', `Missing ${name}`);
+  return value;
+}
+
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

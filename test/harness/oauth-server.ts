@@ -29,9 +29,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { GrantStore, s256, type AccessTokenRecord } from './oauth-grants';
-import { bearerToken, OAuthError, presentedClient, readForm, sendJson, sendOAuthError } from './oauth-http';
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { GrantStore, type AccessTokenRecord } from './oauth-grants';
+import { bearerToken, OAuthError, presentedClient, readForm, required, sendJson, sendOAuthError } from './oauth-http';
+import { subjectOf, TokenGrants } from './oauth-token-grants';
 
 export interface OAuthClientRegistration {
   clientId: string;
@@ -128,23 +129,22 @@ function isGrantType(value: string | null): value is GrantType {
   return value === 'authorization_code' || value === 'refresh_token' || value === 'client_credentials';
 }
 
-function required(form: URLSearchParams, name: string): string {
-  const value = form.get(name);
-  if (!value) throw new OAuthError(400, 'invalid_request', `Missing ${name}`);
-  return value;
-}
-
-function invalidGrant(description: string): OAuthError {
-  return new OAuthError(400, 'invalid_grant', description);
-}
-
 class OAuthServer implements TestOAuthServer {
   readonly url: string;
+  readonly issuer: string;
+  readonly discoveryUrl: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly revocationEndpoint: string;
+  readonly introspectionEndpoint: string;
+  readonly userinfoEndpoint: string;
+  readonly jwksUri: string;
   deny = false;
   hang = false;
   private readonly counted = zeroCounters();
   private readonly clients = new Map<string, OAuthClientRegistration>();
   private readonly store = new GrantStore();
+  private readonly grants: TokenGrants;
   private failure: TokenFailure | null = null;
   private currentAccount: string;
   private readonly accessTokenTtlSeconds: number;
@@ -152,40 +152,30 @@ class OAuthServer implements TestOAuthServer {
   constructor(
     private readonly server: Server,
     port: number,
-    private readonly signingKey: CryptoKey,
+    signingKey: CryptoKey,
     private readonly publicJwk: JWK,
     opts: OAuthServerOptions,
   ) {
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = this.issuer = `http://127.0.0.1:${port}`;
+    this.discoveryUrl = `${this.url}/.well-known/openid-configuration`;
+    this.authorizationEndpoint = `${this.url}/authorize`;
+    this.tokenEndpoint = `${this.url}/token`;
+    this.revocationEndpoint = `${this.url}/revoke`;
+    this.introspectionEndpoint = `${this.url}/introspect`;
+    this.userinfoEndpoint = `${this.url}/userinfo`;
+    this.jwksUri = `${this.url}/jwks`;
     this.currentAccount = opts.account ?? DEFAULT_ACCOUNT;
     this.accessTokenTtlSeconds = opts.accessTokenTtlSeconds ?? 3600;
+    this.grants = new TokenGrants(this.store, {
+      issuer: this.url,
+      accessTokenTtlSeconds: this.accessTokenTtlSeconds,
+      signingKey,
+      keyId: publicJwk.kid ?? '',
+      onRefreshTokenReuse: () => this.counted.reusedRefreshTokens++,
+    });
     for (const client of opts.clients ?? []) this.registerClient(client);
   }
 
-  get issuer(): string {
-    return this.url;
-  }
-  get discoveryUrl(): string {
-    return `${this.url}/.well-known/openid-configuration`;
-  }
-  get authorizationEndpoint(): string {
-    return `${this.url}/authorize`;
-  }
-  get tokenEndpoint(): string {
-    return `${this.url}/token`;
-  }
-  get revocationEndpoint(): string {
-    return `${this.url}/revoke`;
-  }
-  get introspectionEndpoint(): string {
-    return `${this.url}/introspect`;
-  }
-  get userinfoEndpoint(): string {
-    return `${this.url}/userinfo`;
-  }
-  get jwksUri(): string {
-    return `${this.url}/jwks`;
-  }
   get account(): string {
     return this.currentAccount;
   }
@@ -352,11 +342,11 @@ class OAuthServer implements TestOAuthServer {
     try {
       switch (grantType) {
         case 'authorization_code':
-          return sendJson(res, 200, await this.exchangeCode(client, form));
+          return sendJson(res, 200, await this.grants.authorizationCode(client, form));
         case 'refresh_token':
-          return sendJson(res, 200, await this.refresh(client, form));
+          return sendJson(res, 200, await this.grants.refreshToken(client, form));
         case 'client_credentials':
-          return sendJson(res, 200, this.clientCredentials(client, form));
+          return sendJson(res, 200, this.grants.clientCredentials(client, form, this.currentAccount));
         default:
           throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant_type ${grantType ?? ''}`);
       }
@@ -364,75 +354,6 @@ class OAuthServer implements TestOAuthServer {
       if (err instanceof OAuthError && err.error === 'invalid_grant') this.counted.invalidGrants++;
       throw err;
     }
-  }
-
-  private async exchangeCode(client: OAuthClientRegistration, form: URLSearchParams): Promise<Record<string, unknown>> {
-    const code = this.store.takeCode(required(form, 'code'));
-    if (!code || code.clientId !== client.clientId) throw invalidGrant('Unknown, expired or used code');
-    if (form.get('redirect_uri') !== code.redirectUri) throw invalidGrant('redirect_uri does not match');
-    if (s256(required(form, 'code_verifier')) !== code.codeChallenge) throw invalidGrant('PKCE verification failed');
-    const grant = this.store.createGrant(client.clientId, code.account, code.scope);
-    return this.tokenResponse(client, code.account, code.scope, grant.id, grant.refreshToken, code.nonce);
-  }
-
-  private async refresh(client: OAuthClientRegistration, form: URLSearchParams): Promise<Record<string, unknown>> {
-    const outcome = this.store.rotate(required(form, 'refresh_token'), client.clientId);
-    if (!outcome.ok) {
-      if (outcome.reason === 'reused') this.counted.reusedRefreshTokens++;
-      throw invalidGrant(`Refresh token ${outcome.reason}`);
-    }
-    const { id, account, scope, refreshToken } = outcome.grant;
-    return this.tokenResponse(client, account, scope, id, refreshToken, undefined);
-  }
-
-  private clientCredentials(client: OAuthClientRegistration, form: URLSearchParams): Record<string, unknown> {
-    if (client.clientSecret === undefined) throw new OAuthError(400, 'unauthorized_client', 'Public client');
-    const scope = required(form, 'scope');
-    const accessToken = this.store.issueAccessToken({
-      clientId: client.clientId,
-      account: this.currentAccount,
-      scope,
-      expiresAt: Date.now() + this.accessTokenTtlSeconds * 1000,
-      grantId: undefined,
-    });
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.accessTokenTtlSeconds, scope };
-  }
-
-  private async tokenResponse(
-    client: OAuthClientRegistration,
-    account: string,
-    scope: string,
-    grantId: number,
-    refreshToken: string,
-    nonce: string | undefined,
-  ): Promise<Record<string, unknown>> {
-    const accessToken = this.store.issueAccessToken({
-      clientId: client.clientId,
-      account,
-      scope,
-      expiresAt: Date.now() + this.accessTokenTtlSeconds * 1000,
-      grantId,
-    });
-    const response: Record<string, unknown> = {
-      access_token: accessToken,
-      token_type: 'Bearer',
-      expires_in: this.accessTokenTtlSeconds,
-      refresh_token: refreshToken,
-      scope,
-    };
-    if (scope.split(' ').includes('openid')) response.id_token = await this.idToken(client.clientId, account, nonce);
-    return response;
-  }
-
-  private idToken(clientId: string, account: string, nonce: string | undefined): Promise<string> {
-    return new SignJWT({ email: account, email_verified: true, ...(nonce === undefined ? {} : { nonce }) })
-      .setProtectedHeader({ alg: 'RS256', kid: this.publicJwk.kid })
-      .setIssuer(this.issuer)
-      .setSubject(subjectOf(account))
-      .setAudience(clientId)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(this.signingKey);
   }
 
   private introspect(form: URLSearchParams, res: ServerResponse): void {
@@ -476,20 +397,16 @@ class OAuthServer implements TestOAuthServer {
   }
 }
 
-/** A stable, opaque subject per account, as providers give (never the address itself). */
-function subjectOf(account: string): string {
-  return Buffer.from(account.toLowerCase()).toString('base64url');
-}
-
 export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<TestOAuthServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
-  let oauth: OAuthServer | undefined;
-  const server = createServer((req, res) => oauth?.handle(req, res));
+  const handler: { oauth?: OAuthServer } = {};
+  const server = createServer((req, res) => handler.oauth?.handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  oauth = new OAuthServer(server, (server.address() as AddressInfo).port, privateKey, publicJwk, opts);
-  return oauth;
+  const port = (server.address() as AddressInfo).port;
+  handler.oauth = new OAuthServer(server, port, privateKey, publicJwk, opts);
+  return handler.oauth;
 }
