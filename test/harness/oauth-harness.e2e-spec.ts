@@ -81,7 +81,12 @@ describe('test OAuth2 authorization server', () => {
     const { config, tokens, callback } = await connectedTokens(oauth);
     expect(config.serverMetadata().token_endpoint).toBe(oauth.tokenEndpoint);
     expect(callback.origin + callback.pathname).toBe(REDIRECT_URI);
-    expect(tokens.claims()).toMatchObject({ email: ACCOUNT, aud: CLIENT.clientId, iss: oauth.issuer });
+    expect(tokens.claims()).toMatchObject({
+      email: ACCOUNT,
+      preferred_username: ACCOUNT,
+      aud: CLIENT.clientId,
+      iss: oauth.issuer,
+    });
     expect(tokens.access_token).toMatch(/^at_/);
     expect(tokens.refresh_token).toMatch(/^rt_/);
     expect(tokens.expiresIn()).toBeGreaterThan(3500);
@@ -361,9 +366,21 @@ describe('mail system with OAuth2: SMTP XOAUTH2', () => {
     expect(mail.smtp.messages).toHaveLength(1);
   });
 
-  it('imapflow logs in to the same system with the same token', async () => {
-    const token = oauth.issueAccessToken();
-    await imapLogin(mail.dovecot, ACCOUNT, token);
-    expect(await mail.dovecot.loginMethods(ACCOUNT)).toEqual(['OAUTHBEARER']);
+  it('imapflow reads, with a token, the mailbox the harness filled for that address', async () => {
+    await mail.dovecot.addUser(ACCOUNT, 'harness-only');
+    await mail.dovecot.append(ACCOUNT, 'Subject: Printer on fire\r\n\r\nHelp\r\n');
+    const client = new ImapFlow({
+      host: mail.dovecot.host,
+      port: mail.dovecot.imapsPort,
+      secure: true,
+      tls: { ca: mail.dovecot.certPem, servername: 'localhost' },
+      auth: { user: ACCOUNT, accessToken: oauth.issueAccessToken() },
+      logger: false,
+    });
+    await client.connect();
+    const status = await client.status('INBOX', { messages: true });
+    await client.logout();
+    expect(status).toMatchObject({ messages: 1 });
+    expect(await mail.dovecot.loginMethods(ACCOUNT)).toEqual(['PLAIN', 'OAUTHBEARER']);
   });
 });

@@ -90,7 +90,12 @@ export class TokenGrants {
   }
 
   private idToken(clientId: string, account: string, nonce: string | undefined): Promise<string> {
-    return new SignJWT({ email: account, email_verified: true, ...(nonce === undefined ? {} : { nonce }) })
+    return new SignJWT({
+      email: account,
+      email_verified: true,
+      preferred_username: account,
+      ...(nonce === undefined ? {} : { nonce }),
+    })
       .setProtectedHeader({ alg: 'RS256', kid: this.settings.keyId })
       .setIssuer(this.settings.issuer)
       .setSubject(subjectOf(account))
