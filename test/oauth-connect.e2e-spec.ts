@@ -86,6 +86,28 @@ describe('OAuth: connecting the mailbox account', () => {
     });
   });
 
+  it('refuses app registrations that cannot work, naming the field', async () => {
+    const save = (body: object) =>
+      testApp.http().put('/api/v1/settings/email/oauth-app').auth(other.admin.token, { type: 'bearer' }).send(body);
+    const fields = async (body: object) => {
+      const response = await save(body);
+      seen.push(response.text);
+      expect(response.status).toBe(400);
+      return (response.body as { details: { field: string }[] }).details.map((detail) => detail.field).sort();
+    };
+    expect(await fields({ provider: 'microsoft', clientId: 'x', tokenEndpoint: oauth.tokenEndpoint })).toEqual([
+      'tokenEndpoint',
+    ]);
+    expect(await fields({ provider: 'custom', clientId: 'x' })).toEqual(['authorizationEndpoint', 'tokenEndpoint']);
+    expect(await fields({ provider: 'google', clientId: 'x', grant: 'client-credentials' })).toEqual(['grant']);
+    expect(await fields({ provider: 'microsoft', clientId: 'x', grant: 'client-credentials' })).toEqual(['tenant']);
+    expect(await fields({ provider: 'custom', clientId: 'x', issuer: 'not a url' })).toEqual(['issuer']);
+    expect(await fields({ provider: 'yahoo', clientId: 'x' })).toEqual(['provider']);
+    // Left out, the secret is kept while the client stays the same.
+    const kept = await save({ provider: 'custom', clientId: 'helpdesk-b', issuer: oauth.issuer });
+    expect(kept.body).toMatchObject({ clientSecretSet: true });
+  });
+
   it('sends the admin to the provider with PKCE (S256) and a fresh state each time', async () => {
     const [first, second] = [await startAuthorization(testApp, tenant), await startAuthorization(testApp, tenant)];
     expect(first.origin + first.pathname).toBe(oauth.authorizationEndpoint);

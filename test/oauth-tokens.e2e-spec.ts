@@ -167,17 +167,18 @@ describe('OAuth: access tokens for mail logins', () => {
   it('gets app-only tokens with client credentials, the account left to the settings', async () => {
     const appOnly = await createTenant(testApp);
     oauth.registerClient({ clientId: 'app-only', clientSecret: 'app-only-secret' });
+    const appOnlyApp = {
+      provider: 'custom',
+      clientId: 'app-only',
+      clientSecret: 'app-only-secret',
+      grant: 'client-credentials',
+      tokenEndpoint: oauth.tokenEndpoint,
+    };
     await testApp
       .http()
       .put('/api/v1/settings/email/oauth-app')
       .auth(appOnly.admin.token, { type: 'bearer' })
-      .send({
-        provider: 'custom',
-        clientId: 'app-only',
-        clientSecret: 'app-only-secret',
-        grant: 'client-credentials',
-        tokenEndpoint: oauth.tokenEndpoint,
-      })
+      .send(appOnlyApp)
       .expect(200);
     oauth.resetCounters();
     const token = await tokens().get(appOnly.organizationId);
@@ -193,6 +194,25 @@ describe('OAuth: access tokens for mail logins', () => {
       .auth(appOnly.admin.token, { type: 'bearer' })
       .send({ provider: 'custom' });
     expect(authorize.body).toMatchObject({ statusCode: 400, code: 'OAUTH_APP_ONLY' });
+    // A wrong secret loses the app's access; saving the registration again is the reconnect.
+    oauth.registerClient({ clientId: 'app-only', clientSecret: 'rotated-secret' });
+    await expire(appOnly.organizationId);
+    expect(await mailFailure(tokens().get(appOnly.organizationId))).toMatchObject({
+      reason: 'auth',
+      hint: 'Reconnect the mailbox',
+    });
+    expect(await tokens().connection(appOnly.organizationId)).toMatchObject({ status: 'needs-reauth' });
+    oauth.resetCounters();
+    await mailFailure(tokens().get(appOnly.organizationId));
+    expect(oauth.counters.tokenRequests.client_credentials).toBe(0);
+    await testApp
+      .http()
+      .put('/api/v1/settings/email/oauth-app')
+      .auth(appOnly.admin.token, { type: 'bearer' })
+      .send({ ...appOnlyApp, clientSecret: 'rotated-secret' })
+      .expect(200);
+    expect((await tokens().get(appOnly.organizationId)).accessToken).toMatch(/^at_/);
+    expect(await tokens().connection(appOnly.organizationId)).toMatchObject({ status: 'connected', lastError: null });
   });
 
   // Two instances share a database only on PostgreSQL (SQLite is one process's file). Last: an app booted

@@ -7,6 +7,7 @@ import { OAuthAppResponse } from './dto/oauth-app.response';
 import type { SaveOAuthAppDto } from './dto/save-oauth-app.dto';
 import type { OAuthProvider } from './mail-access-tokens';
 import { OAuthAppsRepository } from './oauth-apps.repository';
+import { OAuthConnectionsRepository } from './oauth-connections.repository';
 import type { OAuthApp } from './oauth-app.entity';
 import { clientSettingsFor, MICROSOFT_MULTI_TENANT, type OAuthClientSettings } from './oauth-providers';
 import { OAUTH_CLIENT_SECRET } from './oauth-secrets';
@@ -60,6 +61,7 @@ function problemsOf(dto: SaveOAuthAppDto, allowHttp: boolean, platformTenant: st
 export class OAuthAppService {
   constructor(
     private readonly apps: OAuthAppsRepository,
+    private readonly connections: OAuthConnectionsRepository,
     private readonly box: SecretBox,
     private readonly config: AppConfig,
   ) {}
@@ -103,6 +105,10 @@ export class OAuthAppService {
       revocationEndpoint: dto.revocationEndpoint ?? null,
       scopes: dto.scopes && dto.scopes.length > 0 ? dto.scopes.join(' ') : null,
     });
+    // App-only access has no sign-in to repeat: saving the registration is how it is fixed, so the old
+    // connection (perhaps needs-reauth after a wrong secret) goes, and the next use fetches a token anew.
+    const connection = await this.connections.find(organizationId);
+    if (connection?.grant === 'client-credentials') await this.connections.delete(organizationId);
     return OAuthAppResponse.from(saved, this.redirectUri());
   }
 
