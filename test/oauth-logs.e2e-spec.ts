@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { freePort } from './harness/free-port';
 import { startOAuthServer, type TestOAuthServer } from './harness/oauth-server';
 import { HARNESS_SECRET } from './support/oauth-browser';
-import { serviceEnv, startService, type SpawnedApp } from './support/spawn-app';
+import request from 'supertest';
+import { serviceEnv, spawnApp, type SpawnedApp } from './support/spawn-app';
 import { createTenant, type ApiClient, type TestTenant } from './support/tenants';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -30,14 +31,17 @@ describe('OAuth: nothing secret in the logs', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hd-oauth-logs-'));
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
-    ({ service, api } = await startService(
+    // Kept before it listens, so afterAll stops it even when a loaded machine makes it boot slowly.
+    service = spawnApp(
       serviceEnv(dataDir, database.url, {
         PORT: String(port),
         PUBLIC_URL: publicUrl,
         LOG_LEVEL: 'debug',
         MAIL_ALLOW_PRIVATE_HOSTS: 'true',
       }),
-    ));
+    );
+    const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /, 90_000);
+    api = { http: () => request(url!) };
     tenant = await createTenant(api);
     oauth.registerClient({
       clientId: 'logged-client',
