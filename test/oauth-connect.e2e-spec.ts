@@ -12,6 +12,7 @@ import {
   startAuthorization,
   TEST_PUBLIC_URL,
 } from './support/oauth-browser';
+import { readAudit, storedAuditText } from './support/audit';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTenant, type TestTenant } from './support/tenants';
 
@@ -60,7 +61,7 @@ describe('OAuth: connecting the mailbox account', () => {
     testApp.app.get(EventEmitter2).on('oauth.connected', (event: OAuthConnectedEvent) => connected.push(event));
   });
   afterAll(async () => {
-    const stored = await dump();
+    const stored = `${await dump()}${await storedAuditText(testApp)}`;
     for (const secret of [CLIENT_SECRET, ...handedOut]) {
       expect(stored).not.toContain(secret);
       for (const body of seen) expect(body).not.toContain(secret);
@@ -134,6 +135,23 @@ describe('OAuth: connecting the mailbox account', () => {
     expect(connected).toEqual([
       { organizationId: tenant.organizationId, provider: 'custom', account: 'support@contoso.test' },
     ]);
+    const audit = await readAudit(testApp, tenant.admin.token, { action: 'settings.email', pageSize: '50' });
+    expect(
+      audit.items
+        .map((row) => row.action)
+        .filter((action) => action.includes('oauth'))
+        .sort(),
+    ).toEqual([
+      'settings.email.oauth-app.saved',
+      'settings.email.oauth.authorize-started',
+      'settings.email.oauth.authorize-started',
+      'settings.email.oauth.authorize-started',
+      'settings.email.oauth.connected',
+    ]);
+    expect(audit.items.find((row) => row.action === 'settings.email.oauth.connected')).toMatchObject({
+      actor: { id: tenant.admin.id, email: tenant.admin.email },
+      changes: { provider: 'custom', account: 'support@contoso.test' },
+    });
     const { accessToken } = await testApp.app.get(MailAccessTokens).get(tenant.organizationId);
     expect(accessToken).toMatch(/^at_/);
     expect(await dump()).not.toContain(accessToken);

@@ -19,6 +19,10 @@ export class OAuthAuthorization {
   @Column({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
+  /** The admin's address when they started, for the audit log row the callback writes. */
+  @Column({ name: 'user_email', type: String, length: 320 })
+  userEmail!: string;
+
   @Column({ type: String, length: 20 })
   provider!: OAuthProvider;
 

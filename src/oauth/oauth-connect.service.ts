@@ -47,7 +47,7 @@ export class OAuthConnectService {
 
   async authorize(
     organizationId: string,
-    userId: string,
+    admin: { id: string; email: string },
     provider: OAuthProvider,
   ): Promise<{ authorizationUrl: string }> {
     const settings = await this.apps.settingsFor(organizationId, provider);
@@ -82,7 +82,8 @@ export class OAuthConnectService {
     await this.authorizations.insert({
       stateHash,
       organizationId,
-      userId,
+      userId: admin.id,
+      userEmail: admin.email,
       provider,
       verifierSealed: this.box.seal(verifier, secretContext(OAUTH_VERIFIER, stateHash)),
       expiresAtMs: Date.now() + AUTHORIZATION_TTL_MS,
@@ -108,7 +109,7 @@ export class OAuthConnectService {
         : refused(400, 'Sign-in failed', `The provider refused the sign-in (${error}).`);
     }
     if (!code) return refused(400, 'Sign-in failed', 'The provider sent no authorization code.');
-    const { organizationId, provider, userId } = authorization;
+    const { organizationId, provider, userId, userEmail } = authorization;
     const settings = await this.apps.settingsFor(organizationId, provider);
     const redirectUri = this.apps.redirectUri();
     if (settings === null || redirectUri === null) {
@@ -145,7 +146,7 @@ export class OAuthConnectService {
     await this.audit.record({
       organizationId,
       action: 'settings.email.oauth.connected',
-      actor: { userId, email: null },
+      actor: { userId, email: userEmail },
       target: { type: 'email-settings', id: organizationId },
       changes: { provider, account: grant.account },
       clientAddress,

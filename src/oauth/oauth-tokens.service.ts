@@ -56,6 +56,10 @@ export class OAuthTokensService extends MailAccessTokens {
     const row = await this.connections.find(organizationId);
     if (row?.status === 'needs-reauth') throw this.lostGrant(row);
     if (row !== null && !options.forceRefresh && this.fresh(row)) return this.tokenOf(row);
+    // Nothing to refresh and no app-only registration to fetch with: no lease, no request.
+    if (row === null && (await this.apps.appOnlySettings(organizationId)) === null) {
+      throw reconnect('No mailbox account is connected with OAuth');
+    }
     // A forced refresh must not be answered with the very token the server just refused.
     const refused = options.forceRefresh ? (row?.accessTokenSealed ?? null) : null;
     const running = this.inFlight.get(organizationId);

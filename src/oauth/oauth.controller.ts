@@ -86,7 +86,7 @@ export class OAuthController {
     type: ErrorResponse,
   })
   authorize(@CurrentTenant() caller: TenantUser, @Body() dto: AuthorizeDto): Promise<AuthorizeResponse> {
-    return this.connect.authorize(caller.organizationId, caller.id, dto.provider);
+    return this.connect.authorize(caller.organizationId, caller, dto.provider);
   }
 
   @Get('oauth/callback')

@@ -69,6 +69,7 @@ export class OAuth1764000018000 implements MigrationInterface {
           { name: 'state_hash', type: t.varchar, length: '64', isPrimary: true },
           { name: 'organization_id', type: t.uuid },
           { name: 'user_id', type: t.uuid },
+          { name: 'user_email', type: t.varchar, length: '320' },
           { name: 'provider', type: t.varchar, length: '20' },
           { name: 'verifier_sealed', type: t.text },
           { name: 'expires_at_ms', type: 'bigint' },
