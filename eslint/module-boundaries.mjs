@@ -43,11 +43,13 @@ export function boundaryProblem(file, target, root = ROOT) {
   if (COMPOSITION_ROOTS.has(from.module)) return null;
   const name = to.parts.at(-1) ?? '';
   const folders = to.parts.slice(0, -1);
+  // A spec may build another module's driver: tests talk to real servers (Dovecot, SMTP) through them.
+  const spec = /\.spec\.[jt]s$/.test(file);
   const kind = /\.entity(\.[jt]s)?$/.test(name)
     ? 'entities'
     : /\.repository(\.[jt]s)?$/.test(name)
       ? 'repositories'
-      : folders.includes('drivers')
+      : folders.includes('drivers') && !spec
         ? 'drivers/ folder'
         : folders.includes('dto')
           ? 'HTTP DTOs (dto/)'

@@ -50,6 +50,15 @@ describe('lint: the arrows between modules', () => {
     ).toHaveLength(1);
   });
 
+  it("lets a spec build another module's driver, to reach a real server, but not read its entities", async () => {
+    const driver = "import { SmtpMailerDriver as thing } from '../mailer/drivers/smtp-mailer.driver';";
+    expect(await problems('src/settings/probe.spec.ts', driver)).toEqual([]);
+    expect(await problems('src/settings/probe.ts', driver)).toHaveLength(1);
+    expect(
+      await problems('src/settings/probe.spec.ts', "import { Ticket as thing } from '../tickets/ticket.entity';"),
+    ).toHaveLength(1);
+  });
+
   it("allows a module its own entities and another module's service and snapshot types", async () => {
     expect(await problems('src/users/probe.ts', "import { User as thing } from './user.entity';")).toEqual([]);
     expect(
