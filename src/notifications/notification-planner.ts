@@ -66,9 +66,10 @@ export class NotificationPlanner {
   ) {}
 
   /**
-   * Plans the next batch of pending events; returns how many it claimed. An organization's outgoing
-   * settings are read once per batch, and the events of organizations without them (nothing can be
-   * sent) are closed together, in one statement per organization rather than a transaction per event.
+   * Plans the next batch of pending events; returns how many it claimed. An organization's sender and
+   * support address are read once per batch, and the events of organizations without outgoing settings
+   * (nothing can be sent) are closed together, in one statement per organization rather than a
+   * transaction per event.
    */
   async planPending(): Promise<number> {
     const { batchSize, leaseMs } = this.config.notifications;
