@@ -5,7 +5,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { secretContext } from '../common/crypto/secret-column';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { DomainEventPublisher } from '../database/domain-event-publisher';
-import { AuditLog } from '../audit/audit-log.service';
+import { AuditLog } from '../audit/audit-log';
 import type { CallbackOutcome } from './callback-page';
 import type { OAuthProvider } from './mail-access-tokens';
 import { OAuthAppService } from './oauth-app.service';
