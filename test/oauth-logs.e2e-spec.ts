@@ -40,7 +40,7 @@ describe('OAuth: nothing secret in the logs', () => {
         MAIL_ALLOW_PRIVATE_HOSTS: 'true',
       }),
     );
-    const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /, 90_000);
+    const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /);
     api = { http: () => request(url!) };
     tenant = await createTenant(api);
     oauth.registerClient({

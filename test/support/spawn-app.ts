@@ -12,6 +12,7 @@ export interface SpawnedApp {
   child: ChildProcess;
   output(): string;
   stderr(): string;
+  /** Waits up to `timeoutMs` (90 s: a boot on a loaded CI machine, not a speed check) for `pattern`. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -35,7 +36,7 @@ export function spawnApp(env: Record<string, string | undefined>): SpawnedApp {
     output: () => stdout,
     stderr: () => stderr,
     exited,
-    waitForOutput: (pattern, timeoutMs = 20_000) =>
+    waitForOutput: (pattern, timeoutMs = 90_000) =>
       new Promise((resolve, reject) => {
         const started = Date.now();
         const poll = setInterval(() => {
