@@ -5,6 +5,8 @@ import { Client, type Notification } from 'pg';
 const PROBE_MS = 2_000;
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
+/** How the connection shows in pg_stat_activity. */
+export const PG_LISTENER_APPLICATION_NAME = 'helpdesk-listener';
 
 export interface PgListenerEvents {
   /** A notification's payload on the channel. */
@@ -52,7 +54,11 @@ export class PgListener {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new Client({ connectionString: this.url, keepAlive: true });
+    const client = new Client({
+      connectionString: this.url,
+      keepAlive: true,
+      application_name: PG_LISTENER_APPLICATION_NAME,
+    });
     this.client = client;
     const probe = `probe:${randomUUID()}`;
     let heard: () => void = () => undefined;
