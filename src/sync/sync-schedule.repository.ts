@@ -95,6 +95,20 @@ export class SyncScheduleRepository {
     return claimed;
   }
 
+  /** Those of `organizationIds` that are stopped or suspended now. */
+  async offScheduleAmong(organizationIds: string[]): Promise<string[]> {
+    if (organizationIds.length === 0) return [];
+    const rows = await this.states
+      .createQueryBuilder('s')
+      .select('s.organizationId')
+      .where('s.organization_id IN (:...organizationIds)', { organizationIds })
+      .andWhere(
+        new Brackets((off) => off.where('s.running = :no', { no: false }).orWhere('s.suspended = :yes', { yes: true })),
+      )
+      .getMany();
+    return rows.map((row) => row.organizationId);
+  }
+
   /**
    * When the next run becomes claimable (epoch ms): the earliest due time, or the end of a live claim
    * on it; null when nothing is scheduled.

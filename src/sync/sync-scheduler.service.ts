@@ -39,6 +39,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   /** Something changed since the loop last looked: its next sleep is skipped. */
   private woken = false;
   private wakeUp: (() => void) | null = null;
+  /** Organizations whose claimed run is queued or under way here. */
+  private readonly runningHere = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -123,6 +125,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   /** Claims what is due and fits, starts it, and answers how long to sleep. */
   private async round(): Promise<number> {
     this.woken = false;
+    if (!this.signals.listening) await this.stopUnscheduledRuns();
     const now = Date.now();
     const claimed = await this.schedule.claimDue(now, this.slots.free, now + this.config.sync.leaseSeconds * 1000);
     for (const run of claimed) this.start(run);
@@ -137,8 +140,22 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private start({ organizationId, dueAtMs }: ClaimedRun): void {
     // The due time orders runs that queue for a slot: the longest-waiting goes first.
     const { done } = this.runner.run(organizationId, 'schedule', { dueAt: new Date(dueAtMs) });
-    // Its slot is free again: more may be claimed.
-    void done.then(() => this.wake());
+    this.runningHere.add(organizationId);
+    void done.then(() => {
+      this.runningHere.delete(organizationId);
+      // Its slot is free again: more may be claimed.
+      this.wake();
+    });
+  }
+
+  /**
+   * Without LISTEN a Stop made on another instance is not heard: each poll stops this instance's
+   * scheduled runs of organizations that are off the schedule now (a Sync now or push run goes on).
+   */
+  private async stopUnscheduledRuns(): Promise<void> {
+    for (const organizationId of await this.schedule.offScheduleAmong([...this.runningHere])) {
+      this.runner.requestStop(organizationId);
+    }
   }
 
   private pollMs(): number {
