@@ -4,7 +4,7 @@ import type { SyncRunResponse } from './dto/sync-run.response';
 import { AlertsService } from '../alerts/alerts.service';
 import { NotFoundError } from '../common/errors/domain-error';
 import type { SyncRun } from './sync-run.entity';
-import { SyncRunner } from './sync-runner.service';
+import { SyncRunner } from './sync-runner';
 import type { SyncState } from './sync-state.entity';
 import { mergeRunPage, type RunMessage } from './run-messages';
 import { PushStatus } from './push-status';

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { PushWatcher } from './push-watcher.service';
+import { PushWatcher } from './push-watcher';
 import { ScheduleSignals, type ScheduleSignal } from './schedule-signals';
 import type { SyncState } from './sync-state.entity';
-import { SyncRunner } from './sync-runner.service';
+import { SyncRunner } from './sync-runner';
 import { type ClaimedRun, SyncScheduleRepository } from './sync-schedule.repository';
 import { SyncSlots } from './sync-slots';
 import { SyncStateRepository } from './sync-state.repository';
