@@ -47,7 +47,8 @@ export class SyncTurns {
         });
         if (lease) {
           try {
-            if (!live.requested && !(await this.stillDue(organizationId, dueAt))) return null;
+            // A request that joined while this was being looked up (push, Sync now) runs all the same.
+            if (!live.requested && !(await this.stillDue(organizationId, dueAt)) && !live.requested) return null;
             // Queued until the lease is ours: a Sync now that looks meanwhile is told so, not kept waiting.
             live.queued = false;
             live.startedAt = new Date();
