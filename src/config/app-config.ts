@@ -44,8 +44,13 @@ export abstract class AppConfig {
     streamMessageBytes: number;
     /** Runs of this instance at once; more wait their turn, by due time, holding no connection. */
     concurrency: number;
-    /** How long a run's lease lasts without a heartbeat: how long a crashed instance blocks its organizations. */
+    /**
+     * How long a run's lease lasts without a heartbeat: how long a crashed instance blocks its
+     * organizations. Also how long an instance's claim on a due run lasts before another may take it.
+     */
     leaseSeconds: number;
+    /** How often an instance reads the schedule for due runs when PostgreSQL LISTEN does not work. */
+    schedulePollSeconds: number;
     /** A message still being processed after this long is quarantined and its worker replaced. */
     messageDeadlineMs: number;
     /** Over any of these a message is quarantined (`over-limit`) instead of processed. */

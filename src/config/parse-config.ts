@@ -304,6 +304,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
       streamMessageBytes: integer(env, 'SYNC_STREAM_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       concurrency: syncConcurrency(env, databasePoolSize, database !== null),
       leaseSeconds: integer(env, 'SYNC_LEASE_SECONDS', 60, 3, 3600),
+      schedulePollSeconds: integer(env, 'SYNC_SCHEDULE_POLL_SECONDS', 1, 1, 3600),
       messageDeadlineMs: integer(env, 'SYNC_MESSAGE_DEADLINE_MS', 5_000, 100, 600_000),
       limits: {
         maxHeaderBytes: integer(env, 'SYNC_MAX_HEADER_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),

@@ -24,8 +24,9 @@ interface Balance {
 /**
  * Keeps one IDLE connection per running organization with push on, spread over the instances by
  * lease: every claim round (PUSH_CLAIM_INTERVAL_SECONDS) an instance takes the leases nobody holds,
- * so the mailboxes of an instance that died idle elsewhere once its leases expire. Start, Stop and
- * the push switch act at once on the instance that served them, on the others at the next round.
+ * so the mailboxes of an instance that died idle elsewhere once its leases expire. Start and Stop
+ * wake every instance's watcher (SyncScheduler's signals); the push switch acts at once on the instance
+ * that served it, on the others at the next round.
  * The connections are shared out evenly: while another live instance holds fewer than its share, an
  * instance takes no more than its own and gives its excess back (see balance()).
  */

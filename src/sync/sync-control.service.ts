@@ -9,7 +9,6 @@ import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import type { SyncFrom, SyncState } from './sync-state.entity';
 import type { RunSummary } from './live-run';
-import { PushWatcher } from './push-watcher';
 import { SyncRunner } from './sync-runner';
 import { SyncScheduler } from './sync-scheduler';
 import { SyncStateRepository } from './sync-state.repository';
@@ -34,7 +33,6 @@ export class SyncControlService {
     private readonly settings: EmailSettingsService,
     private readonly mailbox: MailboxService,
     private readonly planner: WatermarkPlanner,
-    private readonly push: PushWatcher,
   ) {}
 
   async status(organizationId: string): Promise<{ state: SyncState | null; live: ReturnType<SyncRunner['current']> }> {
@@ -69,18 +67,21 @@ export class SyncControlService {
       markSeen: request.markSeen ?? previous?.markSeen ?? false,
       nextRunAt: null,
       consecutiveFailures: 0,
+      // Due now and claimed by this instance's first run below, which every instance leaves to it; if
+      // this instance dies first, the claim ends and another runs it.
+      dueAtMs: Date.now(),
+      claimedUntilMs: Date.now() + this.config.sync.leaseSeconds * 1000,
     });
-    this.scheduler.schedule(state);
     void this.runner.run(organizationId, 'schedule', { requested: true });
-    void this.push.wake(organizationId);
+    await this.scheduler.started(organizationId);
     return state;
   }
 
+  /** Off the schedule on every instance; a run in progress, here or elsewhere, stops after its message. */
   async stop(organizationId: string): Promise<void> {
     await this.state.save(organizationId, { running: false, nextRunAt: null });
-    this.scheduler.unschedule(organizationId);
     this.runner.requestStop(organizationId);
-    void this.push.wake(organizationId);
+    await this.scheduler.stop(organizationId);
   }
 
   /**
@@ -114,7 +115,7 @@ export class SyncControlService {
       );
     }
     const state = await this.state.save(organizationId, { intervalSeconds: seconds });
-    if (state.running) this.scheduler.schedule(state);
+    await this.scheduler.reschedule(state);
     return state;
   }
 
@@ -124,25 +125,27 @@ export class SyncControlService {
     const state = await this.state.find(event.organizationId);
     if (!state) return;
     await this.state.update(event.organizationId, { nextRunAt: null, consecutiveFailures: 0 });
-    if (state.running) this.scheduler.schedule({ ...state, nextRunAt: null });
+    await this.scheduler.reschedule({ ...state, nextRunAt: null });
   }
 
   /**
-   * A disabled organization's sync is suspended: unscheduled here, stopped if running, and marked so
-   * every instance's ticks and restarts leave it alone. `running` is kept for when it is enabled again.
+   * A disabled organization's sync is suspended: off the schedule, stopped wherever it runs, and marked
+   * so every instance leaves it alone. `running` is kept for when it is enabled again.
    */
   @OnEvent('organization.disabled')
   async onOrganizationDisabled(event: DomainEventMap['organization.disabled']): Promise<void> {
     await this.state.update(event.organizationId, { suspended: true });
-    this.scheduler.unschedule(event.organizationId);
     this.runner.requestStop(event.organizationId);
+    await this.scheduler.stop(event.organizationId);
   }
 
   @OnEvent('organization.enabled')
   async onOrganizationEnabled(event: DomainEventMap['organization.enabled']): Promise<void> {
     await this.state.update(event.organizationId, { suspended: false });
     const state = await this.state.find(event.organizationId);
-    if (state?.running) this.scheduler.schedule(state);
+    if (!state?.running) return;
+    await this.scheduler.reschedule(state);
+    await this.scheduler.started(event.organizationId);
   }
 
   private async setBaseline(

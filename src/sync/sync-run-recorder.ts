@@ -5,11 +5,15 @@ import type { SyncError } from './sync-error';
 import type { SyncRun } from './sync-run.entity';
 import { SyncStateRepository, type RunTotals } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { SyncScheduleRepository } from './sync-schedule.repository';
 
 /** How a run that got under way can end (interrupted is what a crash leaves, found on restart). */
 export type FinishedStatus = Extract<SyncRun['status'], 'succeeded' | 'failed' | 'stopped'>;
 
-/** Records how a run ended: the run row's status, the back-off after a failure, and what a crash left. */
+/**
+ * Records how a run ended: the run row's status, the back-off after a failure, the next due time on the
+ * shared schedule, and what a crash left.
+ */
 @Injectable()
 export class SyncRunRecorder {
   constructor(
@@ -17,6 +21,7 @@ export class SyncRunRecorder {
     private readonly state: SyncStateRepository,
     private readonly runs: SyncRunsRepository,
     private readonly transactions: TransactionRunner,
+    private readonly schedule: SyncScheduleRepository,
   ) {}
 
   /**
@@ -61,6 +66,8 @@ export class SyncRunRecorder {
     });
     const current = await this.state.find(organizationId);
     const failures = error ? (current?.consecutiveFailures ?? 0) + 1 : 0;
+    const intervalSeconds = current?.intervalSeconds ?? 300;
+    const backoffUntil = error ? this.backoffUntil(intervalSeconds, failures, finishedAt) : null;
     await this.state.update(organizationId, {
       lastRunAt: finishedAt,
       ...(error
@@ -69,7 +76,7 @@ export class SyncRunRecorder {
             lastErrorClass: error.errorClass,
             lastErrorMessage: error.message,
             lastErrorAt: finishedAt,
-            nextRunAt: this.backoffUntil(current?.intervalSeconds ?? 300, failures, finishedAt),
+            nextRunAt: backoffUntil,
           }
         : // A run that ends without an error clears the last one: the status shows what is wrong now.
           {
@@ -81,6 +88,10 @@ export class SyncRunRecorder {
             lastErrorAt: null,
           }),
     });
+    // Whatever triggered the run (schedule, Sync now, push), the next scheduled one is an interval after
+    // it, or when the back-off ends; a stopped organization stays off the schedule.
+    const dueAtMs = backoffUntil ? backoffUntil.getTime() : finishedAt.getTime() + intervalSeconds * 1000;
+    await this.schedule.setDue(organizationId, dueAtMs);
     return { status, finishedAt, consecutiveFailures: failures };
   }
 

@@ -46,6 +46,11 @@ export class SyncSlots {
     });
   }
 
+  /** Slots no run holds or waits for right now: how many more runs this instance can start at once. */
+  get free(): number {
+    return Math.max(0, this.config.sync.concurrency - this.running - this.waiting.length);
+  }
+
   /** Runs waiting for a slot right now. */
   get queued(): number {
     return this.waiting.length;

@@ -1,4 +1,5 @@
-import { Column, Entity, ForeignKey, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { bigintNumber } from '../database/bigint-number.transformer';
 
 export type SyncFrom = 'current-date' | 'specific-date' | 'last-sync';
 export type SyncErrorClass =
@@ -50,9 +51,21 @@ export class SyncState {
   @Column({ name: 'last_success_at', type: Date, nullable: true })
   lastSuccessAt!: Date | null;
 
-  /** When the scheduler may run next; pushed out by back-off after failures. */
+  /** When the back-off after failures ends (null when the last run succeeded). */
   @Column({ name: 'next_run_at', type: Date, nullable: true })
   nextRunAt!: Date | null;
+
+  /**
+   * The schedule every instance shares (epoch ms): when the next scheduled run is due; null while
+   * stopped or suspended. Set by Start, a run's end, an interval or settings change (SyncSchedule).
+   */
+  @Index('IDX_sync_states_due')
+  @Column({ name: 'due_at_ms', type: 'bigint', nullable: true, transformer: bigintNumber })
+  dueAtMs!: number | null;
+
+  /** Until when (epoch ms) the instance that claimed the due run is trusted to run it; then it is due again. */
+  @Column({ name: 'claimed_until_ms', type: 'bigint', nullable: true, transformer: bigintNumber })
+  claimedUntilMs!: number | null;
 
   @Column({ name: 'consecutive_failures', type: 'int', default: 0 })
   consecutiveFailures!: number;

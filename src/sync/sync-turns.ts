@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { LeaseService } from '../leases/lease.service';
 import type { LiveRun } from './live-run';
 import { SyncSlots } from './sync-slots';
+import { SyncStateRepository } from './sync-state.repository';
 
 /** The lease that keeps one organization's runs on one instance at a time. */
 const SYNC_LEASE = 'sync';
@@ -23,12 +24,13 @@ export class SyncTurns {
     private readonly config: AppConfig,
     private readonly slots: SyncSlots,
     private readonly leases: LeaseService,
+    private readonly state: SyncStateRepository,
   ) {}
 
   /**
    * Runs `work` in the organization's turn and gives its result; null when the run was skipped: stopped
    * (or shut down) while waiting, or a scheduled period another instance is already running
-   * (see LiveRun.requested).
+   * (see LiveRun.requested), or one no longer due once its turn came (see stillDue).
    */
   async take<T>(
     organizationId: string,
@@ -44,15 +46,17 @@ export class SyncTurns {
           ttlMs: this.config.sync.leaseSeconds * 1000,
         });
         if (lease) {
-          // Queued until the lease is ours: a Sync now that looks meanwhile is told so, not kept waiting.
-          live.queued = false;
-          live.startedAt = new Date();
-          lease.onLost(() => {
-            // Another instance may have taken the mailbox over: stop after this message. The ledger keeps
-            // whatever both commit to one copy, but two runs of one mailbox are what the lease prevents.
-            live.stopRequested = true;
-          });
           try {
+            // A request that joined while this was being looked up (push, Sync now) runs all the same.
+            if (!live.requested && !(await this.stillDue(organizationId, dueAt)) && !live.requested) return null;
+            // Queued until the lease is ours: a Sync now that looks meanwhile is told so, not kept waiting.
+            live.queued = false;
+            live.startedAt = new Date();
+            lease.onLost(() => {
+              // Another instance may have taken the mailbox over: stop after this message. The ledger keeps
+              // whatever both commit to one copy, but two runs of one mailbox are what the lease prevents.
+              live.stopRequested = true;
+            });
             return await work();
           } finally {
             await lease.release();
@@ -65,5 +69,15 @@ export class SyncTurns {
       // Queued behind the other instance's run.
       if (!(await pause(LEASE_RETRY_MS, live.unqueue.signal))) return null;
     }
+  }
+
+  /**
+   * A scheduled run, checked in its turn: still running, and not run by anyone since it was due (a run
+   * that ended meanwhile, here or on another instance, moved the due time past it). A claim that outlived
+   * a long run elsewhere so comes to nothing instead of a second run in one period.
+   */
+  private async stillDue(organizationId: string, dueAt: Date): Promise<boolean> {
+    const state = await this.state.find(organizationId);
+    return !!state?.running && !state.suspended && state.dueAtMs !== null && state.dueAtMs <= dueAt.getTime();
   }
 }

@@ -5,7 +5,6 @@ import { AlertsService } from '../alerts/alerts.service';
 import { NotFoundError } from '../common/errors/domain-error';
 import type { SyncRun } from './sync-run.entity';
 import { SyncRunner } from './sync-runner';
-import { nextRunDue } from './sync-scheduler';
 import type { SyncState } from './sync-state.entity';
 import { mergeRunPage, type RunMessage } from './run-messages';
 import { PushStatus } from './push-status';
@@ -41,7 +40,7 @@ export class SyncViews {
       intervalSeconds: interval,
       lastRunAt: state?.lastRunAt ?? null,
       lastSuccessAt: state?.lastSuccessAt ?? null,
-      nextRunAt: state?.running && !syncing ? this.nextRunAt(state) : null,
+      nextRunAt: state?.running && !syncing ? nextRunAt(state, live?.queued ?? false) : null,
       consecutiveFailures: state?.consecutiveFailures ?? 0,
       lastError:
         state?.lastErrorClass && state.lastErrorAt
@@ -68,12 +67,6 @@ export class SyncViews {
       },
       push: await this.push.of(organizationId, state?.running ?? false),
     };
-  }
-
-  /** The scheduler's due time (SyncScheduler arms its timer for it); now when overdue. */
-  private nextRunAt(state: SyncState): Date {
-    const due = nextRunDue(state);
-    return due && due.getTime() > Date.now() ? due : new Date();
   }
 
   async recentRuns(organizationId: string, limit: number): Promise<SyncRunResponse[]> {
@@ -133,4 +126,13 @@ export class SyncViews {
         })),
     }));
   }
+}
+
+/**
+ * When the next run starts: the due time on the shared schedule (the instances' loops claim it then);
+ * now when it is overdue or waiting here for a slot; null when off the schedule (suspended).
+ */
+function nextRunAt(state: SyncState, queuedHere: boolean): Date | null {
+  if (state.dueAtMs === null) return null;
+  return queuedHere || state.dueAtMs < Date.now() ? new Date() : new Date(state.dueAtMs);
 }

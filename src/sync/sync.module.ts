@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from '../alerts/alerts.module';
 import { LeasesModule } from '../leases/leases.module';
@@ -30,7 +29,9 @@ import { SyncRun } from './sync-run.entity';
 import { SyncRunRecorder } from './sync-run-recorder';
 import { SyncRunner } from './sync-runner';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { ScheduleSignals } from './schedule-signals';
 import { SyncScheduler } from './sync-scheduler';
+import { SyncScheduleRepository } from './sync-schedule.repository';
 import { SyncSlots } from './sync-slots';
 import { SyncTurns } from './sync-turns';
 import { SyncState } from './sync-state.entity';
@@ -52,7 +53,6 @@ import { WatermarkPlanner } from './watermark-planner';
       PushState,
       PushInstance,
     ]),
-    ScheduleModule.forRoot(),
     AlertsModule,
     LeasesModule,
     MailboxModule,
@@ -76,6 +76,8 @@ import { WatermarkPlanner } from './watermark-planner';
     LargeMessageIngest,
     SyncRunRecorder,
     SyncRunner,
+    SyncScheduleRepository,
+    ScheduleSignals,
     SyncScheduler,
     SyncControlService,
     SyncFailuresService,

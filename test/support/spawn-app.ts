@@ -86,11 +86,15 @@ export function serviceEnv(
   };
 }
 
-/** The real service as a child process (so it can be SIGKILLed like a crashed server), once it listens. */
+/**
+ * The real service as a child process (so it can be SIGKILLed like a crashed server), once it listens
+ * (within `timeoutMs`: a boot on a loaded machine can take longer than the default).
+ */
 export async function startService(
   env: Record<string, string | undefined>,
+  timeoutMs?: number,
 ): Promise<{ service: SpawnedApp; api: ApiClient; url: string }> {
   const service = spawnApp(env);
-  const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /);
+  const [, url] = await service.waitForOutput(/Listening on (http:\/\/\S+) /, timeoutMs);
   return { service, api: { http: () => request(url!) }, url: url! };
 }
