@@ -46,6 +46,9 @@ export function spawnApp(env: Record<string, string | undefined>): SpawnedApp {
             resolve(match);
           } else if (child.exitCode !== null || Date.now() - started > timeoutMs) {
             clearInterval(poll);
+            // A service that never came up must not outlive the failed test: its pipes would hold the
+            // test file open until the runner's timeout.
+            if (child.exitCode === null) child.kill('SIGKILL');
             reject(
               new Error(`Did not see ${pattern} (exit ${child.exitCode}). stdout:\n${stdout}\nstderr:\n${stderr}`),
             );
