@@ -220,7 +220,9 @@ async function twoFreePorts(): Promise<[number, number]> {
  * A private Dovecot on loopback: plain IMAP with optional STARTTLS on `imapPort`, implicit TLS on
  * `imapsPort`, users from a passwd-file, Maildir storage, all inside one temp directory.
  */
-export async function startDovecot(opts: { users?: TestUser[]; idle?: boolean } = {}): Promise<DovecotServer> {
+export async function startDovecot(
+  opts: { users?: TestUser[]; idle?: boolean; connections?: number } = {},
+): Promise<DovecotServer> {
   const binary = ensureDovecotInstalled();
   const dir = await mkdtemp(join(tmpdir(), 'helpdesk-dovecot-'));
   try {
@@ -237,7 +239,17 @@ export async function startDovecot(opts: { users?: TestUser[]; idle?: boolean } 
     const { certPath, keyPath } = cert;
     await writeFile(
       paths.config,
-      renderDovecotConfig({ dir, imapPort, imapsPort, usersDir, certPath, keyPath, idle: opts.idle, ...identity }),
+      renderDovecotConfig({
+        dir,
+        imapPort,
+        imapsPort,
+        usersDir,
+        certPath,
+        keyPath,
+        idle: opts.idle,
+        connections: opts.connections,
+        ...identity,
+      }),
     );
     const dovecotProcess = new DovecotProcess(binary, paths.config, paths.log, join(dir, 'dovecot.stderr'));
     const server = new TestDovecot(imapPort, imapsPort, cert.certPem, dir, usersDir, identity, dovecotProcess);
