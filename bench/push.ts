@@ -14,6 +14,7 @@
  * SYNC_CONCURRENCY, when set, is passed on to the service (each new mail starts a run of its own).
  * Prints figures and targets; asserts nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,6 +239,7 @@ async function main(): Promise<void> {
     // Set, so the service does not warn that it made them up (the warnings counted below are the run's own).
     JWT_SECRET: 'push-bench-jwt-secret-push-bench-jwt-secret',
     MESSAGE_ID_SECRET: 'push-bench-message-id-secret-push-bench',
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // Passed on when set, to see how the mail → ticket latency depends on it (each new mail is one run).
     ...(process.env.SYNC_CONCURRENCY ? { SYNC_CONCURRENCY: process.env.SYNC_CONCURRENCY } : {}),
   });
