@@ -19,6 +19,7 @@ import type { IncomingSettingsDto } from './dto/incoming-settings.dto';
 import { outgoingCredentialErrors, outgoingLogin, type OutgoingSettingsDto } from './dto/outgoing-settings.dto';
 import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from './email-settings-secrets';
 import { MailHostBlockedError } from './email-settings.errors';
+import type { MailIdentity } from './mail-identity';
 import { EmailSettingsRepository } from './email-settings.repository';
 import { asProtectedAs, sameEndpoint, smtpMayUseImapCredentials, type MailEndpoint } from './credential-reuse';
 import type { IncomingEmailSettings } from './incoming-email-settings.entity';
@@ -209,6 +210,17 @@ export class EmailSettingsService {
     const incoming = await this.repository.findIncoming(organizationId);
     if (incoming?.address) return incoming.address;
     return (await this.repository.findOutgoing(organizationId))?.fromAddress ?? null;
+  }
+
+  /** The organization's sender and support address; null when no outgoing settings are saved (nothing can be sent). */
+  async getMailIdentity(organizationId: string): Promise<MailIdentity | null> {
+    const [incoming, outgoing] = await Promise.all([
+      this.repository.findIncoming(organizationId),
+      this.repository.findOutgoing(organizationId),
+    ]);
+    if (!outgoing) return null;
+    const { fromAddress, fromName } = outgoing;
+    return { fromAddress, fromName, supportAddress: incoming?.address || fromAddress };
   }
 
   private async outgoingAuth(

@@ -9,9 +9,9 @@ import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import type { SyncFrom, SyncState } from './sync-state.entity';
 import type { RunSummary } from './live-run';
-import { PushWatcher } from './push-watcher.service';
-import { SyncRunner } from './sync-runner.service';
-import { SyncScheduler } from './sync-scheduler.service';
+import { PushWatcher } from './push-watcher';
+import { SyncRunner } from './sync-runner';
+import { SyncScheduler } from './sync-scheduler';
 import { SyncStateRepository } from './sync-state.repository';
 import { WatermarkPlanner } from './watermark-planner';
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import type { MailSecurity } from '../../common/net/mail-connect-options';
-import { IsMailHost, IsSingleLine, MAIL_SECURITIES } from './mail-validators';
+import { IsSingleLine } from '../../common/http/is-single-line';
+import { IsMailHost, MAIL_SECURITIES } from './mail-validators';
 
 /** The incoming (IMAP) account, as saved by PUT and as tested without saving. */
 export class IncomingSettingsDto {

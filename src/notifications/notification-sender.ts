@@ -10,7 +10,7 @@ import { SmtpSendError } from '../mailer/smtp-send-error';
 import { MailerService } from '../mailer/mailer.service';
 import { EmailSettingsService, type OutgoingConnection } from '../settings/email-settings.service';
 import { MailerPools } from './mailer-pools';
-import { NotificationPlanner } from './notification-planner.service';
+import { NotificationPlanner } from './notification-planner';
 import type { Notification } from './notification.entity';
 import { NotificationsRepository, type DeliveryOutcome } from './notifications.repository';
 
