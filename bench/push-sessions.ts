@@ -25,28 +25,35 @@ export interface Reconnections {
 }
 
 /**
- * Samples `doveadm who` every `everyMs` until every one of `users` was seen without a session and then
- * with one again (after a kick), or until `timeoutMs`. A sample stands for the logins of the interval
- * before it, so figures are good to about `everyMs`.
+ * The sessions open now, by user: take it just before the kick, and hand it to watchReconnections.
+ */
+export function sessionsBefore(dovecot: DovecotServer): Promise<Map<string, number[]>> {
+  return dovecot.sessionProcesses();
+}
+
+/**
+ * Samples `doveadm who` every `everyMs` until every one of `users` has a session in a process that was
+ * not serving it `before` (a kicked session's process ends with it), or until `timeoutMs`. Telling
+ * sessions apart by process, not by a user's absence, counts those that came back between two samples.
+ * A sample stands for the logins of the interval before it, so figures are good to about the sampling.
  */
 export async function watchReconnections(
   dovecot: DovecotServer,
   users: string[],
+  before: Map<string, number[]>,
   since: number,
   timeoutMs: number,
   everyMs = 250,
 ): Promise<Reconnections> {
-  const gone = new Set<string>();
   const back = new Set<string>();
   const samples: Sample[] = [{ at: 0, back: 0 }];
   let firstBackAt: number | null = null;
   while (back.size < users.length && Date.now() - since < timeoutMs) {
-    const sessions = await dovecot.sessions();
+    const sessions = await dovecot.sessionProcesses();
     const at = Date.now() - since;
     for (const user of users) {
-      if (back.has(user)) continue;
-      if (!sessions.has(user)) gone.add(user);
-      else if (gone.has(user)) back.add(user);
+      const old = before.get(user) ?? [];
+      if (!back.has(user) && (sessions.get(user) ?? []).some((pid) => !old.includes(pid))) back.add(user);
     }
     if (back.size > 0) firstBackAt ??= at;
     samples.push({ at, back: back.size });
