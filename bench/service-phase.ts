@@ -25,19 +25,19 @@ export interface ServicePhaseResult {
 const MAIN_JS = join(__dirname, '..', 'src', 'main.js');
 const START_FLAGS = ['--max-old-space-size=512'];
 
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   const line = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function peakRss(pid: number): number {
+export function peakRss(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : 0;
 }
 
 /** Starts the service and resolves with its URL once it listens. */
-function startService(env: Record<string, string>) {
+export function startService(env: Record<string, string>) {
   const child = spawn(process.execPath, [...START_FLAGS, MAIN_JS], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,6 +17,8 @@ export interface DovecotConfigParams {
   idle?: boolean;
   /** Also accept OAuth2 bearer tokens, checked by introspection (see renderOAuth2Args). */
   oauth2?: DovecotOAuth2Params;
+  /** IMAP sessions the server must hold at once, for a bench; the specs' limits without it (see connectionLimits). */
+  connections?: number;
 }
 
 export type OAuth2Mechanism = 'oauthbearer' | 'xoauth2';
@@ -25,6 +27,27 @@ export interface DovecotOAuth2Params {
   /** The passdb args file written from renderOAuth2Args. */
   argsPath: string;
   mechanisms: OAuth2Mechanism[];
+}
+
+/**
+ * Dovecot's limits. By default, enough for the specs: every running organization keeps an IDLE
+ * connection (one imap process each) besides its runs' sessions, and the defaults (100 processes per
+ * service) would drop connections in specs with many organizations. With `connections` (a bench's
+ * thousand idling mailboxes), room for that many sessions and half as many again (the sync runs' own
+ * sessions, the bench's appends); the auth and anvil services talk to every process, hence the client
+ * limit.
+ */
+function connectionLimits(connections: number | undefined): string[] {
+  if (connections === undefined) return ['default_process_limit = 1000', 'default_client_limit = 4000'];
+  const processes = Math.max(1000, Math.ceil(connections * 1.5));
+  return [
+    `default_process_limit = ${processes}`,
+    `default_client_limit = ${processes * 4}`,
+    // Processes are reused rather than started for each connection: a bench's dozens of logins a
+    // second would otherwise queue behind fork and exec on a busy machine (greetings came after 16 s).
+    `service imap {\n  process_limit = ${processes}\n  service_count = 100\n  process_min_avail = 4\n}`,
+    `service imap-login {\n  process_limit = 8\n  client_limit = ${processes}\n  service_count = 0\n  process_min_avail = 2\n}`,
+  ];
 }
 
 /** Dovecot 2.3's capabilities after login, less IDLE (and the extensions that imply it). */
@@ -79,11 +102,7 @@ export function renderDovecotConfig(params: DovecotConfigParams): string {
     // No brute-force penalty: every failed login from 127.0.0.1 would slow the next ones by up to 15 s.
     // Without the socket the auth process quietly skips penalties.
     'service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}',
-    // Every running organization keeps an IDLE connection (one imap process each) besides its runs'
-    // sessions: the defaults (100 processes per service) would drop connections in specs with many
-    // organizations.
-    'default_process_limit = 1000',
-    'default_client_limit = 4000',
+    ...connectionLimits(params.connections),
     'mail_max_userip_connections = 50',
     'mail_location = maildir:~/Maildir',
     'mail_fsync = never',

@@ -36,6 +36,8 @@ export interface StartDovecotOptions {
    * works. Password logins (PLAIN, LOGIN) keep working for the users added with passwords.
    */
   oauth2?: DovecotOAuth2Options;
+  /** IMAP sessions the server must hold at once (a bench's thousand idling mailboxes); see connectionLimits. */
+  connections?: number;
 }
 
 export interface AppendOptions {
@@ -83,6 +85,8 @@ export interface DovecotServer {
   kick(user: string): Promise<void>;
   /** Open IMAP sessions per user, as `doveadm who` lists them. */
   sessions(): Promise<Map<string, number>>;
+  /** The imap process of each open session per user (a kicked session's process ends with it). */
+  sessionProcesses(): Promise<Map<string, number[]>>;
   /** The user's logins so far, from the server's log. */
   logins(user: string): Promise<LoginCounts>;
   /** The SASL mechanism of each successful login of the user, oldest first (e.g. 'PLAIN', 'OAUTHBEARER'). */
@@ -182,14 +186,20 @@ class TestDovecot implements DovecotServer {
   }
 
   async sessions(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const [user, pids] of await this.sessionProcesses()) counts.set(user, pids.length);
+    return counts;
+  }
+
+  async sessionProcesses(): Promise<Map<string, number[]>> {
     // One line per connection: "user proto pid ip" (-1); a header line first.
     const { stdout } = await run(DOVEADM, ['-c', dovecotPaths(this.dir).config, 'who', '-1']);
-    const counts = new Map<string, number>();
+    const processes = new Map<string, number[]>();
     for (const line of stdout.split('\n').slice(1)) {
-      const [user, proto] = line.trim().split(/\s+/);
-      if (user && proto === 'imap') counts.set(user, (counts.get(user) ?? 0) + 1);
+      const [user, proto, pid] = line.trim().split(/\s+/);
+      if (user && proto === 'imap') processes.set(user, [...(processes.get(user) ?? []), Number(pid)]);
     }
-    return counts;
+    return processes;
   }
 
   async logins(user: string): Promise<LoginCounts> {
@@ -283,6 +293,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
         keyPath,
         idle: opts.idle,
         oauth2,
+        connections: opts.connections,
         ...identity,
       }),
     );
