@@ -31,9 +31,12 @@ export function dovecotIdentity(): DovecotIdentity {
   return { mailUid: Number(nobody[2]), mailGid: Number(nobody[3]), passwdGid: Number(getent('group', 'dovecot')[2]) };
 }
 
-/** User names become home directory names and passwd-file fields, so keep them to a safe alphabet. */
+/**
+ * User names become home directory names and passwd-file fields, so keep them to a safe alphabet; '@'
+ * is allowed because OAuth accounts are addresses (the harness appends to them with a password too).
+ */
 export function assertValidUser({ user, password }: TestUser): void {
-  if (!/^[a-z0-9][a-z0-9._+-]*$/i.test(user)) throw new Error(`Invalid test user name: ${JSON.stringify(user)}`);
+  if (!/^[a-z0-9][a-z0-9._+@-]*$/i.test(user)) throw new Error(`Invalid test user name: ${JSON.stringify(user)}`);
   if (/[:\r\n]/.test(password)) throw new Error(`Test passwords may not contain ':' or line breaks (${user})`);
 }
 

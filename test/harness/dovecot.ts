@@ -4,7 +4,7 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dovecotPaths, renderDovecotConfig } from './dovecot-config';
+import { dovecotPaths, renderDovecotConfig, renderOAuth2Args, type OAuth2Mechanism } from './dovecot-config';
 import { DovecotProcess, ensureDovecotInstalled } from './dovecot-process';
 import {
   assertValidUser,
@@ -18,6 +18,25 @@ import { freePort } from './free-port';
 import { createSelfSignedCert } from './self-signed-cert';
 
 export type { TestUser } from './dovecot-users';
+export type { OAuth2Mechanism } from './dovecot-config';
+
+export interface DovecotOAuth2Options {
+  /** The authorization server's RFC 7662 endpoint, e.g. `TestOAuthServer.introspectionEndpoint`. */
+  introspectionUrl: string;
+  /** SASL mechanisms offered for tokens; default both. `['xoauth2']` is what Microsoft 365 offers. */
+  mechanisms?: OAuth2Mechanism[];
+}
+
+export interface StartDovecotOptions {
+  users?: TestUser[];
+  idle?: boolean;
+  /**
+   * Also accept OAuth2 access tokens (OAUTHBEARER / XOAUTH2), valid when the introspection endpoint says
+   * `active: true` with `username` equal to the login name. No user needs adding for that: any address
+   * works. Password logins (PLAIN, LOGIN) keep working for the users added with passwords.
+   */
+  oauth2?: DovecotOAuth2Options;
+}
 
 export interface AppendOptions {
   folder?: string;
@@ -66,6 +85,8 @@ export interface DovecotServer {
   sessions(): Promise<Map<string, number>>;
   /** The user's logins so far, from the server's log. */
   logins(user: string): Promise<LoginCounts>;
+  /** The SASL mechanism of each successful login of the user, oldest first (e.g. 'PLAIN', 'OAUTHBEARER'). */
+  loginMethods(user: string): Promise<string[]>;
   /** Stops the server and deletes its files. */
   close(): Promise<void>;
 }
@@ -172,12 +193,24 @@ class TestDovecot implements DovecotServer {
   }
 
   async logins(user: string): Promise<LoginCounts> {
-    const log = await readFile(dovecotPaths(this.dir).log, 'utf8').catch(() => '');
-    const lines = log.split('\n').filter((line) => line.includes('imap-login:') && line.includes(`user=<${user}>`));
+    const lines = await this.loginLines(user);
     return {
       succeeded: lines.filter((line) => /imap-login: (Info: )?Login:/.test(line)).length,
       failed: lines.filter((line) => /auth failed/i.test(line)).length,
     };
+  }
+
+  async loginMethods(user: string): Promise<string[]> {
+    const lines = await this.loginLines(user);
+    return lines
+      .filter((line) => /imap-login: (Info: )?Login:/.test(line))
+      .map((line) => /method=([A-Z0-9-]+)/.exec(line)?.[1] ?? 'unknown');
+  }
+
+  /** The login process's log lines about the user. */
+  private async loginLines(user: string): Promise<string[]> {
+    const log = await readFile(dovecotPaths(this.dir).log, 'utf8').catch(() => '');
+    return log.split('\n').filter((line) => line.includes('imap-login:') && line.includes(`user=<${user}>`));
   }
 
   async close(): Promise<void> {
@@ -220,7 +253,7 @@ async function twoFreePorts(): Promise<[number, number]> {
  * A private Dovecot on loopback: plain IMAP with optional STARTTLS on `imapPort`, implicit TLS on
  * `imapsPort`, users from a passwd-file, Maildir storage, all inside one temp directory.
  */
-export async function startDovecot(opts: { users?: TestUser[]; idle?: boolean } = {}): Promise<DovecotServer> {
+export async function startDovecot(opts: StartDovecotOptions = {}): Promise<DovecotServer> {
   const binary = ensureDovecotInstalled();
   const dir = await mkdtemp(join(tmpdir(), 'helpdesk-dovecot-'));
   try {
@@ -235,9 +268,23 @@ export async function startDovecot(opts: { users?: TestUser[]; idle?: boolean } 
     const usersDir = join(dir, 'users');
     await createUsersDir(usersDir, identity);
     const { certPath, keyPath } = cert;
+    const oauth2 = opts.oauth2
+      ? { argsPath: paths.oauth2Args, mechanisms: opts.oauth2.mechanisms ?? ['oauthbearer', 'xoauth2'] }
+      : undefined;
+    if (opts.oauth2) await writeFile(paths.oauth2Args, renderOAuth2Args(opts.oauth2.introspectionUrl));
     await writeFile(
       paths.config,
-      renderDovecotConfig({ dir, imapPort, imapsPort, usersDir, certPath, keyPath, idle: opts.idle, ...identity }),
+      renderDovecotConfig({
+        dir,
+        imapPort,
+        imapsPort,
+        usersDir,
+        certPath,
+        keyPath,
+        idle: opts.idle,
+        oauth2,
+        ...identity,
+      }),
     );
     const dovecotProcess = new DovecotProcess(binary, paths.config, paths.log, join(dir, 'dovecot.stderr'));
     const server = new TestDovecot(imapPort, imapsPort, cert.certPem, dir, usersDir, identity, dovecotProcess);

@@ -32,6 +32,8 @@ export interface AuthAttempt {
   method: string;
   username: string | undefined;
   password: string | null | undefined;
+  /** The bearer token of an XOAUTH2 attempt. */
+  accessToken?: string;
   accepted: boolean;
 }
 
@@ -44,6 +46,13 @@ export interface TestSmtpServerOptions {
   /** Deliver accepted mail into this Dovecot: INBOX of the recipient's local part, created when missing. */
   deliverTo?: DovecotServer;
   rejectWith?: SmtpRejection | null;
+  /**
+   * Also offer AUTH XOAUTH2, a token being valid when this RFC 7662 endpoint (e.g.
+   * `TestOAuthServer.introspectionEndpoint`) says `active: true` for the same username. A refused token
+   * gets what Gmail and Microsoft answer: 334 with the base64 JSON error, then 535 after the client's
+   * empty line.
+   */
+  oauth2?: { introspectionUrl: string };
 }
 
 export interface TestSmtpServer {
@@ -75,6 +84,22 @@ export const AUTO_USER_PASSWORD = 'delivered-mail';
 
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
+}
+
+/** What Gmail answers for a bad token (Microsoft's is alike); the client then sends an empty line. */
+const XOAUTH2_INVALID_TOKEN = { status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' };
+
+/** Asks the authorization server whether `token` is active and belongs to `username`. */
+async function tokenIsFor(introspectionUrl: string, token: string | undefined, username: string | undefined) {
+  if (!token || !username) return false;
+  const response = await fetch(introspectionUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }),
+  });
+  if (!response.ok) throw new Error(`introspection answered ${response.status}`);
+  const body = (await response.json()) as { active?: unknown; username?: unknown };
+  return body.active === true && body.username === username;
 }
 
 function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
@@ -173,12 +198,18 @@ class TestSmtp implements TestSmtpServer {
       logger: false,
       // stop() simulates an outage: do not wait the default 30 s for clients to finish.
       closeTimeout: 50,
+      ...(this.opts.oauth2 ? { authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'] } : {}),
       onAuth: (auth, _session, callback) => {
-        const accepted = this.authenticates(auth);
-        const { method, username, password } = auth;
-        this.authAttempts.push({ method, username, password, accepted });
-        if (accepted) callback(null, { user: auth.username });
-        else callback(smtpError(535, 'Authentication credentials invalid'));
+        this.authenticates(auth).then(
+          (accepted) => {
+            const { method, username, password, accessToken } = auth;
+            this.authAttempts.push({ method, username, password, accessToken, accepted });
+            if (accepted) callback(null, { user: auth.username });
+            else if (method === 'XOAUTH2') callback(null, { data: XOAUTH2_INVALID_TOKEN });
+            else callback(smtpError(535, 'Authentication credentials invalid'));
+          },
+          (err: Error) => callback(smtpError(454, `Temporary authentication failure: ${err.message}`)),
+        );
       },
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
@@ -189,7 +220,11 @@ class TestSmtp implements TestSmtpServer {
     };
   }
 
-  private authenticates(auth: SMTPServerAuthentication): boolean {
+  private async authenticates(auth: SMTPServerAuthentication): Promise<boolean> {
+    if (auth.method === 'XOAUTH2') {
+      const introspectionUrl = this.opts.oauth2?.introspectionUrl;
+      return introspectionUrl !== undefined && tokenIsFor(introspectionUrl, auth.accessToken, auth.username);
+    }
     const expected = auth.username === undefined ? undefined : this.users.get(auth.username);
     return expected !== undefined && expected === auth.password;
   }
