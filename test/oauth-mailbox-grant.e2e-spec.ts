@@ -70,6 +70,8 @@ describe('the OAuth2 grant of a mailbox: push, disconnect, settings', () => {
     // How fast new mail shows up depends on Dovecot's change notification, which is not what is tested here.
     expect(await mail.dovecot.loginMethods(ACCOUNT)).toContain('OAUTHBEARER');
 
+    // The catch-up run push started is over, so the run below logs in anew.
+    await eventually(async () => !(await desk.desk.status()).syncing);
     oauth.revokeGrants(ACCOUNT);
     // The live connection stays logged in; the next login (a run) meets the revoked grant.
     const failed = await desk.desk.syncNow();
