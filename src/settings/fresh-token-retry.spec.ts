@@ -7,7 +7,7 @@ import type { ImapConnectionSettings } from '../mailbox/imap-settings';
 import { ImapMailboxDriver } from '../mailbox/drivers/imap-mailbox.driver';
 import { SmtpMailerDriver } from '../mailer/drivers/smtp-mailer.driver';
 import type { SmtpConnectionSettings } from '../mailer/smtp-settings';
-import { loginRejected, withFreshTokenRetry } from './fresh-token-retry';
+import { loginRejected, TOKEN_REFUSED_HINT, withFreshTokenRetry } from './fresh-token-retry';
 import { MailboxGrantError } from './mailbox-grant-error';
 
 const ACCOUNT = 'support@contoso.test';
@@ -88,7 +88,8 @@ describe.each([
       (current) => driver.testConnection(current, LOOPBACK_CONNECT),
       async () => settings(`${tokens.fresh()}-tampered`),
     );
-    await expect(refused).rejects.toMatchObject({ reason: 'auth' });
+    // What the admin sees: not the password hint, but what to check about the app and the account.
+    await expect(refused).rejects.toMatchObject({ reason: 'auth', hint: TOKEN_REFUSED_HINT });
     expect(tokens.refreshes).toBe(1);
   });
 });

@@ -1,7 +1,26 @@
 import { MailConnectionError } from '../common/net/mail-connection-error';
+import { SmtpSendError } from '../mailer/smtp-send-error';
 import type { ImapConnectionSettings } from '../mailbox/imap-settings';
 import type { SmtpConnectionSettings } from '../mailer/smtp-settings';
 import { MailboxGrantError } from './mailbox-grant-error';
+
+/**
+ * A fresh token refused too: the provider vouches for the account, the mail server does not let it in.
+ * The password hint ("create an app password") would mislead here.
+ */
+export const TOKEN_REFUSED_HINT =
+  "The mail server refused the connected account's token. Check the app's API permissions and admin consent " +
+  '(Microsoft: IMAP.AccessAsUser.All and SMTP.Send; "User is authenticated but not connected" means the account ' +
+  'may not open this mailbox, or SMTP AUTH is off for it), and that the username is a mailbox the account may use.';
+
+/** The refusal with the token hint, keeping the SMTP reply for the outbox. */
+function tokenRefused(error: MailConnectionError): MailConnectionError {
+  const options = { hint: TOKEN_REFUSED_HINT, cause: error };
+  if (error instanceof SmtpSendError) {
+    return new SmtpSendError('auth', error.message, { ...options, responseCode: error.responseCode });
+  }
+  return new MailConnectionError('auth', error.message, options);
+}
 
 /** Whether these settings log in with an OAuth2 access token. */
 export function usesAccessToken(settings: ImapConnectionSettings | SmtpConnectionSettings): boolean {
@@ -33,6 +52,10 @@ export async function withFreshTokenRetry<S extends ImapConnectionSettings | Smt
     if (!usesAccessToken(settings) || !loginRejected(error)) throw error;
     const fresh = await refresh();
     if (!fresh) throw error;
-    return login(fresh);
+    try {
+      return await login(fresh);
+    } catch (again) {
+      throw loginRejected(again) ? tokenRefused(again as MailConnectionError) : again;
+    }
   }
 }
