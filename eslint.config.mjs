@@ -3,6 +3,7 @@
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import moduleBoundaries from './eslint/module-boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
@@ -37,6 +38,13 @@ export default tseslint.config(
     // Benchmarks print their figures.
     files: ['bench/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The arrows between modules (eslint/module-boundaries.mjs): no other module's entities, repositories,
+    // drivers/ or dto/; Tickets uses none of Sync, Mailbox, Mailer, Notifications; common/ and libs/ no module.
+    files: ['src/**/*.ts', 'libs/**/*.ts'],
+    plugins: { house: moduleBoundaries },
+    rules: { 'house/module-boundaries': 'error' },
   },
   {
     // Layering: libs/ is framework-free; protocol libraries live only in their driver folders.

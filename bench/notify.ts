@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import type { OutgoingMessage } from '../src/mailer/mailer.types';
 import { compose } from '../src/notifications/notification-composer';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../src/notifications/notification-kinds';
-import { NotificationSender, toOutgoingMessage } from '../src/notifications/notification-sender.service';
+import { NotificationSender, toOutgoingMessage } from '../src/notifications/notification-sender';
 import { Notification } from '../src/notifications/notification.entity';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startTestApp, type TestApp } from '../test/support/test-app';

@@ -26,7 +26,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule,
-        RateLimitModule,
+        RateLimitModule.forRoot(config.organizationRateLimit),
         DatabaseModule,
         EventEmitterModule.forRoot({ wildcard: false }),
         HealthModule,

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { poolWaitAsBusy } from './database/pool-wait';
 import { securityHeaders } from './common/http/security-headers';
 import { useJsonBodies } from './common/http/json-body';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -36,7 +37,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   useJsonBodies(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalFilters(new HttpExceptionFilter([poolWaitAsBusy]));
   app.enableShutdownHooks();
   setupSwagger(app, { persistAuthorization: config.nodeEnv !== 'production' });
   return app;

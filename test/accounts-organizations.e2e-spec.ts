@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { SyncScheduler } from '../src/sync/sync-scheduler.service';
+import { SyncScheduler } from '../src/sync/sync-scheduler';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { eventually, makeMessage } from './support/messages';
 import { openSupportDesk } from './support/support-desk';

@@ -1,4 +1,4 @@
-import { NotificationPlanner } from '../src/notifications/notification-planner.service';
+import { NotificationPlanner } from '../src/notifications/notification-planner';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startMailSystem, type MailSystem } from './harness/mail-system';
 import { inboundEmail } from './support/inbound-email';

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { mergeMap, Observable } from 'rxjs';
 import type { AuthUser } from '../common/auth/auth-user';
 import { AUDITED, AuditedRoute } from '../common/audit/audited.decorator';
-import { AuditLog } from './audit-log.service';
+import { AuditLog } from './audit-log';
 import { maskedChanges } from './masked-changes';
 
 /**

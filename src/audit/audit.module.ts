@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity';
 import { AuditEventsRepository } from './audit-events.repository';
-import { AuditLog } from './audit-log.service';
+import { AuditLog } from './audit-log';
 import { AuditRetention } from './audit-retention';
 import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';

@@ -1,3 +1,5 @@
+import { ServiceBusyError, type DomainError } from '../common/errors/domain-error';
+
 /** What pg-pool rejects a caller with after POOL_WAIT_MS in line for a connection. */
 const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect';
 
@@ -7,4 +9,13 @@ const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect';
  */
 export function isPoolWaitTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === POOL_WAIT_TIMEOUT;
+}
+
+/**
+ * For the HTTP error filter: a pool wait timeout is load, not a fault (every database connection stayed
+ * busy for the whole wait), so the caller gets 503 DATABASE_BUSY (with Retry-After) and may try again soon.
+ */
+export function poolWaitAsBusy(error: unknown): DomainError | null {
+  if (!isPoolWaitTimeout(error)) return null;
+  return new ServiceBusyError('DATABASE_BUSY', 'The service is busy; try again in a few seconds', 5);
 }

@@ -3,8 +3,8 @@ import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationResponse } from './dto/notification.response';
-import { LOOP_BRAKE_REASON } from './notification-planner.service';
-import { NotificationSender } from './notification-sender.service';
+import { LOOP_BRAKE_REASON } from './notification-planner';
+import { NotificationSender } from './notification-sender';
 import { NotificationsRepository } from './notifications.repository';
 
 /** The admin's view of the outbox: what was sent, what waits, what failed and why; and retrying. */

@@ -23,6 +23,7 @@ import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from './email-settings-secrets';
 import { MailCredentials, type TokenOptions } from './mail-credentials';
 import { PROVIDER_PRESETS, serverWithPreset, type MailServer } from './provider-presets';
 import { MailHostBlockedError } from './email-settings.errors';
+import type { MailIdentity } from './mail-identity';
 import { EmailSettingsRepository } from './email-settings.repository';
 import { asProtectedAs, sameEndpoint, smtpMayUseImapCredentials, type MailEndpoint } from './credential-reuse';
 import type { IncomingAuth, IncomingEmailSettings } from './incoming-email-settings.entity';
@@ -266,6 +267,17 @@ export class EmailSettingsService {
     const incoming = await this.repository.findIncoming(organizationId);
     if (incoming?.address) return incoming.address;
     return (await this.repository.findOutgoing(organizationId))?.fromAddress ?? null;
+  }
+
+  /** The organization's sender and support address; null when no outgoing settings are saved (nothing can be sent). */
+  async getMailIdentity(organizationId: string): Promise<MailIdentity | null> {
+    const [incoming, outgoing] = await Promise.all([
+      this.repository.findIncoming(organizationId),
+      this.repository.findOutgoing(organizationId),
+    ]);
+    if (!outgoing) return null;
+    const { fromAddress, fromName } = outgoing;
+    return { fromAddress, fromName, supportAddress: incoming?.address || fromAddress };
   }
 
   private async outgoingAuth(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AttachmentStorage } from '../storage/attachment-storage';
-import { type BatchItem, MessageIngestor } from './message-ingestor.service';
+import { type BatchItem, MessageIngestor } from './message-ingestor';
 import { classifySyncError } from './sync-error';
 import { type QuotaBudget, storedBytesOf } from './storage-quota';
 

@@ -3,7 +3,7 @@ import { readHeaderBlock } from '../../libs/mail/parse-large-message';
 import type { MailboxSession, MessageRef } from '../mailbox/mailbox.types';
 import { AttachmentStorage } from '../storage/attachment-storage';
 import { countInto, type LiveRun } from './live-run';
-import { type BatchItem, MessageIngestor } from './message-ingestor.service';
+import { type BatchItem, MessageIngestor } from './message-ingestor';
 import { MessageProcessor } from './message-processor';
 import { contentContextOf, type RunTarget } from './run-target';
 import { classifySyncError } from './sync-error';

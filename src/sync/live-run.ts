@@ -1,4 +1,4 @@
-import type { BatchResult } from './message-ingestor.service';
+import type { BatchResult } from './message-ingestor';
 import type { SyncError } from './sync-error';
 import type { SyncRun } from './sync-run.entity';
 import type { RunTotals } from './sync-state.repository';

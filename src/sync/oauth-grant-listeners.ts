@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EmailSettingsService } from '../settings/email-settings.service';
-import { PushWatcher } from './push-watcher.service';
+import { PushWatcher } from './push-watcher';
 import { SyncControlService } from './sync-control.service';
 import { SyncError } from './sync-error';
-import { SyncRunner } from './sync-runner.service';
+import { SyncRunner } from './sync-runner';
 import { SyncStateRepository } from './sync-state.repository';
 
 /** What the OAuth module's events carry that sync needs. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import type { PushStatusInfo } from './dto/push-status.response';
 import { PushStatesRepository } from './push-states.repository';
-import { PushWatcher } from './push-watcher.service';
+import { PushWatcher } from './push-watcher';
 
 /** The push switch and the IDLE connection's state, as stored by whichever instance holds it. */
 @Injectable()

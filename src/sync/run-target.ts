@@ -1,6 +1,6 @@
 import type { MessageRef } from '../mailbox/mailbox.types';
 import type { ListedMessage } from './mailbox-cursor';
-import type { FolderRef } from './message-ingestor.service';
+import type { FolderRef } from './message-ingestor';
 import type { ContentContext } from './message-content';
 import type { QuotaBudget } from './storage-quota';
 

@@ -10,9 +10,9 @@ import { EmailSettingsService } from '../settings/email-settings.service';
 import type { SyncFrom, SyncState } from './sync-state.entity';
 import type { RunSummary } from './live-run';
 import { loginToMailbox } from './incoming-login';
-import { PushWatcher } from './push-watcher.service';
-import { SyncRunner } from './sync-runner.service';
-import { SyncScheduler } from './sync-scheduler.service';
+import { PushWatcher } from './push-watcher';
+import { SyncRunner } from './sync-runner';
+import { SyncScheduler } from './sync-scheduler';
 import { SyncStateRepository } from './sync-state.repository';
 import { WatermarkPlanner } from './watermark-planner';
 

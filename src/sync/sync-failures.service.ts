@@ -3,7 +3,7 @@ import { NotFoundError } from '../common/errors/domain-error';
 import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { AttachmentStorage } from '../storage/attachment-storage';
-import { type BatchItem, MessageIngestor } from './message-ingestor.service';
+import { type BatchItem, MessageIngestor } from './message-ingestor';
 import { MessageProcessor } from './message-processor';
 import { StorageQuota, storedBytesOf } from './storage-quota';
 import { oversizedStandIn } from './oversized-message';

@@ -18,6 +18,7 @@ import { TicketKeysetRepository, timestampText } from './ticket-keyset.repositor
 import { TicketListCursors, type TicketListPosition } from './ticket-list-cursor';
 import { TicketListFilter, TicketListItem, TicketListRepository } from './ticket-list.repository';
 import { TicketParticipantsRepository } from './ticket-participants.repository';
+import { ticketSnapshotOf, type TicketSnapshot } from './ticket-snapshot';
 import type { Ticket } from './ticket.entity';
 import { TicketsRepository } from './tickets.repository';
 
@@ -123,6 +124,11 @@ export class TicketViewsService {
       linkedTicketId: ticket.linkedTicketId,
       comments: comments.map((comment) => commentOf(comment, contacts, userNames, byComment.get(comment.id) ?? [])),
     };
+  }
+
+  /** The ticket and its comments as other modules read them (notifications). */
+  async snapshot(organizationId: string, ticketId: string): Promise<TicketSnapshot> {
+    return ticketSnapshotOf(await this.detail(organizationId, ticketId));
   }
 
   /** One comment as the detail shows it (e.g. the one just added). */

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { SystemMailer, systemMailUnavailable } from '../system-mail/system-mailer';
 import type { PasswordTokenPurpose } from './password-token.entity';
 import { PasswordTokensRepository } from './password-tokens.repository';
-import type { User } from './user.entity';
+import type { UserSummary } from './user-summary';
 import { UsersRepository } from './users.repository';
 import { NewAccount, UsersService } from './users.service';
 
@@ -65,7 +65,7 @@ export class PasswordLinksService {
   async invite(
     organizationId: string,
     account: NewAccount & { password: null },
-  ): Promise<{ user: User; expiresAt: Date }> {
+  ): Promise<{ user: UserSummary; expiresAt: Date }> {
     this.assertAvailable();
     const user = await this.usersService.create(organizationId, account);
     try {
@@ -85,7 +85,10 @@ export class PasswordLinksService {
    * Sends and waits: an admin asking for a link (or inviting) is told when the mail could not go out
    * (503 SYSTEM_MAIL_FAILED with the server's reason; the link made for it is never delivered, so unusable).
    */
-  async send(user: Pick<User, 'id' | 'email' | 'name'>, purpose: PasswordTokenPurpose): Promise<{ expiresAt: Date }> {
+  async send(
+    user: Pick<UserSummary, 'id' | 'email' | 'name'>,
+    purpose: PasswordTokenPurpose,
+  ): Promise<{ expiresAt: Date }> {
     this.assertAvailable();
     const now = new Date();
     await this.tokens.deleteExpired(now);
@@ -102,7 +105,7 @@ export class PasswordLinksService {
   }
 
   private compose(
-    user: Pick<User, 'email' | 'name'>,
+    user: Pick<UserSummary, 'email' | 'name'>,
     purpose: PasswordTokenPurpose,
     token: string,
     expiresAt: Date,

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { UserRole } from './user-role';
+import type { UserRole } from '../common/auth/user-role';
 
 @Entity('users')
 @Index('UQ_users_email', ['email'], { unique: true })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { timeOrderedId } from '../../libs/ids/time-ordered-id';
 import { EntityManager, IsNull, Repository } from 'typeorm';
-import type { TenantRole, UserRole } from './user-role';
+import type { TenantRole, UserRole } from '../common/auth/user-role';
 import { User } from './user.entity';
 import { preparedRead } from '../database/prepared-read';
 

@@ -6,8 +6,8 @@ import { CallerCache } from './caller-cache';
 import { randomBytes } from 'node:crypto';
 import { PasswordHasher } from './password-hasher';
 import { assertPasswordAllowed } from './password-policy';
-import type { TenantRole, UserRole } from './user-role';
-import type { User } from './user.entity';
+import type { TenantRole, UserRole } from '../common/auth/user-role';
+import { signInAccount, userSummary, type SignInAccount, type UserSummary } from './user-summary';
 import { Caller, UsersRepository } from './users.repository';
 
 /** An admin who takes alert mail, as other modules (alerts) see them. */
@@ -43,7 +43,7 @@ export class UsersService {
   ) {}
 
   /** `manager` lets a caller (e.g. organization creation) commit the user in its own transaction. */
-  async create(organizationId: string | null, account: NewAccount, manager?: EntityManager): Promise<User> {
+  async create(organizationId: string | null, account: NewAccount, manager?: EntityManager): Promise<UserSummary> {
     // In the caller's transaction when there is one: a transaction waiting for a second pooled
     // connection deadlocks once every connection is held by such a transaction (a pool of 2, two creates).
     if (account.password !== null) assertPasswordAllowed(account.password, account.email);
@@ -51,25 +51,29 @@ export class UsersService {
     // Without a password, the hash of 32 random bytes nobody keeps: no password signs in until the invitation is used.
     const passwordHash = await this.hasher.hash(account.password ?? randomBytes(32).toString('base64url'));
     try {
-      return await this.users.insert(organizationId, { ...account, passwordHash }, manager);
+      return userSummary(await this.users.insert(organizationId, { ...account, passwordHash }, manager));
     } catch (error) {
       if (isUniqueViolation(error)) throw this.emailTaken();
       throw error;
     }
   }
 
-  list(organizationId: string): Promise<User[]> {
-    return this.users.listInOrganization(organizationId);
+  async list(organizationId: string): Promise<UserSummary[]> {
+    return (await this.users.listInOrganization(organizationId)).map(userSummary);
   }
 
-  async get(organizationId: string, id: string): Promise<User> {
+  async get(organizationId: string, id: string): Promise<UserSummary> {
     const user = await this.users.findInOrganization(organizationId, id);
     if (!user) throw new NotFoundError('User');
-    return user;
+    return userSummary(user);
   }
 
   /** Refuses a change that would leave the organization without an active admin. */
-  async update(organizationId: string, id: string, patch: { role?: TenantRole; disabled?: boolean }): Promise<User> {
+  async update(
+    organizationId: string,
+    id: string,
+    patch: { role?: TenantRole; disabled?: boolean },
+  ): Promise<UserSummary> {
     const user = await this.get(organizationId, id);
     const losesAdmin = user.role === 'admin' && !user.disabled && (patch.role === 'agent' || patch.disabled === true);
     if (losesAdmin && (await this.users.countActiveAdmins(organizationId)) <= 1) {
@@ -97,8 +101,10 @@ export class UsersService {
     return this.alertEmails(organizationId, id);
   }
 
-  findByEmail(email: string): Promise<User | null> {
-    return this.users.findByEmail(email);
+  /** The account behind a sign-in or a password link, with what signing in checks. */
+  async findByEmail(email: string): Promise<SignInAccount | null> {
+    const user = await this.users.findByEmail(email);
+    return user && signInAccount(user);
   }
 
   /** After a change made elsewhere in this module (a password), the next request re-reads the caller. */

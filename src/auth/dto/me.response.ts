@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { USER_ROLES, UserRole } from '../../users/user-role';
+import { USER_ROLES, UserRole } from '../../common/auth/user-role';
 
 export class MeOrganization {
   @ApiProperty({ example: '3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f', format: 'uuid' })

@@ -1,4 +1,4 @@
-import type { UserRole } from '../../users/user-role';
+import type { UserRole } from './user-role';
 
 /** Who is calling, as established by the JWT strategy from the token and the current user row. */
 export interface AuthUser {

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { UserRole } from '../../users/user-role';
+import type { UserRole } from './user-role';
 import { ErrorResponse } from '../errors/error-response';
 import type { AuthUser, TenantUser } from './auth-user';
 

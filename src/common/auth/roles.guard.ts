@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { UserRole } from '../../users/user-role';
+import type { UserRole } from './user-role';
 import { DomainError, ForbiddenError } from '../errors/domain-error';
 import type { AuthUser } from './auth-user';
 import { BEFORE_PASSWORD_CHANGE, IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';

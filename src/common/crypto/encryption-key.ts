@@ -2,6 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * The injection token of the 32-byte key (a Buffer) that seals stored secrets. Common defines it and
+ * the config module provides it (`config/encryption-key-provider.ts`), so crypto never reads config.
+ */
+export const ENCRYPTION_KEY = Symbol('ENCRYPTION_KEY');
+
 /** The file in DATA_DIR holding the generated key when ENCRYPTION_KEY is not set. */
 export const ENCRYPTION_KEY_FILE = 'encryption-key';
 export const ENCRYPTION_KEY_BYTES = 32;

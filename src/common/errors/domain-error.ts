@@ -50,6 +50,17 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/** The service cannot take the request now (load, not a fault); the client may try again after the pause. */
+export class ServiceBusyError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('unavailable', code, message);
+  }
+}
+
 export interface FieldError {
   field: string;
   messages: string[];

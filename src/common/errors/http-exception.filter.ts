@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isPoolWaitTimeout } from '../../database/pool-wait';
-import { DomainError, ErrorKind, TooManyRequestsError } from './domain-error';
+import { DomainError, ErrorKind, ServiceBusyError, TooManyRequestsError } from './domain-error';
 import type { ErrorResponse } from './error-response';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
@@ -47,21 +46,38 @@ function detailsOf(exception: HttpException): { details?: unknown } {
   return typeof body === 'object' && body !== null && 'status' in body ? { details: body } : {};
 }
 
+/**
+ * Recognizes an error that is not a DomainError (e.g. a database driver's) and says which DomainError it
+ * means; null when it is not one it knows. The modules that know such errors hand the filter theirs, so
+ * common never imports them.
+ */
+export type ErrorTranslator = (exception: unknown) => DomainError | null;
+
 /** Maps every thrown thing to the one ErrorResponse shape, with the request id. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  constructor(private readonly translators: readonly ErrorTranslator[] = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
     const request = context.getRequest<Request & { id?: string | number }>();
     const response = context.getResponse<Response>();
-    const body = this.toResponse(exception, String(request.id ?? ''));
-    if (exception instanceof TooManyRequestsError) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    const error = this.translate(exception);
+    const body = this.toResponse(error, String(request.id ?? ''));
+    if (error instanceof TooManyRequestsError || error instanceof ServiceBusyError) {
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
     }
-    if (body.code === 'DATABASE_BUSY') response.setHeader('Retry-After', '5');
     response.status(body.statusCode).json(body);
+  }
+
+  private translate(exception: unknown): unknown {
+    for (const translate of this.translators) {
+      const translated = translate(exception);
+      if (translated) return translated;
+    }
+    return exception;
   }
 
   private toResponse(exception: unknown, requestId: string): ErrorResponse {
@@ -85,16 +101,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
         code: CODE_BY_STATUS[statusCode] ?? 'HTTP_ERROR',
         requestId,
         ...detailsOf(exception),
-      };
-    }
-    if (isPoolWaitTimeout(exception)) {
-      // Load, not a fault: every database connection stayed busy for the whole wait. Try again soon.
-      return {
-        statusCode: 503,
-        error: reasonPhrase(503),
-        message: 'The service is busy; try again in a few seconds',
-        code: 'DATABASE_BUSY',
-        requestId,
       };
     }
     this.logger.error({ err: exception, requestId }, 'Unhandled error');

@@ -2,13 +2,13 @@ import {
   applyDecorators,
   type CanActivate,
   type ExecutionContext,
+  Inject,
   Injectable,
   SetMetadata,
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiExtension, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { AppConfig } from '../../config/app-config';
 import type { TenantUser } from '../auth/auth-user';
 import { TooManyRequestsError } from '../errors/domain-error';
 import { ErrorResponse } from '../errors/error-response';
@@ -25,19 +25,27 @@ const WHAT: Record<OrganizationAction, string> = {
 
 const RATE_LIMITED_ACTION = 'rate-limit:organization-action';
 
+/** Calls allowed per organization and window, by action (ORG_RATE_*). */
+export interface OrganizationRateLimits extends Record<OrganizationAction, number> {
+  windowSeconds: number;
+}
+
+/** The injection token of the OrganizationRateLimits; the application provides them from its config. */
+export const ORGANIZATION_RATE_LIMITS = Symbol('ORGANIZATION_RATE_LIMITS');
+
 /** Counts each organization's calls per action in a fixed window (in memory, per instance). */
 @Injectable()
 export class OrganizationRateLimiter {
   private readonly counter: FixedWindowCounter;
 
-  constructor(private readonly config: AppConfig) {
-    this.counter = new FixedWindowCounter(() => this.config.organizationRateLimit.windowSeconds * 1000);
+  constructor(@Inject(ORGANIZATION_RATE_LIMITS) private readonly limits: OrganizationRateLimits) {
+    this.counter = new FixedWindowCounter(() => this.limits.windowSeconds * 1000);
   }
 
   /** Counts the call, or throws a 429 naming the wait when the organization used up its calls. */
   take(organizationId: string, action: OrganizationAction, now = Date.now()): void {
     const key = `${action}:${organizationId}`;
-    const retryAfter = this.counter.retryAfterSeconds(key, this.config.organizationRateLimit[action], now);
+    const retryAfter = this.counter.retryAfterSeconds(key, this.limits[action], now);
     if (retryAfter > 0) {
       throw new TooManyRequestsError(
         `Too many ${WHAT[action]} for your organization; try again in ${retryAfter} seconds`,

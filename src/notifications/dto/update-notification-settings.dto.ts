@@ -11,7 +11,7 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { IsSingleLine } from '../../settings/dto/mail-validators';
+import { IsSingleLine } from '../../common/http/is-single-line';
 import { PLACEHOLDERS } from '../notification-templates';
 
 const PLACEHOLDER_HELP = `Placeholders: ${PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ')}`;

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import type { MailSecurity } from '../../common/net/mail-connect-options';
+import { IsSingleLine } from '../../common/http/is-single-line';
 import { INCOMING_AUTHS, type IncomingAuth } from '../incoming-email-settings.entity';
-import { IsMailHost, IsSingleLine, MAIL_SECURITIES } from './mail-validators';
+import { IsMailHost, MAIL_SECURITIES } from './mail-validators';
 
 const PRESET_NOTE =
   'Required with auth "password"; with auth "oauth2" it defaults to the connected provider\'s server ' +

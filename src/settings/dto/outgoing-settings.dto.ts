@@ -3,7 +3,8 @@ import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Max
 import type { FieldError } from '../../common/errors/domain-error';
 import type { MailSecurity } from '../../common/net/mail-connect-options';
 import { SMTP_AUTHENTICATIONS, type SmtpAuthentication } from '../outgoing-email-settings.entity';
-import { IsMailHost, IsSingleLine, MAIL_SECURITIES } from './mail-validators';
+import { IsSingleLine } from '../../common/http/is-single-line';
+import { IsMailHost, MAIL_SECURITIES } from './mail-validators';
 
 const PRESET_NOTE =
   'Required, unless the incoming account uses auth "oauth2" with a connected provider: then it defaults to its ' +

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { TENANT_ROLES, TenantRole } from '../user-role';
+import { TENANT_ROLES, TenantRole } from '../../common/auth/user-role';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'agent@acme.example' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { TENANT_ROLES, TenantRole } from '../user-role';
+import { TENANT_ROLES, TenantRole } from '../../common/auth/user-role';
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: TENANT_ROLES, example: 'admin' })

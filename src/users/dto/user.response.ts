@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { USER_ROLES, UserRole } from '../user-role';
-import type { User } from '../user.entity';
+import { USER_ROLES, UserRole } from '../../common/auth/user-role';
+import type { UserSummary } from '../user-summary';
 
 export class UserResponse {
   @ApiProperty({ example: '1b7e4d9a-3c2f-4a85-b06e-5f8d2c9a7e13', format: 'uuid' })
@@ -27,7 +27,7 @@ export class UserResponse {
   })
   invitationExpiresAt?: Date;
 
-  static from(user: User): UserResponse {
+  static from(user: UserSummary): UserResponse {
     const { id, email, name, role, disabled, createdAt } = user;
     return { id, email, name, role, disabled, createdAt };
   }

@@ -4,7 +4,7 @@ import { DomainEventPublisher } from '../database/domain-event-publisher';
 import { TransactionRunner } from '../database/transaction-runner';
 import { NotificationEventsRepository, type StagedEvent } from './notification-events.repository';
 import type { NotificationTrigger } from './notification-kinds';
-import { NotificationSender } from './notification-sender.service';
+import { NotificationSender } from './notification-sender';
 
 /**
  * The write side of the outbox: for each ticket event that may call for mail, one outbox row written

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { SyncState } from './sync-state.entity';
-import { SyncRunner } from './sync-runner.service';
+import { SyncRunner } from './sync-runner';
 import { SyncStateRepository } from './sync-state.repository';
 
 const timerName = (organizationId: string) => `sync:${organizationId}`;

@@ -1,8 +1,8 @@
-import { startDovecot, type DovecotServer } from '../../test/harness/dovecot';
-import { imapSettingsFor, LOOPBACK_CONNECT } from '../../test/support/imap-settings';
-import { ImapMailboxDriver } from '../mailbox/drivers/imap-mailbox.driver';
-import type { MailboxSession } from '../mailbox/mailbox.types';
-import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
+import { startDovecot, type DovecotServer } from './harness/dovecot';
+import { imapSettingsFor, LOOPBACK_CONNECT } from './support/imap-settings';
+import { ImapMailboxDriver } from '../src/mailbox/drivers/imap-mailbox.driver';
+import type { MailboxSession } from '../src/mailbox/mailbox.types';
+import { type ListedMessage, MailboxCursor } from '../src/sync/mailbox-cursor';
 
 const agent = { user: 'agent', password: 'agent-secret' };
 const MB = 1024 * 1024;

@@ -12,7 +12,7 @@ import { EmailSettingsService, type OutgoingConnection } from '../settings/email
 import { MailboxGrantError } from '../settings/mailbox-grant-error';
 import { sendingWithFreshToken, waitingForGrant } from './fresh-token-sending';
 import { MailerPools } from './mailer-pools';
-import { NotificationPlanner } from './notification-planner.service';
+import { NotificationPlanner } from './notification-planner';
 import type { Notification } from './notification.entity';
 import { NotificationsRepository, type DeliveryOutcome } from './notifications.repository';
 

@@ -6,12 +6,12 @@ import { AppConfig } from '../config/app-config';
 import { MESSAGE_ID_SECRET } from '../config/message-id-secret';
 import { TransactionRunner } from '../database/transaction-runner';
 import { OrganizationsService } from '../organizations/organizations.service';
-import type { EmailSettingsResponse } from '../settings/dto/email-settings.response';
 import { EmailSettingsService } from '../settings/email-settings.service';
-import type { CommentResponse, TicketDetailResponse } from '../tickets/dto/ticket-detail.response';
+import type { MailIdentity } from '../settings/mail-identity';
+import type { CommentSnapshot, TicketSnapshot } from '../tickets/ticket-snapshot';
 import { TicketViewsService } from '../tickets/ticket-views.service';
 import { TicketsService } from '../tickets/tickets.service';
-import type { User } from '../users/user.entity';
+import type { UserSummary } from '../users/user-summary';
 import { UsersService } from '../users/users.service';
 import { compose, type ComposeContext, type Draft } from './notification-composer';
 import type { NotificationEvent } from './notification-event.entity';
@@ -34,12 +34,10 @@ const MAX_INBOUND_AGE_MS = 24 * 3600 * 1000;
 export const LOOP_BRAKE_REASON = 'Loop brake';
 export const RECIPIENT_REASON = 'Not sent to';
 
-type Outgoing = NonNullable<EmailSettingsResponse['outgoing']>;
-
 interface PlanningData {
-  ticket: TicketDetailResponse;
+  ticket: TicketSnapshot;
   settings: StoredNotificationSettings;
-  users: User[];
+  users: UserSummary[];
   organizationName: string;
 }
 
@@ -68,9 +66,10 @@ export class NotificationPlanner {
   ) {}
 
   /**
-   * Plans the next batch of pending events; returns how many it claimed. An organization's outgoing
-   * settings are read once per batch, and the events of organizations without them (nothing can be
-   * sent) are closed together, in one statement per organization rather than a transaction per event.
+   * Plans the next batch of pending events; returns how many it claimed. An organization's sender and
+   * support address are read once per batch, and the events of organizations without outgoing settings
+   * (nothing can be sent) are closed together, in one statement per organization rather than a
+   * transaction per event.
    */
   async planPending(): Promise<number> {
     const { batchSize, leaseMs } = this.config.notifications;
@@ -83,15 +82,15 @@ export class NotificationPlanner {
       byOrganization.set(event.organizationId, [...(byOrganization.get(event.organizationId) ?? []), event]);
     }
     for (const [organizationId, events] of byOrganization) {
-      const outgoing = await this.outgoingOf(organizationId, events);
-      if (outgoing === undefined) continue;
-      if (!outgoing) {
+      const identity = await this.identityOf(organizationId, events);
+      if (identity === undefined) continue;
+      if (!identity) {
         await this.finishAll(organizationId, events, 'No outgoing email settings: nothing was sent');
         continue;
       }
       for (const event of events) {
         try {
-          await this.plan(event, outgoing);
+          await this.plan(event, identity);
         } catch (error) {
           await this.recordFailure(event, error);
         }
@@ -100,17 +99,23 @@ export class NotificationPlanner {
     return claimed.length;
   }
 
-  /** The organization's outgoing settings; undefined (with the failure recorded) when they cannot be read. */
-  private async outgoingOf(organizationId: string, events: NotificationEvent[]): Promise<Outgoing | null | undefined> {
+  /**
+   * The organization's sender and support address (null without outgoing settings); undefined (with the
+   * failure recorded) when they cannot be read.
+   */
+  private async identityOf(
+    organizationId: string,
+    events: NotificationEvent[],
+  ): Promise<MailIdentity | null | undefined> {
     try {
-      return (await this.emailSettings.get(organizationId)).outgoing;
+      return await this.emailSettings.getMailIdentity(organizationId);
     } catch (error) {
       for (const event of events) await this.recordFailure(event, error);
       return undefined;
     }
   }
 
-  private async plan(event: NotificationEvent, outgoing: Outgoing): Promise<void> {
+  private async plan(event: NotificationEvent, identity: MailIdentity): Promise<void> {
     const { organizationId } = event;
     const data = await this.load(event);
     const drafts = this.draft(event, data);
@@ -118,10 +123,8 @@ export class NotificationPlanner {
       await this.finish(event, null);
       return;
     }
-    const supportAddress = await this.emailSettings.getSupportAddress(organizationId);
-    const own = new Set(
-      [outgoing.fromAddress, supportAddress].filter((a): a is string => !!a).map((a) => a.toLowerCase()),
-    );
+    const { fromAddress, supportAddress } = identity;
+    const own = new Set([fromAddress.toLowerCase(), supportAddress.toLowerCase()]);
     const context: ComposeContext = {
       organizationId,
       ticketId: data.ticket.id,
@@ -129,8 +132,8 @@ export class NotificationPlanner {
       ticketSubject: data.ticket.subject,
       eventId: event.id,
       secret: this.secret,
-      fromAddress: outgoing.fromAddress,
-      replyTo: supportAddress && supportAddress !== outgoing.fromAddress.toLowerCase() ? supportAddress : null,
+      fromAddress,
+      replyTo: supportAddress !== fromAddress.toLowerCase() ? supportAddress : null,
       thread: await this.tickets.listThreadMessageIds(organizationId, data.ticket.id),
     };
     const now = new Date();
@@ -161,7 +164,7 @@ export class NotificationPlanner {
   private async load(event: NotificationEvent): Promise<PlanningData> {
     const { organizationId } = event;
     const [ticket, settings, users, organization] = await Promise.all([
-      this.views.detail(organizationId, event.ticketId),
+      this.views.snapshot(organizationId, event.ticketId),
       this.settings.get(organizationId),
       this.users.list(organizationId),
       this.organizations.findById(organizationId),
@@ -308,7 +311,7 @@ function brakeNote(rows: Notification[], config: AppConfig): string {
   );
 }
 
-function templateValues(data: PlanningData, comment: CommentResponse | undefined, agentName: string): TemplateValues {
+function templateValues(data: PlanningData, comment: CommentSnapshot | undefined, agentName: string): TemplateValues {
   const { ticket } = data;
   return {
     'ticket.number': String(ticket.number),

@@ -5,7 +5,7 @@ import type { MailboxSession, MessageRef } from '../mailbox/mailbox.types';
 import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { arrivalsOf } from './ingest-batch-plan';
-import { BatchItem, BatchResult, MessageIngestor } from './message-ingestor.service';
+import { BatchItem, BatchResult, MessageIngestor } from './message-ingestor';
 import { MessageProcessor } from './message-processor';
 import type { SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';

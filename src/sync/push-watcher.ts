@@ -9,7 +9,7 @@ import { AdmissionGate } from './push-admission-gate';
 import { PushConnection, type PushConnectionDeps } from './push-connection';
 import { PushInstancesRepository } from './push-instances.repository';
 import { PushStatesRepository } from './push-states.repository';
-import { SyncRunner } from './sync-runner.service';
+import { SyncRunner } from './sync-runner';
 import { SyncStateRepository } from './sync-state.repository';
 
 /** The lease that keeps each organization's IDLE connection on exactly one instance. */
