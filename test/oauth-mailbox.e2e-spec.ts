@@ -26,6 +26,11 @@ describe('a mailbox connected with OAuth2, end to end', () => {
   // Each from a customer of its own, so every ticket gets its acknowledgment (no per-sender brake).
   const deliver = (subject: string, from = `${subject.toLowerCase().replace(/\W+/g, '-')}@customer.test`) =>
     mail.dovecot.append(ACCOUNT, makeMessage({ from, to: ACCOUNT, subject }));
+  const incidents = async () =>
+    (await testApp.http().get('/api/v1/alerts').set(desk.auth).expect(200)).body as Array<{
+      kind: string;
+      status: string;
+    }>;
   const subjects = async () => (await desk.desk.tickets()).map((ticket) => ticket.subject).sort();
   // The acknowledgments are out, so a refresh counted afterwards is the sync's, not the sender's.
   const acknowledged = async () => {
@@ -119,6 +124,7 @@ describe('a mailbox connected with OAuth2, end to end', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ class: 'auth', message: expect.stringContaining('Reconnect the mailbox') });
     expect((await desk.settings()).oauth).toMatchObject({ status: 'needs-reauth' });
+    expect(await incidents()).toContainEqual(expect.objectContaining({ kind: 'needs-reauth', status: 'open' }));
 
     await testApp
       .http()
@@ -147,6 +153,7 @@ describe('a mailbox connected with OAuth2, end to end', () => {
     expect(page.status).toBe(200);
     expect((await desk.settings()).oauth).toMatchObject({ status: 'connected', lastError: null });
     await eventually(async () => (await subjects()).includes('Arrived while disconnected'));
+    expect(await incidents()).toContainEqual(expect.objectContaining({ kind: 'needs-reauth', status: 'resolved' }));
     expect(await subjects()).toEqual([
       'Arrived while disconnected',
       'Printer on fire',

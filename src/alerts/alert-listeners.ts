@@ -8,8 +8,16 @@ import type {
 import { AppConfig } from '../config/app-config';
 import { AlertsService } from './alerts.service';
 
+/** What the OAuth module's events carry that alerts need. */
+interface OAuthGrantEvent {
+  organizationId: string;
+}
+interface OAuthNeedsReauthEvent extends OAuthGrantEvent {
+  error: { class: string; message: string };
+}
+
 /**
- * Turns sync's facts into incidents. Thin on purpose: each handler decides open or clear and leaves the
+ * Turns sync's and the OAuth connection's facts into incidents. Thin on purpose: each handler decides open or clear and leaves the
  * rest to AlertsService; a failure is logged and never reaches the sync that published the event.
  */
 @Injectable()
@@ -45,6 +53,20 @@ export class AlertListeners {
   async onFailureClosed(event: SyncFailureClosedEvent): Promise<void> {
     if (event.openFailures > 0) return;
     await this.guard(event.organizationId, this.alerts.clear(event.organizationId, 'failed-messages'));
+  }
+
+  /** The provider refused the mailbox's grant: only an admin signing in again brings mail back. */
+  @OnEvent('oauth.needs-reauth')
+  async onNeedsReauth(event: OAuthNeedsReauthEvent): Promise<void> {
+    const error = `${event.error.class}: ${event.error.message}`;
+    await this.guard(event.organizationId, this.alerts.raise(event.organizationId, 'needs-reauth', error));
+  }
+
+  /** Reconnected, or disconnected on purpose: either way there is no grant waiting for a sign-in. */
+  @OnEvent('oauth.connected')
+  @OnEvent('oauth.disconnected')
+  async onGrantSettled(event: OAuthGrantEvent): Promise<void> {
+    await this.guard(event.organizationId, this.alerts.clear(event.organizationId, 'needs-reauth'));
   }
 
   private async guard(organizationId: string, work: Promise<void>): Promise<void> {
