@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SettingsModule } from './settings/settings.module';
@@ -34,6 +35,7 @@ export class AppModule {
         AuthModule,
         OrganizationsModule,
         UsersModule,
+        OAuthModule,
         SettingsModule,
         TicketsModule,
         SyncModule,

@@ -24,6 +24,12 @@ const EXPECTED: RouteEntry[] = [
   { method: 'GET', path: '/api/v1/settings/email', access: 'admin' },
   { method: 'PUT', path: '/api/v1/settings/email/incoming', access: 'admin' },
   { method: 'POST', path: '/api/v1/settings/email/incoming/test', access: 'admin' },
+  { method: 'DELETE', path: '/api/v1/settings/email/oauth', access: 'admin' },
+  { method: 'GET', path: '/api/v1/settings/email/oauth-app', access: 'admin' },
+  { method: 'PUT', path: '/api/v1/settings/email/oauth-app', access: 'admin' },
+  { method: 'POST', path: '/api/v1/settings/email/oauth/authorize', access: 'admin' },
+  // The provider sends the browser back without our token; the single-use state is what authorizes it.
+  { method: 'GET', path: '/api/v1/settings/email/oauth/callback', access: 'public' },
   { method: 'PUT', path: '/api/v1/settings/email/outgoing', access: 'admin' },
   { method: 'POST', path: '/api/v1/settings/email/outgoing/test', access: 'admin' },
   { method: 'POST', path: '/api/v1/settings/email/verify', access: 'admin' },

@@ -6,6 +6,12 @@ import { DataSource } from 'typeorm';
 import { decodeEncryptionKey } from '../src/common/crypto/encryption-key';
 import { SecretBox, SecretUnreadableError } from '../src/common/crypto/secret-box';
 import { secretContext } from '../src/common/crypto/secret-column';
+import {
+  OAUTH_ACCESS_TOKEN,
+  OAUTH_CLIENT_SECRET,
+  OAUTH_REFRESH_TOKEN,
+  OAUTH_VERIFIER,
+} from '../src/oauth/oauth-secrets';
 import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from '../src/settings/email-settings-secrets';
 import { startDovecot, type DovecotServer } from './harness/dovecot';
 import { spawnApp } from './support/spawn-app';
@@ -16,7 +22,8 @@ import { createTenant, type TestTenant } from './support/tenants';
 const ROTATE_JS = join(__dirname, '..', 'src', 'cli', 'rotate-encryption-key.js');
 const SUPPORT = { user: 'support', password: 'support-secret' };
 const SMTP_PASSWORD = 'smtp-password-for-rotation';
-const APP_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true' };
+const APP_ENV = { MAIL_ALLOW_PRIVATE_HOSTS: 'true', PUBLIC_URL: 'http://helpdesk.test' };
+const OAUTH = { clientSecret: 'oauth-client-secret', accessToken: 'at_rotation', refreshToken: 'rt_rotation' };
 
 interface CliRun {
   code: number;
@@ -57,6 +64,43 @@ describe('encryption key rotation', () => {
       username: 'mailer',
       password: SMTP_PASSWORD,
     });
+    // The OAuth secrets: a client secret, a sign-in in progress (its PKCE verifier) and a connection's tokens.
+    const endpoints = {
+      authorizationEndpoint: 'http://127.0.0.1:9/authorize',
+      tokenEndpoint: 'http://127.0.0.1:9/token',
+    };
+    await put('oauth-app', {
+      provider: 'custom',
+      clientId: 'rotation',
+      clientSecret: OAUTH.clientSecret,
+      ...endpoints,
+    });
+    await testApp
+      .http()
+      .post('/api/v1/settings/email/oauth/authorize')
+      .auth(tenant.admin.token, { type: 'bearer' })
+      .send({ provider: 'custom' })
+      .expect(201);
+    const box = testApp.app.get(SecretBox);
+    const sealToken = (column: typeof OAUTH_ACCESS_TOKEN, token: string) =>
+      box.seal(token, secretContext(column, tenant.organizationId));
+    await testApp.app
+      .get(DataSource)
+      .createQueryBuilder()
+      .insert()
+      .into('oauth_connections')
+      .values({
+        organizationId: tenant.organizationId,
+        provider: 'custom',
+        grant: 'authorization-code',
+        account: 'support@example.test',
+        accessTokenSealed: sealToken(OAUTH_ACCESS_TOKEN, OAUTH.accessToken),
+        accessTokenExpiresAtMs: Date.now() + 3_600_000,
+        refreshTokenSealed: sealToken(OAUTH_REFRESH_TOKEN, OAUTH.refreshToken),
+        status: 'connected',
+        connectedAt: new Date(),
+      })
+      .execute();
   });
   afterAll(async () => {
     await testApp?.close();
@@ -91,6 +135,29 @@ describe('encryption key rotation', () => {
     return { incoming: incoming!.sealed, outgoing: outgoing!.sealed };
   }
 
+  async function sealedOAuth() {
+    const raw = (table: string, columns: string) =>
+      testApp.app
+        .get(DataSource)
+        .createQueryBuilder()
+        .select(columns)
+        .from(table, 't')
+        .where('t.organization_id = :id', { id: tenant.organizationId })
+        .getRawOne<Record<string, string>>();
+    const app = await raw('oauth_apps', 't.client_secret_sealed AS secret');
+    const connection = await raw(
+      'oauth_connections',
+      't.access_token_sealed AS access, t.refresh_token_sealed AS refresh',
+    );
+    const authorization = await raw('oauth_authorizations', 't.state_hash AS id, t.verifier_sealed AS sealed');
+    return {
+      clientSecret: app!.secret,
+      accessToken: connection!.access,
+      refreshToken: connection!.refresh,
+      verifier: { id: authorization!.id, sealed: authorization!.sealed },
+    };
+  }
+
   const testIncoming = () =>
     testApp.http().post('/api/v1/settings/email/incoming/test').auth(tenant.admin.token, { type: 'bearer' });
   const keyFile = () => readFileSync(join(testApp.config.dataDir, 'encryption-key'), 'utf8');
@@ -103,7 +170,8 @@ describe('encryption key rotation', () => {
     const newKey = randomBytes(32).toString('base64');
     const run = await rotate(['--new-key', newKey]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toMatch(/Re-encrypted 2 secret\(s\)/);
+    // Two mail passwords, the OAuth client secret, the verifier, the access and the refresh token.
+    expect(run.stdout).toMatch(/Re-encrypted 6 secret\(s\)/);
     expect(decodeEncryptionKey(keyFile())).toEqual(decodeEncryptionKey(newKey));
 
     testApp = await testApp.restart(APP_ENV);
@@ -114,6 +182,13 @@ describe('encryption key rotation', () => {
     expect(() => oldBox.open(sealed.incoming, context)).toThrow(SecretUnreadableError);
     expect(newBox.open(sealed.incoming, context)).toBe(SUPPORT.password);
     expect(newBox.open(sealed.outgoing, secretContext(OUTGOING_PASSWORD, tenant.organizationId))).toBe(SMTP_PASSWORD);
+    const oauth = await sealedOAuth();
+    const orgContext = (column: typeof OAUTH_CLIENT_SECRET) => secretContext(column, tenant.organizationId);
+    expect(newBox.open(oauth.clientSecret, orgContext(OAUTH_CLIENT_SECRET))).toBe(OAUTH.clientSecret);
+    expect(newBox.open(oauth.accessToken, orgContext(OAUTH_ACCESS_TOKEN))).toBe(OAUTH.accessToken);
+    expect(newBox.open(oauth.refreshToken, orgContext(OAUTH_REFRESH_TOKEN))).toBe(OAUTH.refreshToken);
+    expect(newBox.open(oauth.verifier.sealed, secretContext(OAUTH_VERIFIER, oauth.verifier.id))).toMatch(/^[\w-]{43}$/);
+    expect(() => oldBox.open(oauth.accessToken, orgContext(OAUTH_ACCESS_TOKEN))).toThrow(SecretUnreadableError);
     await expect(testIncoming().expect(200)).resolves.toMatchObject({ body: { ok: true } });
   });
 

@@ -1,20 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type {
+  OAuthConnectedEvent,
+  OAuthDisconnectedEvent,
+  OAuthNeedsReauthEvent,
   SyncFailureClosedEvent,
   SyncMessageFailedEvent,
   SyncRunFinishedEvent,
 } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
 import { AlertsService } from './alerts.service';
-
-/** What the OAuth module's events carry that alerts need. */
-interface OAuthGrantEvent {
-  organizationId: string;
-}
-interface OAuthNeedsReauthEvent extends OAuthGrantEvent {
-  error: { class: string; message: string };
-}
 
 /**
  * Turns sync's and the OAuth connection's facts into incidents. Thin on purpose: each handler decides open or clear and leaves the
@@ -65,7 +60,7 @@ export class AlertListeners {
   /** Reconnected, or disconnected on purpose: either way there is no grant waiting for a sign-in. */
   @OnEvent('oauth.connected')
   @OnEvent('oauth.disconnected')
-  async onGrantSettled(event: OAuthGrantEvent): Promise<void> {
+  async onGrantSettled(event: OAuthConnectedEvent | OAuthDisconnectedEvent): Promise<void> {
     await this.guard(event.organizationId, this.alerts.clear(event.organizationId, 'needs-reauth'));
   }
 

@@ -19,10 +19,11 @@ import { buildDataSourceOptions } from '../database/data-source-options';
 import { newDataSource } from '../database/new-data-source';
 import { checkOf } from '../database/secret-checks';
 import { SecretChecksRepository } from '../database/secret-checks.repository';
+import { OAUTH_SECRET_COLUMNS } from '../oauth/oauth-secrets';
 import { EMAIL_SETTINGS_SECRET_COLUMNS } from '../settings/email-settings-secrets';
 
 /** Every column holding sealed secrets; a module that stores secrets adds its columns here. */
-const SECRET_COLUMNS: readonly SecretColumn[] = [...EMAIL_SETTINGS_SECRET_COLUMNS];
+const SECRET_COLUMNS: readonly SecretColumn[] = [...EMAIL_SETTINGS_SECRET_COLUMNS, ...OAUTH_SECRET_COLUMNS];
 
 const USAGE = `Re-encrypts every stored secret under a new key, in one transaction.
 

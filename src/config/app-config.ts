@@ -148,4 +148,12 @@ export abstract class AppConfig {
     /** How often the outbox is looked at and due mail (reminders, retries) is sent. */
     checkIntervalSeconds: number;
   };
+  /**
+   * The platform's OAuth app registrations for connecting mailboxes (OAUTH_*); null where not configured.
+   * An organization may bring its own instead (PUT /settings/email/oauth-app).
+   */
+  abstract readonly oauth: {
+    microsoft: { clientId: string; clientSecret: string; tenant: string } | null;
+    google: { clientId: string; clientSecret: string } | null;
+  };
 }

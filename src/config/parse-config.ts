@@ -231,6 +231,41 @@ function metrics(env: Env, port: number): AppConfig['metrics'] {
   return { token, port: metricsPort, perOrganization: boolean(env, 'METRICS_PER_ORGANIZATION', false) };
 }
 
+/** A tenant id, a verified domain, or one of Microsoft's audiences (`organizations`, `common`). */
+const MICROSOFT_TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/;
+
+/** A client id and secret: both or neither, so a half-configured app fails at boot, not at connect. */
+function clientCredentials(
+  env: Env,
+  idName: string,
+  secretName: string,
+): { clientId: string; clientSecret: string } | null {
+  const clientId = raw(env, idName);
+  const clientSecret = raw(env, secretName);
+  if (clientId === undefined && clientSecret === undefined) return null;
+  if (clientId === undefined) throw new ConfigError(idName, `must be set when ${secretName} is set`);
+  if (clientSecret === undefined) throw new ConfigError(secretName, `must be set when ${idName} is set`);
+  if (/\s/.test(clientId)) throw new ConfigError(idName, 'must not contain spaces');
+  return { clientId, clientSecret };
+}
+
+/**
+ * The platform's own OAuth app registrations (OAUTH_*), offered to every organization that brings none.
+ * Their redirect URI is built from PUBLIC_URL, so it must be set with them.
+ */
+function oauth(env: Env, publicUrl: string | null): AppConfig['oauth'] {
+  const tenant = raw(env, 'OAUTH_MICROSOFT_TENANT') ?? 'organizations';
+  if (!MICROSOFT_TENANT.test(tenant)) {
+    throw new ConfigError('OAUTH_MICROSOFT_TENANT', 'must be a tenant id, a domain, or organizations / common');
+  }
+  const microsoft = clientCredentials(env, 'OAUTH_MICROSOFT_CLIENT_ID', 'OAUTH_MICROSOFT_CLIENT_SECRET');
+  const google = clientCredentials(env, 'OAUTH_GOOGLE_CLIENT_ID', 'OAUTH_GOOGLE_CLIENT_SECRET');
+  if ((microsoft !== null || google !== null) && publicUrl === null) {
+    throw new ConfigError('PUBLIC_URL', 'must be set with the OAUTH_* client ids: the redirect URI is built from it');
+  }
+  return { microsoft: microsoft === null ? null : { ...microsoft, tenant }, google };
+}
+
 /**
  * Validates the environment once, at boot, into a typed object. The first wrong or missing value
  * throws a ConfigError whose message names the variable and what is wrong with it.
@@ -241,11 +276,12 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
   const database = databaseUrl(env);
   const databasePoolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 2, 1000);
   const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicBase = publicUrl(env);
   return {
     nodeEnv: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
     host: raw(env, 'HOST') ?? '0.0.0.0',
     port,
-    publicUrl: publicUrl(env),
+    publicUrl: publicBase,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     databaseUrl: database,
     databasePoolSize,
@@ -315,5 +351,6 @@ export function parseConfig(env: Env, cwd = process.cwd()): AppConfig {
     notifications: notifications(env),
     alerts: alerts(env),
     metrics: metrics(env, port),
+    oauth: oauth(env, publicBase),
   };
 }

@@ -15,6 +15,7 @@ import { TicketEnumeration1764000013000 } from './migrations/1764000013000-ticke
 import { Accounts1764000014000 } from './migrations/1764000014000-accounts';
 import { SecretChecks1764000015000 } from './migrations/1764000015000-secret-checks';
 import { PushStates1764000016000 } from './migrations/1764000016000-push-states';
+import { OAuth1764000018000 } from './migrations/1764000018000-oauth';
 import { IncomingOAuth21764000019000 } from './migrations/1764000019000-incoming-oauth2';
 
 /** Every migration, oldest first. Both dialects run the same list. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   Accounts1764000014000,
   SecretChecks1764000015000,
   PushStates1764000016000,
+  OAuth1764000018000,
   IncomingOAuth21764000019000,
 ];

@@ -104,6 +104,17 @@ describe('logging', () => {
       expect(JSON.stringify(lines)).not.toContain('secret-token');
     });
 
+    it("leaves the OAuth callback's code and state out of its request line", async () => {
+      const id = await get('/api/v1/settings/email/oauth/callback?code=secret-code-1&state=secret-state-1');
+      const line = lines.find((candidate) => candidate.req?.id === id);
+      expect(line).toMatchObject({ req: { url: '/api/v1/settings/email/oauth/callback?[redacted]' } });
+      expect(JSON.stringify(lines)).not.toMatch(/secret-code-1|secret-state-1/);
+      const other = await get('/api/v1/tickets?q=kept');
+      expect(lines.find((candidate) => candidate.req?.id === other)).toMatchObject({
+        req: { url: '/api/v1/tickets?q=kept' },
+      });
+    });
+
     it("keeps a proxy's well-formed request id and replaces a malformed one", async () => {
       expect(await get('/a', { 'x-request-id': 'edge-1234.abc' })).toBe('edge-1234.abc');
       const replaced = await get('/b', { 'x-request-id': 'bad id\twith spaces' });

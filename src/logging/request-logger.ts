@@ -5,6 +5,32 @@ import { pinoHttp } from 'pino-http';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/**
+ * Paths whose query string carries secrets: the OAuth callback gets the authorization code and the
+ * state there. Their request lines keep the path and drop the query.
+ */
+const SECRET_QUERY_PATHS = new Set(['/api/v1/settings/email/oauth/callback']);
+
+/** The URL as logged: without the query string of a path that carries secrets in it. */
+export function loggedUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark === -1 || !SECRET_QUERY_PATHS.has(url.slice(0, mark))) return url;
+  return `${url.slice(0, mark)}?[redacted]`;
+}
+
+interface SerializedRequest {
+  url?: string;
+  query?: unknown;
+  [key: string]: unknown;
+}
+
+/** pino-http's standard request fields, with the URL's secrets (and Express's parsed copy of them) left out. */
+function withoutSecretQuery(req: SerializedRequest): SerializedRequest {
+  if (typeof req.url !== 'string' || loggedUrl(req.url) === req.url) return req;
+  const { query: _secrets, ...rest } = req;
+  return { ...rest, url: loggedUrl(req.url) };
+}
+
 /** Keeps a well-formed incoming X-Request-Id (from a proxy) so a request can be traced across hops. */
 function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
@@ -34,6 +60,7 @@ export function createRequestLogger(root: Logger): RequestLogger {
     logger: root,
     genReqId: requestId,
     customProps: () => ({ context: 'HTTP' }),
+    serializers: { req: withoutSecretQuery },
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
   });
   return (req, res, next) => logRequest(req, res, next);

@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import type { DomainEventMap } from '../common/events/domain-events';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import { PushWatcher } from './push-watcher';
 import { SyncControlService } from './sync-control.service';
 import { SyncError } from './sync-error';
 import { SyncRunner } from './sync-runner';
 import { SyncStateRepository } from './sync-state.repository';
-
-/** What the OAuth module's events carry that sync needs. */
-interface OAuthGrantEvent {
-  organizationId: string;
-}
 
 const DISCONNECTED =
   'The mailbox was disconnected from its OAuth2 account while this run used it. Reconnect the mailbox';
@@ -31,7 +27,7 @@ export class OAuthGrantListeners {
   ) {}
 
   @OnEvent('oauth.connected')
-  async onConnected(event: OAuthGrantEvent): Promise<void> {
+  async onConnected(event: DomainEventMap['oauth.connected']): Promise<void> {
     if ((await this.settings.incomingAuth(event.organizationId)) !== 'oauth2') return;
     await this.control.onSettingsChanged(event);
     await this.push.onSettingsChanged({ organizationId: event.organizationId, section: 'incoming' });
@@ -40,7 +36,7 @@ export class OAuthGrantListeners {
   }
 
   @OnEvent('oauth.disconnected')
-  async onDisconnected(event: OAuthGrantEvent): Promise<void> {
+  async onDisconnected(event: DomainEventMap['oauth.disconnected']): Promise<void> {
     if ((await this.settings.incomingAuth(event.organizationId)) !== 'oauth2') return;
     this.runner.failRun(event.organizationId, new SyncError('auth', DISCONNECTED));
     await this.push.onSettingsChanged({ organizationId: event.organizationId, section: 'incoming' });

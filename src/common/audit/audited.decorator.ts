@@ -4,10 +4,6 @@ import { ApiExtension } from '@nestjs/swagger';
 /**
  * Every action the audit log records, as dotted names (area first, fact in the past tense last), so
  * that `GET /audit?action=settings.email` finds all of an area's actions.
- *
- * Extension point: when OAuth connect and disconnect exist, add `settings.email.oauth.connected` and
- * `settings.email.oauth.disconnected` here and put `@Audited(…, { target: 'email-settings', secrets:
- * [the token fields] })` on their routes; nothing else changes.
  */
 export type AuditAction =
   | 'auth.sign-in.succeeded'
@@ -25,6 +21,10 @@ export type AuditAction =
   | 'settings.email.incoming.tested'
   | 'settings.email.outgoing.tested'
   | 'settings.email.verified'
+  | 'settings.email.oauth-app.saved'
+  | 'settings.email.oauth.authorize-started'
+  | 'settings.email.oauth.connected'
+  | 'settings.email.oauth.disconnected'
   | 'settings.notifications.saved'
   | 'sync.started'
   | 'sync.stopped'

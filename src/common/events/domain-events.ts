@@ -120,6 +120,31 @@ export interface OrganizationEnabledEvent {
   organizationId: string;
 }
 
+/** An admin connected the organization's mailbox account with OAuth2 (or reconnected it): tokens are stored. */
+export interface OAuthConnectedEvent {
+  organizationId: string;
+  provider: 'microsoft' | 'google' | 'custom';
+  /** The signed-in account's address; empty for an app-only (client credentials) connection. */
+  account: string;
+}
+
+/** The OAuth2 connection was removed (tokens deleted, revoked where the provider allows): mail logins with it stop. */
+export interface OAuthDisconnectedEvent {
+  organizationId: string;
+  provider: 'microsoft' | 'google' | 'custom';
+}
+
+/**
+ * The provider refused the grant (`invalid_grant`: revoked, expired, password changed): no token can be had
+ * until an admin reconnects. Emitted once per loss, not per attempt.
+ */
+export interface OAuthNeedsReauthEvent {
+  organizationId: string;
+  provider: 'microsoft' | 'google' | 'custom';
+  account: string;
+  error: { class: string; message: string };
+}
+
 export interface DomainEventMap {
   'ticket.created': TicketCreatedEvent;
   'ticket.commented': TicketCommentedEvent;
@@ -132,6 +157,9 @@ export interface DomainEventMap {
   'notification.delivery.settled': NotificationDeliverySettledEvent;
   'organization.disabled': OrganizationDisabledEvent;
   'organization.enabled': OrganizationEnabledEvent;
+  'oauth.connected': OAuthConnectedEvent;
+  'oauth.disconnected': OAuthDisconnectedEvent;
+  'oauth.needs-reauth': OAuthNeedsReauthEvent;
 }
 
 export type DomainEventName = keyof DomainEventMap;
