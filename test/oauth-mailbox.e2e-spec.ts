@@ -8,7 +8,14 @@ import { openOAuthDesk, PUBLIC_URL, useOAuthMailbox, type OAuthDesk } from './su
 import { startTestApp, type TestApp } from './support/test-app';
 
 const ACCOUNT = 'support@contoso.test';
-const ENV = { ...NOTIFY_ENV, PUBLIC_URL, SYNC_MIN_INTERVAL_SECONDS: '1', SYNC_MAX_BACKOFF_SECONDS: '1' };
+// A generous connect timeout: a loaded machine must not turn a slow login into a refused one.
+const ENV = {
+  ...NOTIFY_ENV,
+  MAIL_CONNECT_TIMEOUT_MS: '10000',
+  PUBLIC_URL,
+  SYNC_MIN_INTERVAL_SECONDS: '1',
+  SYNC_MAX_BACKOFF_SECONDS: '1',
+};
 
 /** Every request the app made to the authorization server's token endpoint. */
 function tokenRequests(oauth: TestOAuthServer): number {

@@ -333,7 +333,10 @@ export class EmailSettingsService {
       if (!username) {
         errors.push({
           field: 'username',
-          messages: ['Connect the mailbox first (POST /api/v1/settings/email/oauth/authorize), or give the username'],
+          messages: [
+            'Connect the mailbox first (POST /api/v1/settings/email/oauth/authorize), or give the username ' +
+              '(with an app-only connection: the mailbox address)',
+          ],
         });
       }
     } else if (!username) {

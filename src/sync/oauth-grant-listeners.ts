@@ -38,7 +38,7 @@ export class OAuthGrantListeners {
   @OnEvent('oauth.disconnected')
   async onDisconnected(event: DomainEventMap['oauth.disconnected']): Promise<void> {
     if ((await this.settings.incomingAuth(event.organizationId)) !== 'oauth2') return;
-    this.runner.failRun(event.organizationId, new SyncError('auth', DISCONNECTED));
+    this.runner.requestStop(event.organizationId, new SyncError('auth', DISCONNECTED));
     await this.push.onSettingsChanged({ organizationId: event.organizationId, section: 'incoming' });
   }
 }

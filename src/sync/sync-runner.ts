@@ -76,14 +76,11 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return this.live.get(organizationId) ?? null;
   }
 
-  /** Asks a run in progress to stop after the message it is on; a queued one does not start. */
-  requestStop(organizationId: string): void {
-    const run = this.live.get(organizationId);
-    if (run) this.stop(run);
-  }
-
-  /** Stops a run in progress as failed with `reason`: it can no longer go on (e.g. the mailbox was disconnected). */
-  failRun(organizationId: string, reason: SyncError): void {
+  /**
+   * Asks a run in progress to stop after the message it is on; a queued one does not start. With `reason`
+   * the run ends failed with it: it cannot go on (e.g. the mailbox was disconnected).
+   */
+  requestStop(organizationId: string, reason?: SyncError): void {
     const run = this.live.get(organizationId);
     if (!run) return;
     run.stopError = reason;
