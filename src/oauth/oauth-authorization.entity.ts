@@ -1,4 +1,4 @@
-import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../database/bigint-number.transformer';
 import type { OAuthProvider } from './mail-access-tokens';
 
@@ -8,6 +8,7 @@ import type { OAuthProvider } from './mail-access-tokens';
  * when the callback uses it, so a state works once.
  */
 @Entity('oauth_authorizations')
+@Index('IDX_oauth_authorizations_organization', ['organizationId'])
 export class OAuthAuthorization {
   @PrimaryColumn({ name: 'state_hash', type: String, length: 64 })
   stateHash!: string;
