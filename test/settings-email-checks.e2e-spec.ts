@@ -229,7 +229,7 @@ describe('email settings checks against real IMAP and SMTP servers', () => {
         .get('/api/v1/settings/email')
         .auth(other.admin.token, { type: 'bearer' })
         .expect(200);
-      expect(read.body).toEqual({ incoming: null, outgoing: null });
+      expect(read.body).toEqual({ incoming: null, outgoing: null, oauth: null });
       for (const [path, body] of [
         ['incoming/test', undefined],
         ['outgoing/test', { to: 'x@example.test' }],

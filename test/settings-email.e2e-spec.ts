@@ -84,13 +84,14 @@ describe('email settings API', () => {
       .getRawMany<Record<string, unknown>>();
 
   it('starts empty', async () => {
-    expect((await api.get()).body).toEqual({ incoming: null, outgoing: null });
+    expect((await api.get()).body).toEqual({ incoming: null, outgoing: null, oauth: null });
   });
 
   it('saves the incoming settings with defaults and never returns the password', async () => {
     const saved = await api.put('incoming', incoming());
     expect(saved.status).toBe(200);
     const expected = {
+      auth: 'password',
       host: '127.0.0.1',
       port: 993,
       security: 'tls',
@@ -102,7 +103,7 @@ describe('email settings API', () => {
       updatedAt: expect.any(String),
     };
     expect(saved.body).toEqual(expected);
-    expect((await api.get()).body).toEqual({ incoming: expected, outgoing: null });
+    expect((await api.get()).body).toEqual({ incoming: expected, outgoing: null, oauth: null });
   });
 
   it('stores the password sealed: the database holds neither it nor anything that decodes to it', async () => {
@@ -313,7 +314,7 @@ describe('email settings API', () => {
   it('keeps each organization to its own settings', async () => {
     const other = await createTenant(testApp);
     const otherApi = settingsApi(testApp, other, bodies);
-    expect((await otherApi.get()).body).toEqual({ incoming: null, outgoing: null });
+    expect((await otherApi.get()).body).toEqual({ incoming: null, outgoing: null, oauth: null });
     expect(
       (await otherApi.put('incoming', incoming({ username: 'other@example.test', password: 'other-password' }))).status,
     ).toBe(200);

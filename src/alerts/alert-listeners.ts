@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type {
+  OAuthConnectedEvent,
+  OAuthDisconnectedEvent,
+  OAuthNeedsReauthEvent,
   SyncFailureClosedEvent,
   SyncMessageFailedEvent,
   SyncRunFinishedEvent,
@@ -9,7 +12,7 @@ import { AppConfig } from '../config/app-config';
 import { AlertsService } from './alerts.service';
 
 /**
- * Turns sync's facts into incidents. Thin on purpose: each handler decides open or clear and leaves the
+ * Turns sync's and the OAuth connection's facts into incidents. Thin on purpose: each handler decides open or clear and leaves the
  * rest to AlertsService; a failure is logged and never reaches the sync that published the event.
  */
 @Injectable()
@@ -45,6 +48,20 @@ export class AlertListeners {
   async onFailureClosed(event: SyncFailureClosedEvent): Promise<void> {
     if (event.openFailures > 0) return;
     await this.guard(event.organizationId, this.alerts.clear(event.organizationId, 'failed-messages'));
+  }
+
+  /** The provider refused the mailbox's grant: only an admin signing in again brings mail back. */
+  @OnEvent('oauth.needs-reauth')
+  async onNeedsReauth(event: OAuthNeedsReauthEvent): Promise<void> {
+    const error = `${event.error.class}: ${event.error.message}`;
+    await this.guard(event.organizationId, this.alerts.raise(event.organizationId, 'needs-reauth', error));
+  }
+
+  /** Reconnected, or disconnected on purpose: either way there is no grant waiting for a sign-in. */
+  @OnEvent('oauth.connected')
+  @OnEvent('oauth.disconnected')
+  async onGrantSettled(event: OAuthConnectedEvent | OAuthDisconnectedEvent): Promise<void> {
+    await this.guard(event.organizationId, this.alerts.clear(event.organizationId, 'needs-reauth'));
   }
 
   private async guard(organizationId: string, work: Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * What an incident is about. `needs-reauth` is for OAuth mailboxes whose grant expired; nothing opens
- * it until OAuth exists.
+ * What an incident is about. `needs-reauth` is for OAuth mailboxes whose grant the provider refused
+ * (opened on `oauth.needs-reauth`, cleared on `oauth.connected` or `oauth.disconnected`).
  */
 export const INCIDENT_KINDS = ['sync-failing', 'notifications-failing', 'failed-messages', 'needs-reauth'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];

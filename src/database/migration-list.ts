@@ -17,6 +17,7 @@ import { SecretChecks1764000015000 } from './migrations/1764000015000-secret-che
 import { PushStates1764000016000 } from './migrations/1764000016000-push-states';
 import { SyncDueTimes1764000017000 } from './migrations/1764000017000-sync-due-times';
 import { OAuth1764000018000 } from './migrations/1764000018000-oauth';
+import { IncomingOAuth21764000019000 } from './migrations/1764000019000-incoming-oauth2';
 
 /** Every migration, oldest first. Both dialects run the same list. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   PushStates1764000016000,
   SyncDueTimes1764000017000,
   OAuth1764000018000,
+  IncomingOAuth21764000019000,
 ];

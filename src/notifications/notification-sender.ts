@@ -9,6 +9,8 @@ import type { MailerPool, OutgoingMessage } from '../mailer/mailer.types';
 import { SmtpSendError } from '../mailer/smtp-send-error';
 import { MailerService } from '../mailer/mailer.service';
 import { EmailSettingsService, type OutgoingConnection } from '../settings/email-settings.service';
+import { MailboxGrantError } from '../settings/mailbox-grant-error';
+import { sendingWithFreshToken, waitingForGrant } from './fresh-token-sending';
 import { MailerPools } from './mailer-pools';
 import { NotificationPlanner } from './notification-planner';
 import type { Notification } from './notification.entity';
@@ -306,6 +308,11 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
       return rows.map((row) => this.retryOutcome(row, error));
     }
     const from = connection.from;
+    const send = sendingWithFreshToken(pool, connection.settings, async () => {
+      this.pools.close(organizationId);
+      const fresh = await this.emailSettings.getOutgoingConnection(organizationId, { forceRefresh: true });
+      return fresh ? this.pools.get(organizationId, fresh.settings) : null;
+    });
     const queue = [...rows];
     const outcomes: DeliveryOutcome[] = [];
     let serverDown: unknown = null;
@@ -318,7 +325,7 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
           outcomes.push({ id: row.id, status: 'released', nextAttemptAt: new Date() });
         } else {
           try {
-            const result = await pool.send(toOutgoingMessage(row, from));
+            const result = await send(toOutgoingMessage(row, from));
             outcomes.push({ id: row.id, status: 'sent', response: result.response.slice(0, 500) });
           } catch (error) {
             outcomes.push(this.retryOutcome(row, error));
@@ -337,6 +344,7 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
 
   private retryOutcome(row: Notification, error: unknown): DeliveryOutcome {
     const { maxAttempts, retryBaseMs, retryMaxMs } = this.config.notifications;
+    if (error instanceof MailboxGrantError) return waitingForGrant(row, error, retryBaseMs);
     const attempts = row.attempts + 1;
     const reason = describe(error);
     if (error instanceof SmtpSendError && error.permanent) return { id: row.id, status: 'failed', attempts, reason };

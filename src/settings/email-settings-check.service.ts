@@ -4,9 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError } from '../common/errors/domain-error';
 import { MailConnectionError } from '../common/net/mail-connection-error';
 import { AppConfig } from '../config/app-config';
+import type { ImapConnectionSettings } from '../mailbox/imap-settings';
 import type { MailboxSession } from '../mailbox/mailbox.types';
 import { MailboxService } from '../mailbox/mailbox.service';
-import type { OutgoingMessage } from '../mailer/mailer.types';
+import type { OutgoingMessage, SendResult } from '../mailer/mailer.types';
 import { MailerService } from '../mailer/mailer.service';
 import {
   ConnectionFailureResponse,
@@ -18,6 +19,7 @@ import {
 } from './dto/connection-check.response';
 import type { IncomingSettingsDto } from './dto/incoming-settings.dto';
 import { EmailSettingsService, type OutgoingConnection } from './email-settings.service';
+import { withFreshTokenRetry } from './fresh-token-retry';
 import { VERIFY_PROBE_HEADER } from './verify-probe';
 
 /** Polling for the probe starts fast (local delivery takes milliseconds) and backs off to this. */
@@ -69,9 +71,15 @@ export class EmailSettingsCheckService {
     organizationId: string,
     unsaved?: IncomingSettingsDto,
   ): Promise<IncomingCheckSuccessResponse | ConnectionFailureResponse> {
-    const settings = await this.settings.incomingForCheck(organizationId, unsaved);
     try {
-      return { ok: true, ...(await this.mailbox.testConnection(settings)) };
+      // A grant that needs reconnecting is a failed check (reason auth, hint "Reconnect the mailbox").
+      const settings = await this.settings.incomingForCheck(organizationId, unsaved);
+      const result = await withFreshTokenRetry(
+        settings,
+        (current) => this.mailbox.testConnection(current),
+        () => this.settings.incomingForCheck(organizationId, unsaved, { forceRefresh: true }),
+      );
+      return { ok: true, ...result };
     } catch (err) {
       return explain(err);
     }
@@ -81,7 +89,12 @@ export class EmailSettingsCheckService {
     organizationId: string,
     to: string,
   ): Promise<OutgoingCheckSuccessResponse | ConnectionFailureResponse> {
-    const outgoing = await this.settings.getOutgoingConnection(organizationId);
+    let outgoing: OutgoingConnection | null;
+    try {
+      outgoing = await this.settings.getOutgoingConnection(organizationId);
+    } catch (err) {
+      return explain(err);
+    }
     if (!outgoing) throw new NotFoundError('Outgoing email settings');
     const message = checkMessage(
       outgoing.from,
@@ -91,24 +104,41 @@ export class EmailSettingsCheckService {
       `test ${randomUUID()}`,
     );
     try {
-      return { ok: true, messageId: (await this.mailer.send(outgoing.settings, message)).messageId };
+      const sent = await this.sendWithFreshToken(organizationId, outgoing, message);
+      return { ok: true, messageId: sent.messageId };
     } catch (err) {
       return explain(err);
     }
   }
 
   async verify(organizationId: string): Promise<VerifySuccessResponse | VerifyFailureResponse> {
-    const incoming = await this.settings.getIncomingConnection(organizationId);
-    if (!incoming) throw new NotFoundError('Incoming email settings');
-    const outgoing = await this.settings.getOutgoingConnection(organizationId);
-    if (!outgoing) throw new NotFoundError('Outgoing email settings');
-    const address = (await this.settings.getSupportAddress(organizationId)) ?? outgoing.from.address;
+    const known = await this.settings.getSupportAddress(organizationId);
+    let address = known ?? '';
     const failed = (stage: VerifyStage, err: unknown): VerifyFailureResponse => ({ ...explain(err), stage, address });
+    let incoming: ImapConnectionSettings | null;
+    let outgoing: OutgoingConnection | null;
+    try {
+      incoming = await this.settings.getIncomingConnection(organizationId);
+    } catch (err) {
+      return failed('receive', err);
+    }
+    if (!incoming) throw new NotFoundError('Incoming email settings');
+    try {
+      outgoing = await this.settings.getOutgoingConnection(organizationId);
+    } catch (err) {
+      return failed('send', err);
+    }
+    if (!outgoing) throw new NotFoundError('Outgoing email settings');
+    address = known ?? outgoing.from.address;
 
     // The mailbox first: if it cannot be read, sending a probe into it would only leave litter.
     let session: MailboxSession;
     try {
-      session = await this.mailbox.openSession(incoming);
+      session = await withFreshTokenRetry(
+        incoming,
+        (settings) => this.mailbox.openSession(settings),
+        () => this.settings.getIncomingConnection(organizationId, { forceRefresh: true }),
+      );
     } catch (err) {
       return failed('receive', err);
     }
@@ -123,7 +153,7 @@ export class EmailSettingsCheckService {
       );
       const started = Date.now();
       try {
-        await this.mailer.send(outgoing.settings, probe);
+        await this.sendWithFreshToken(organizationId, outgoing, probe);
       } catch (err) {
         return failed('send', err);
       }
@@ -140,6 +170,19 @@ export class EmailSettingsCheckService {
     } finally {
       await session.close();
     }
+  }
+
+  /** Sends once more with a refreshed token when the server refused the OAuth2 login. */
+  private sendWithFreshToken(
+    organizationId: string,
+    outgoing: OutgoingConnection,
+    message: OutgoingMessage,
+  ): Promise<SendResult> {
+    return withFreshTokenRetry(
+      outgoing.settings,
+      (settings) => this.mailer.send(settings, message),
+      async () => (await this.settings.getOutgoingConnection(organizationId, { forceRefresh: true }))?.settings ?? null,
+    );
   }
 
   /** Searches for the probe until `deadline`, checking once more at the deadline itself. */

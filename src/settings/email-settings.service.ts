@@ -8,21 +8,25 @@ import { MailConnectionError } from '../common/net/mail-connection-error';
 import { checkOutboundHost } from '../common/net/outbound-policy';
 import { withTimeout } from '../common/net/with-timeout';
 import { AppConfig } from '../config/app-config';
-import type { ImapConnectionSettings } from '../mailbox/imap-settings';
+import type { ImapConnectionSettings, ImapCredential } from '../mailbox/imap-settings';
 import type { SmtpConnectionSettings } from '../mailer/smtp-settings';
+import { MailAccessTokens, type OAuthConnectionSnapshot } from '../oauth/mail-access-tokens';
 import {
   EmailSettingsResponse,
   IncomingSettingsResponse,
+  OAuthConnectionResponse,
   OutgoingSettingsResponse,
 } from './dto/email-settings.response';
 import type { IncomingSettingsDto } from './dto/incoming-settings.dto';
 import { outgoingCredentialErrors, outgoingLogin, type OutgoingSettingsDto } from './dto/outgoing-settings.dto';
 import { INCOMING_PASSWORD, OUTGOING_PASSWORD } from './email-settings-secrets';
+import { MailCredentials, type TokenOptions } from './mail-credentials';
+import { PROVIDER_PRESETS, serverWithPreset, type MailServer } from './provider-presets';
 import { MailHostBlockedError } from './email-settings.errors';
 import type { MailIdentity } from './mail-identity';
 import { EmailSettingsRepository } from './email-settings.repository';
 import { asProtectedAs, sameEndpoint, smtpMayUseImapCredentials, type MailEndpoint } from './credential-reuse';
-import type { IncomingEmailSettings } from './incoming-email-settings.entity';
+import type { IncomingAuth, IncomingEmailSettings } from './incoming-email-settings.entity';
 import type { OutgoingEmailSettings } from './outgoing-email-settings.entity';
 
 /** What the mailer needs to send as an organization: the server and the sender. */
@@ -43,9 +47,29 @@ function passwordRequired(): FieldError {
 }
 
 /** The endpoint a DTO points at, with the defaults a save would store. */
-function endpointOf(dto: IncomingSettingsDto | OutgoingSettingsDto, username: string | null): MailEndpoint {
-  const { host, port, security } = dto;
-  return { host, port, security, verifyCertificate: dto.verifyCertificate ?? true, username };
+function endpointOf(
+  server: MailServer,
+  dto: IncomingSettingsDto | OutgoingSettingsDto,
+  username: string | null,
+): MailEndpoint {
+  return { ...server, verifyCertificate: dto.verifyCertificate ?? true, username };
+}
+
+/** The server fields left out that no provider preset fills in. */
+function serverRequired(given: Partial<MailServer>): FieldError[] {
+  return (['host', 'port', 'security'] as const)
+    .filter((field) => given[field] === undefined)
+    .map((field) => ({
+      field,
+      messages: [`${field} is required (only an OAuth2 account of Microsoft or Google has a preset)`],
+    }));
+}
+
+/** What an incoming DTO resolves to: how it logs in, where, and as whom. */
+interface IncomingTarget {
+  auth: IncomingAuth;
+  server: MailServer;
+  username: string;
 }
 
 /** Why the incoming password may not log in to this SMTP server, as field errors; empty when it may. */
@@ -86,34 +110,54 @@ export class EmailSettingsService {
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
     private readonly events: DomainEventPublisher,
+    private readonly tokens: MailAccessTokens,
+    private readonly credentials: MailCredentials,
   ) {}
 
   async get(organizationId: string): Promise<EmailSettingsResponse> {
-    const [incoming, outgoing] = await Promise.all([
+    const [incoming, outgoing, oauth] = await Promise.all([
       this.repository.findIncoming(organizationId),
       this.repository.findOutgoing(organizationId),
+      this.tokens.connection(organizationId),
     ]);
     return {
       incoming: incoming ? IncomingSettingsResponse.from(incoming) : null,
       outgoing: outgoing ? OutgoingSettingsResponse.from(outgoing) : null,
+      oauth: oauth ? OAuthConnectionResponse.from(oauth) : null,
     };
   }
 
+  /** How the saved incoming account logs in; null when none is saved. */
+  async incomingAuth(organizationId: string): Promise<IncomingAuth | null> {
+    return (await this.repository.findIncoming(organizationId))?.auth ?? null;
+  }
+
   async saveIncoming(organizationId: string, dto: IncomingSettingsDto): Promise<IncomingSettingsResponse> {
-    const stored = await this.repository.findIncoming(organizationId);
-    const kept = stored && sameEndpoint(stored, endpointOf(dto, dto.username)) ? stored.passwordSealed : null;
-    const passwordSealed = this.passwordToStore(organizationId, INCOMING_PASSWORD, dto.password, kept);
-    if (!passwordSealed) throw new ValidationFailedError([passwordRequired()]);
-    await this.assertHostAllowed(dto.host);
+    const [stored, target] = await Promise.all([
+      this.repository.findIncoming(organizationId),
+      this.incomingTarget(organizationId, dto),
+    ]);
+    const { auth, server, username } = target;
+    let passwordSealed: string | null = null;
+    if (auth === 'password') {
+      const samePlace = stored?.auth === 'password' && sameEndpoint(stored, endpointOf(server, dto, username));
+      passwordSealed = this.passwordToStore(
+        organizationId,
+        INCOMING_PASSWORD,
+        dto.password,
+        samePlace ? stored.passwordSealed : null,
+      );
+      if (!passwordSealed) throw new ValidationFailedError([passwordRequired()]);
+    }
+    await this.assertHostAllowed(server.host);
     const saved = await this.repository.saveIncoming(organizationId, {
-      host: dto.host,
-      port: dto.port,
-      security: dto.security,
-      username: dto.username,
+      ...server,
+      auth,
+      username,
       passwordSealed,
       folder: dto.folder ?? DEFAULT_FOLDER,
       verifyCertificate: dto.verifyCertificate ?? true,
-      address: (dto.address ?? (isEmail(dto.username) ? dto.username : null))?.toLowerCase() ?? null,
+      address: (dto.address ?? (isEmail(username) ? username : null))?.toLowerCase() ?? null,
     });
     this.events.publish('settings.email.changed', { organizationId, section: 'incoming' });
     return IncomingSettingsResponse.from(saved);
@@ -126,6 +170,8 @@ export class EmailSettingsService {
     ]);
     const login = outgoingLogin(dto);
     const errors = outgoingCredentialErrors(dto);
+    const server = serverWithPreset(dto, await this.outgoingPreset(organizationId, incoming));
+    if (!server) throw new ValidationFailedError([...errors, ...serverRequired(dto)]);
     if (login === 'incoming' && !incoming) {
       errors.push({
         field: 'useIncomingCredentials',
@@ -133,7 +179,7 @@ export class EmailSettingsService {
       });
     }
     if (login === 'incoming' && incoming)
-      errors.push(...incomingCredentialReuseErrors(incoming, endpointOf(dto, null)));
+      errors.push(...incomingCredentialReuseErrors(incoming, endpointOf(server, dto, null)));
     const fromAddress = dto.fromAddress ?? incoming?.address ?? null;
     if (!fromAddress) {
       errors.push({
@@ -143,16 +189,14 @@ export class EmailSettingsService {
     }
     const ownBefore = stored?.passwordSealed && !stored.useIncomingCredentials;
     const kept =
-      ownBefore && sameEndpoint(stored, endpointOf(dto, dto.username ?? null)) ? stored.passwordSealed : null;
+      ownBefore && sameEndpoint(stored, endpointOf(server, dto, dto.username ?? null)) ? stored.passwordSealed : null;
     const passwordSealed =
       login === 'own' ? this.passwordToStore(organizationId, OUTGOING_PASSWORD, dto.password, kept) : null;
     if (login === 'own' && !passwordSealed) errors.push(passwordRequired());
     if (errors.length > 0 || !fromAddress) throw new ValidationFailedError(errors);
-    await this.assertHostAllowed(dto.host);
+    await this.assertHostAllowed(server.host);
     const saved = await this.repository.saveOutgoing(organizationId, {
-      host: dto.host,
-      port: dto.port,
-      security: dto.security,
+      ...server,
       authentication: login === 'none' ? 'none' : 'login',
       useIncomingCredentials: login === 'incoming',
       username: login === 'own' ? (dto.username ?? null) : null,
@@ -165,44 +209,57 @@ export class EmailSettingsService {
     return OutgoingSettingsResponse.from(saved);
   }
 
-  /** The saved IMAP account with its password, or null when none is saved. */
-  async getIncomingConnection(organizationId: string): Promise<ImapConnectionSettings | null> {
+  /**
+   * The saved IMAP account with its password or access token, or null when none is saved. `forceRefresh`
+   * after a server refused the token (see withFreshTokenRetry); a grant that cannot give one throws
+   * MailboxGrantError.
+   */
+  async getIncomingConnection(
+    organizationId: string,
+    options: TokenOptions = {},
+  ): Promise<ImapConnectionSettings | null> {
     const row = await this.repository.findIncoming(organizationId);
-    return row ? this.toImapSettings(row, this.openIncomingPassword(organizationId, row)) : null;
+    return row ? this.toImapSettings(row, await this.credentials.incoming(organizationId, row, options)) : null;
   }
 
   /**
    * IMAP settings for a connection check: the saved ones, or `dto` (unsaved) whose password may be left
    * out to use the saved one, for the same host, port, security, certificate check and username only.
    */
-  async incomingForCheck(organizationId: string, dto?: IncomingSettingsDto): Promise<ImapConnectionSettings> {
+  async incomingForCheck(
+    organizationId: string,
+    dto?: IncomingSettingsDto,
+    options: TokenOptions = {},
+  ): Promise<ImapConnectionSettings> {
     const stored = await this.repository.findIncoming(organizationId);
     if (!dto) {
       if (!stored) throw new NotFoundError('Incoming email settings');
-      return this.toImapSettings(stored, this.openIncomingPassword(organizationId, stored));
+      return this.toImapSettings(stored, await this.credentials.incoming(organizationId, stored, options));
     }
-    let password = dto.password;
-    if (!password && stored && sameEndpoint(stored, endpointOf(dto, dto.username)))
-      password = this.openIncomingPassword(organizationId, stored);
-    if (!password) throw new ValidationFailedError([passwordRequired()]);
-    return {
-      host: dto.host,
-      port: dto.port,
-      security: dto.security,
-      username: dto.username,
-      password,
+    const { auth, server, username } = await this.incomingTarget(organizationId, dto);
+    const unsaved = {
+      ...server,
+      username,
       folder: dto.folder ?? DEFAULT_FOLDER,
       verifyCertificate: dto.verifyCertificate ?? true,
     };
+    if (auth === 'oauth2') {
+      return { ...unsaved, accessToken: (await this.credentials.token(organizationId, options)).accessToken };
+    }
+    let password = dto.password;
+    if (!password && stored?.auth === 'password' && sameEndpoint(stored, endpointOf(server, dto, username)))
+      password = this.credentials.incomingPassword(organizationId, stored);
+    if (!password) throw new ValidationFailedError([passwordRequired()]);
+    return { ...unsaved, password };
   }
 
   /** The saved SMTP server with the credentials it logs in with, or null when none is saved. */
-  async getOutgoingConnection(organizationId: string): Promise<OutgoingConnection | null> {
+  async getOutgoingConnection(organizationId: string, options: TokenOptions = {}): Promise<OutgoingConnection | null> {
     const row = await this.repository.findOutgoing(organizationId);
     if (!row) return null;
     const from = { address: row.fromAddress, ...(row.fromName ? { name: row.fromName } : {}) };
     const server = { host: row.host, port: row.port, security: row.security, verifyCertificate: row.verifyCertificate };
-    return { settings: { ...server, auth: await this.outgoingAuth(organizationId, row) }, from };
+    return { settings: { ...server, auth: await this.outgoingAuth(organizationId, row, options) }, from };
   }
 
   /** The address customers write to: the incoming address, else the sender address; null when neither is saved. */
@@ -226,6 +283,7 @@ export class EmailSettingsService {
   private async outgoingAuth(
     organizationId: string,
     row: OutgoingEmailSettings,
+    options: TokenOptions,
   ): Promise<SmtpConnectionSettings['auth']> {
     if (row.authentication === 'none') return null;
     if (!row.useIncomingCredentials && row.username !== null && row.passwordSealed !== null) {
@@ -249,7 +307,56 @@ export class EmailSettingsService {
           'protected connection); save them again with their own username and password',
       );
     }
-    return { user: incoming.username, pass: this.openIncomingPassword(organizationId, incoming) };
+    const credential = await this.credentials.incoming(organizationId, incoming, options);
+    if (credential.accessToken !== undefined) return { user: incoming.username, accessToken: credential.accessToken };
+    return { user: incoming.username, pass: credential.password };
+  }
+
+  /**
+   * How an incoming DTO logs in, where and as whom. With OAuth2 the connected account is the username
+   * unless one is given (a shared mailbox), and the provider's servers fill what is left out.
+   */
+  private async incomingTarget(organizationId: string, dto: IncomingSettingsDto): Promise<IncomingTarget> {
+    const auth = dto.auth ?? 'password';
+    const errors: FieldError[] = [];
+    let username = dto.username;
+    let connection: OAuthConnectionSnapshot | null = null;
+    if (auth === 'oauth2') {
+      connection = await this.tokens.connection(organizationId);
+      username ??= connection?.account;
+      if (dto.password !== undefined) {
+        errors.push({
+          field: 'password',
+          messages: ['password is not used with auth "oauth2": the mailbox logs in with the connected account'],
+        });
+      }
+      if (!username) {
+        errors.push({
+          field: 'username',
+          messages: [
+            'Connect the mailbox first (POST /api/v1/settings/email/oauth/authorize), or give the username ' +
+              '(with an app-only connection: the mailbox address)',
+          ],
+        });
+      }
+    } else if (!username) {
+      errors.push({ field: 'username', messages: ['username is required with auth "password"'] });
+    }
+    const preset = connection ? PROVIDER_PRESETS[connection.provider]?.incoming : undefined;
+    const server = serverWithPreset(dto, preset);
+    if (!server) errors.push(...serverRequired(dto));
+    if (errors.length > 0 || !server || !username) throw new ValidationFailedError(errors);
+    return { auth, server, username };
+  }
+
+  /** The provider's SMTP server, when the incoming account is connected with OAuth2. */
+  private async outgoingPreset(
+    organizationId: string,
+    incoming: IncomingEmailSettings | null,
+  ): Promise<MailServer | undefined> {
+    if (incoming?.auth !== 'oauth2') return undefined;
+    const connection = await this.tokens.connection(organizationId);
+    return connection ? PROVIDER_PRESETS[connection.provider]?.outgoing : undefined;
   }
 
   /** A new password sealed for storage, else the stored one that may be kept; null when there is neither. */
@@ -262,13 +369,9 @@ export class EmailSettingsService {
     return password ? this.secrets.seal(password, secretContext(column, organizationId)) : kept;
   }
 
-  private openIncomingPassword(organizationId: string, row: IncomingEmailSettings): string {
-    return this.secrets.open(row.passwordSealed, secretContext(INCOMING_PASSWORD, organizationId));
-  }
-
-  private toImapSettings(row: IncomingEmailSettings, password: string): ImapConnectionSettings {
+  private toImapSettings(row: IncomingEmailSettings, credential: ImapCredential): ImapConnectionSettings {
     const { host, port, security, username, folder, verifyCertificate } = row;
-    return { host, port, security, username, password, folder, verifyCertificate };
+    return { host, port, security, username, folder, verifyCertificate, ...credential };
   }
 
   /**

@@ -1,7 +1,14 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { MailSecurity } from '../common/net/mail-connect-options';
 
-/** One organization's IMAP account. The password is sealed (see SecretBox), never stored in clear. */
+export const INCOMING_AUTHS = ['password', 'oauth2'] as const;
+/** password: the mailbox password; oauth2: an access token from the organization's OAuth connection. */
+export type IncomingAuth = (typeof INCOMING_AUTHS)[number];
+
+/**
+ * One organization's IMAP account. The password is sealed (see SecretBox), never stored in clear; an
+ * OAuth2 account has none (its tokens live with the OAuth connection).
+ */
 @Entity('email_incoming_settings')
 export class IncomingEmailSettings {
   // By entity name, so the settings module does not import the organizations module's entity.
@@ -21,8 +28,11 @@ export class IncomingEmailSettings {
   @Column({ type: String, length: 320 })
   username!: string;
 
-  @Column({ name: 'password_sealed', type: 'text' })
-  passwordSealed!: string;
+  @Column({ type: String, length: 10, default: 'password' })
+  auth!: IncomingAuth;
+
+  @Column({ name: 'password_sealed', type: 'text', nullable: true })
+  passwordSealed!: string | null;
 
   @Column({ type: String, length: 255 })
   folder!: string;

@@ -27,6 +27,8 @@ export interface LiveRun {
   totals: RunTotals;
   total: number | null;
   stopRequested: boolean;
+  /** Why the run was stopped when it could not go on: it ends failed with this error. */
+  stopError?: SyncError;
   /** When SYNC_RUN_BUDGET_SECONDS is up (epoch ms): the run stops after the message it is on. */
   budgetEndsAt: number;
   /** Someone asked for a sync during this run: list the mailbox once more before finishing. */

@@ -7,6 +7,8 @@ import type { ImapConnectionSettings } from '../mailbox/imap-settings';
 import { MailboxThrottledError, type MailboxWatch, type MailboxWatchEvent } from '../mailbox/mailbox-watch';
 import type { MailboxService } from '../mailbox/mailbox.service';
 import type { EmailSettingsService } from '../settings/email-settings.service';
+import { MailboxGrantError } from '../settings/mailbox-grant-error';
+import { loginToMailbox } from './incoming-login';
 import type { AdmissionGate } from './push-admission-gate';
 import { ReconnectBackoff } from './push-backoff';
 import type { PushConnectionState } from './push-state.entity';
@@ -43,9 +45,30 @@ export interface PushConnectionDeps {
   runSync(organizationId: string): Promise<void>;
 }
 
-/** The settings a permanent failure happened with, so a later change (on any instance) can be noticed. */
+/**
+ * The settings a permanent failure happened with, so a later change (on any instance) can be noticed. An
+ * OAuth2 access token is left out: it changes with every refresh, the settings do not.
+ */
 function fingerprint(settings: ImapConnectionSettings): string {
-  return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ ...settings, accessToken: undefined }))
+    .digest('hex');
+}
+
+/** Parked on a grant that cannot give a token: only a reconnect (a settings change) helps. */
+const GRANT_UNUSABLE = 'grant';
+
+/** The stored settings, or GRANT_UNUSABLE when their OAuth2 grant needs reconnecting. */
+async function currentSettings(
+  settings: EmailSettingsService,
+  organizationId: string,
+): Promise<ImapConnectionSettings | null | typeof GRANT_UNUSABLE> {
+  try {
+    return await settings.getIncomingConnection(organizationId);
+  } catch (error) {
+    if (error instanceof MailboxGrantError) return GRANT_UNUSABLE;
+    throw error;
+  }
 }
 
 /**
@@ -96,8 +119,9 @@ export class PushConnection {
   async settingsChanged(known: 'changed' | 'maybe'): Promise<void> {
     if (this.stopped) return;
     if (this.parkedOn !== null) {
-      const settings = await this.deps.settings.getIncomingConnection(this.organizationId);
-      if (known === 'maybe' && settings && fingerprint(settings) === this.parkedOn) return;
+      const settings = await currentSettings(this.deps.settings, this.organizationId);
+      const now = settings === GRANT_UNUSABLE ? GRANT_UNUSABLE : settings && fingerprint(settings);
+      if (known === 'maybe' && now && now === this.parkedOn) return;
       this.parkedOn = null;
       this.backoff.reset();
       void this.connect();
@@ -130,17 +154,25 @@ export class PushConnection {
     try {
       await this.transition('connecting', null);
       if (!(await this.deps.gate.admit(this.abort.signal))) return;
-      const settings = await this.deps.settings.getIncomingConnection(this.organizationId);
+      let settings: ImapConnectionSettings | null;
+      try {
+        settings = await this.deps.settings.getIncomingConnection(this.organizationId);
+      } catch (error) {
+        // No token to log in with until an admin reconnects: no reconnect loop meanwhile.
+        if (!(error instanceof MailboxGrantError)) throw error;
+        await this.park(GRANT_UNUSABLE, { errorClass: 'auth', message: `${error.message}. ${error.hint}` });
+        return;
+      }
       if (!settings) {
         await this.park('', { errorClass: 'config', message: 'Incoming email settings are missing' });
         return;
       }
       let watch: MailboxWatch;
       try {
-        watch = await this.deps.mailbox.openWatch(settings, {
-          maxIdleMs: MAX_IDLE_MS,
-          pollIntervalMs: this.deps.config.pollIntervalMs,
-        });
+        const options = { maxIdleMs: MAX_IDLE_MS, pollIntervalMs: this.deps.config.pollIntervalMs };
+        watch = await loginToMailbox(this.deps.settings, this.organizationId, settings, (current) =>
+          this.deps.mailbox.openWatch(current, options),
+        );
       } catch (error) {
         await this.failed(error, fingerprint(settings));
         return;
@@ -193,8 +225,12 @@ export class PushConnection {
     const problem = { errorClass: permanent ?? failure?.reason ?? 'internal', message: (error as Error).message };
     if (permanent) {
       // A failure on a live connection: the settings it was opened with are the ones stored now, or older.
-      const current = await this.deps.settings.getIncomingConnection(this.organizationId);
-      await this.park(settingsFingerprint ?? (current ? fingerprint(current) : ''), problem);
+      const current =
+        error instanceof MailboxGrantError
+          ? GRANT_UNUSABLE
+          : (settingsFingerprint ?? (await currentSettings(this.deps.settings, this.organizationId)));
+      const parkOn = typeof current === 'string' ? current : current ? fingerprint(current) : '';
+      await this.park(parkOn, problem);
       return;
     }
     const wait = this.backoff.next(Date.now());

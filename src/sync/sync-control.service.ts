@@ -9,6 +9,7 @@ import { MailboxService } from '../mailbox/mailbox.service';
 import { EmailSettingsService } from '../settings/email-settings.service';
 import type { SyncFrom, SyncState } from './sync-state.entity';
 import type { RunSummary } from './live-run';
+import { loginToMailbox } from './incoming-login';
 import { SyncRunner } from './sync-runner';
 import { SyncScheduler } from './sync-scheduler';
 import { SyncStateRepository } from './sync-state.repository';
@@ -44,7 +45,7 @@ export class SyncControlService {
    * must answer now: a start that cannot work is refused with the reason instead of failing later.
    */
   async start(organizationId: string, request: StartRequest): Promise<SyncState> {
-    const incoming = await this.settings.getIncomingConnection(organizationId);
+    const incoming = await this.settings.getIncomingConnection(organizationId).catch(refusedStart);
     if (!incoming) {
       throw new ConflictError('SYNC_NOT_CONFIGURED', 'Save the incoming email settings before starting sync');
     }
@@ -92,8 +93,9 @@ export class SyncControlService {
   async syncNow(
     organizationId: string,
   ): Promise<{ finished: true; summary: RunSummary } | { finished: false; runId: string | null; queued: boolean }> {
-    const incoming = await this.settings.getIncomingConnection(organizationId);
-    if (!incoming) throw new ConflictError('SYNC_NOT_CONFIGURED', 'Save the incoming email settings before syncing');
+    // Whether settings exist, without a token: a grant that needs reconnecting is the run's error to record.
+    const auth = await this.settings.incomingAuth(organizationId);
+    if (!auth) throw new ConflictError('SYNC_NOT_CONFIGURED', 'Save the incoming email settings before syncing');
     const { runId, done } = this.runner.run(organizationId, 'manual');
     const timeout = new Promise<null>((resolve) =>
       setTimeout(() => resolve(null), this.config.sync.nowWaitSeconds * 1000).unref(),
@@ -154,7 +156,7 @@ export class SyncControlService {
     since: Date | null,
   ): Promise<void> {
     try {
-      const session = await this.mailbox.openSession(incoming);
+      const session = await loginToMailbox(this.settings, organizationId, incoming, (s) => this.mailbox.openSession(s));
       try {
         const folder = await session.folderState();
         const lastUid = await this.planner.baseline(session, since, folder.uidNext);
@@ -166,13 +168,18 @@ export class SyncControlService {
         await session.close();
       }
     } catch (error) {
-      if (error instanceof MailConnectionError) {
-        throw new ConflictError(
-          `SYNC_MAILBOX_${error.reason.toUpperCase()}`,
-          `Cannot start sync: ${error.message}${error.hint ? `. ${error.hint}` : ''}`,
-        );
-      }
-      throw error;
+      refusedStart(error);
     }
   }
+}
+
+/** A start the mailbox cannot serve now (a mail failure, or a grant to reconnect) is refused with the reason. */
+function refusedStart(error: unknown): never {
+  if (error instanceof MailConnectionError) {
+    throw new ConflictError(
+      `SYNC_MAILBOX_${error.reason.toUpperCase()}`,
+      `Cannot start sync: ${error.message}${error.hint ? `. ${error.hint}` : ''}`,
+    );
+  }
+  throw error;
 }

@@ -11,6 +11,7 @@ import type { SyncTrigger } from './sync-run.entity';
 import { CommitPipeline } from './commit-pipeline';
 import { type ListedMessage, MailboxCursor } from './mailbox-cursor';
 import { classifySyncError, SyncError } from './sync-error';
+import { loginToMailbox } from './incoming-login';
 import { SyncFailuresRepository } from './sync-failures.repository';
 import { oversizedStandIn } from './oversized-message';
 import { BatchStorage } from './batch-storage';
@@ -75,10 +76,15 @@ export class SyncRunner implements BeforeApplicationShutdown {
     return this.live.get(organizationId) ?? null;
   }
 
-  /** Asks a run in progress to stop after the message it is on; a queued one does not start. */
-  requestStop(organizationId: string): void {
+  /**
+   * Asks a run in progress to stop after the message it is on; a queued one does not start. With `reason`
+   * the run ends failed with it: it cannot go on (e.g. the mailbox was disconnected).
+   */
+  requestStop(organizationId: string, reason?: SyncError): void {
     const run = this.live.get(organizationId);
-    if (run) this.stop(run);
+    if (!run) return;
+    run.stopError = reason;
+    this.stop(run);
   }
 
   private stop(run: LiveRun): void {
@@ -166,7 +172,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
       const incoming = await this.settings.getIncomingConnection(organizationId);
       if (!incoming) throw new SyncError('config', 'Incoming email settings are missing');
       const syncState = await this.state.find(organizationId);
-      session = await this.mailbox.openSession(incoming);
+      session = await loginToMailbox(this.settings, organizationId, incoming, (s) => this.mailbox.openSession(s));
       const folder = incoming.folder;
       const position = await this.planner.resolve(organizationId, folder, session, syncState?.since ?? null);
       live.total = position.pending;
@@ -180,6 +186,7 @@ export class SyncRunner implements BeforeApplicationShutdown {
         budget: await this.quota.budget(organizationId),
       };
       await this.drain(session, target, position.lastUid, live, syncState?.markSeen ?? false);
+      if (live.stopError) throw live.stopError;
     } catch (caught) {
       error = classifySyncError(caught);
       if (error.errorClass === 'internal') {

@@ -40,6 +40,7 @@ import { SyncViews } from './sync-views';
 import { SyncWatermark } from './sync-watermark.entity';
 import { SyncController } from './sync.controller';
 import { WatermarkPlanner } from './watermark-planner';
+import { OAuthGrantListeners } from './oauth-grant-listeners';
 
 /** The only module that joins a mailbox to tickets. */
 @Module({
@@ -87,6 +88,7 @@ import { WatermarkPlanner } from './watermark-planner';
     PushInstancesRepository,
     PushWatcher,
     PushStatus,
+    OAuthGrantListeners,
   ],
   exports: [SyncHealth],
 })

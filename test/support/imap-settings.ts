@@ -12,7 +12,7 @@ export const LOOPBACK_CONNECT: MailConnectOptions = {
 export function imapSettingsFor(
   dovecot: DovecotServer,
   user: TestUser,
-  overrides: Partial<ImapConnectionSettings> = {},
+  overrides: Partial<Omit<ImapConnectionSettings, 'password' | 'accessToken'>> & { password?: string } = {},
 ): ImapConnectionSettings {
   return {
     host: dovecot.host,

@@ -23,7 +23,11 @@ function clientOptions(settings: ImapConnectionSettings, target: OutboundTarget,
     doSTARTTLS: settings.security === 'starttls',
     servername,
     tls: { rejectUnauthorized: settings.verifyCertificate, servername },
-    auth: { user: settings.username, pass: settings.password },
+    // imapflow prefers OAUTHBEARER with a token and falls back to XOAUTH2.
+    auth:
+      settings.accessToken !== undefined
+        ? { user: settings.username, accessToken: settings.accessToken }
+        : { user: settings.username, pass: settings.password },
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: timeoutMs,

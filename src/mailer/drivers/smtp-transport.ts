@@ -12,6 +12,16 @@ import type { SmtpConnectionSettings } from '../smtp-settings';
  */
 const SEND_BUDGET_STEPS = 3;
 
+/**
+ * nodemailer's login: a password, or XOAUTH2 with a token our own token service refreshed (nodemailer is
+ * given no refresh token or client secret, so it never refreshes on its own).
+ */
+function transportAuth(auth: SmtpConnectionSettings['auth']): SMTPTransportOptions['auth'] {
+  if (!auth) return undefined;
+  if (auth.accessToken !== undefined) return { type: 'OAuth2', user: auth.user, accessToken: auth.accessToken };
+  return { user: auth.user, pass: auth.pass };
+}
+
 /** Resolves and checks the host, then describes a connection to the checked address only. */
 export async function smtpTransportOptions(
   settings: SmtpConnectionSettings,
@@ -29,7 +39,7 @@ export async function smtpTransportOptions(
     ignoreTLS: settings.security === 'none',
     servername,
     tls: { rejectUnauthorized: settings.verifyCertificate, servername },
-    auth: settings.auth ? { user: settings.auth.user, pass: settings.auth.pass } : undefined,
+    auth: transportAuth(settings.auth),
     connectionTimeout: timeoutMs,
     // Shorter than the socket timeout, so "no greeting" (plain text sent to a TLS port) is what we report.
     greetingTimeout: Math.floor(timeoutMs * 0.75),

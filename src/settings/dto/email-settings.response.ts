@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { MailSecurity } from '../../common/net/mail-connect-options';
-import type { IncomingEmailSettings } from '../incoming-email-settings.entity';
+import type { OAuthConnectionSnapshot, OAuthProvider } from '../../oauth/mail-access-tokens';
+import { INCOMING_AUTHS, type IncomingAuth, type IncomingEmailSettings } from '../incoming-email-settings.entity';
 import {
   SMTP_AUTHENTICATIONS,
   type OutgoingEmailSettings,
@@ -9,6 +10,9 @@ import {
 import { MAIL_SECURITIES } from './mail-validators';
 
 export class IncomingSettingsResponse {
+  @ApiProperty({ enum: INCOMING_AUTHS, example: 'password', description: 'How the mailbox logs in' })
+  auth!: IncomingAuth;
+
   @ApiProperty({ example: 'imap.example.com' })
   host!: string;
 
@@ -21,7 +25,7 @@ export class IncomingSettingsResponse {
   @ApiProperty({ example: 'support@example.com' })
   username!: string;
 
-  @ApiProperty({ example: true, description: 'The password itself is never returned' })
+  @ApiProperty({ example: true, description: 'The password itself is never returned; false with auth "oauth2"' })
   passwordSet!: boolean;
 
   @ApiProperty({ example: 'INBOX' })
@@ -42,8 +46,9 @@ export class IncomingSettingsResponse {
   updatedAt!: Date;
 
   static from(row: IncomingEmailSettings): IncomingSettingsResponse {
-    const { host, port, security, username, folder, verifyCertificate, address, updatedAt } = row;
+    const { auth, host, port, security, username, folder, verifyCertificate, address, updatedAt } = row;
     return {
+      auth,
       host,
       port,
       security,
@@ -117,10 +122,54 @@ export class OutgoingSettingsResponse {
   }
 }
 
+class OAuthErrorResponse {
+  @ApiProperty({ example: 'auth', description: 'The failure class, as in connection checks (plus consent)' })
+  class!: string;
+
+  @ApiProperty({ example: 'The grant was revoked or has expired (invalid_grant)' })
+  message!: string;
+
+  @ApiProperty({ example: '2026-01-15T09:30:00.000Z' })
+  at!: Date;
+}
+
+/** The OAuth2 connection of the mailbox, as the settings screen shows it: never a token. */
+export class OAuthConnectionResponse {
+  @ApiProperty({ enum: ['microsoft', 'google', 'custom'], example: 'microsoft' })
+  provider!: OAuthProvider;
+
+  @ApiProperty({ example: 'support@contoso.com', description: 'The account that granted access' })
+  account!: string;
+
+  @ApiProperty({ example: '2026-01-15T09:30:00.000Z' })
+  connectedAt!: Date;
+
+  @ApiProperty({
+    enum: ['connected', 'needs-reauth'],
+    example: 'connected',
+    description: 'needs-reauth: the provider no longer accepts the grant; reconnect the mailbox',
+  })
+  status!: OAuthConnectionSnapshot['status'];
+
+  @ApiProperty({ type: Date, nullable: true, example: '2026-01-15T10:29:00.000Z' })
+  lastRefreshAt!: Date | null;
+
+  @ApiProperty({ type: OAuthErrorResponse, nullable: true })
+  lastError!: OAuthErrorResponse | null;
+
+  static from(snapshot: OAuthConnectionSnapshot): OAuthConnectionResponse {
+    const { provider, account, connectedAt, status, lastRefreshAt, lastError } = snapshot;
+    return { provider, account, connectedAt, status, lastRefreshAt, lastError };
+  }
+}
+
 export class EmailSettingsResponse {
   @ApiProperty({ type: IncomingSettingsResponse, nullable: true, description: 'null until saved' })
   incoming!: IncomingSettingsResponse | null;
 
   @ApiProperty({ type: OutgoingSettingsResponse, nullable: true, description: 'null until saved' })
   outgoing!: OutgoingSettingsResponse | null;
+
+  @ApiProperty({ type: OAuthConnectionResponse, nullable: true, description: 'null when no account is connected' })
+  oauth!: OAuthConnectionResponse | null;
 }

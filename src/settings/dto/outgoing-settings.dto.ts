@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import type { FieldError } from '../../common/errors/domain-error';
 import type { MailSecurity } from '../../common/net/mail-connect-options';
@@ -6,27 +6,37 @@ import { SMTP_AUTHENTICATIONS, type SmtpAuthentication } from '../outgoing-email
 import { IsSingleLine } from '../../common/http/is-single-line';
 import { IsMailHost, MAIL_SECURITIES } from './mail-validators';
 
+const PRESET_NOTE =
+  'Required, unless the incoming account uses auth "oauth2" with a connected provider: then it defaults to its ' +
+  'SMTP server (Microsoft smtp.office365.com:587 starttls, Google smtp.gmail.com:465 tls).';
+
 /** The outgoing (SMTP) server. */
 export class OutgoingSettingsDto {
-  @ApiProperty({ example: 'smtp.example.com', description: 'Server name or IP address, without scheme or port' })
+  @ApiPropertyOptional({
+    example: 'smtp.example.com',
+    description: `Server name or IP address, without scheme or port. ${PRESET_NOTE}`,
+  })
+  @IsOptional()
   @IsMailHost()
-  host!: string;
+  host?: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     type: 'integer',
     example: 465,
     minimum: 1,
     maximum: 65535,
-    description: 'Usually 465 with tls, 587 with starttls',
+    description: `Usually 465 with tls, 587 with starttls. ${PRESET_NOTE}`,
   })
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(65535)
-  port!: number;
+  port?: number;
 
-  @ApiProperty({ enum: MAIL_SECURITIES, example: 'tls' })
+  @ApiPropertyOptional({ enum: MAIL_SECURITIES, example: 'tls', description: PRESET_NOTE })
+  @IsOptional()
   @IsIn(MAIL_SECURITIES)
-  security!: MailSecurity;
+  security?: MailSecurity;
 
   @ApiPropertyOptional({
     enum: SMTP_AUTHENTICATIONS,
@@ -42,7 +52,8 @@ export class OutgoingSettingsDto {
     default: true,
     example: true,
     description:
-      'Log in with the incoming username and password (with authentication "login"). Allowed only when host is the ' +
+      'Log in with the incoming username and password, or with its OAuth2 account (with authentication "login"). ' +
+      'Allowed only when host is the ' +
       "incoming host or its provider's SMTP host (e.g. smtp.gmail.com for imap.gmail.com), over a connection as " +
       'protected as the incoming one; otherwise set it to false and give this server its own credentials.',
   })
