@@ -24,6 +24,18 @@ export interface HeldLease {
 
 const DEFAULT_TTL_MS = 60_000;
 
+/** One held lease, as its heartbeat sees it. */
+interface Renewal {
+  expiresAt: number;
+  markLost(why: string): void;
+}
+
+/** The leases renewed together, by holder. */
+interface Heartbeat {
+  held: Map<string, Renewal>;
+  busy: boolean;
+}
+
 /**
  * Per-organization exclusion across instances without pinning a database connection: a row in
  * `leases` with an expiry, taken only when free or expired, renewed by a heartbeat and deleted on
@@ -36,6 +48,8 @@ export class LeaseService implements OnApplicationBootstrap {
   private readonly logger = new Logger(LeaseService.name);
   /** This instance: one per application, so two apps in one process are two holders. */
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Heartbeats by ttl and rhythm; a timer idles (no statement) while its leases are all given back. */
+  private readonly beats = new Map<string, Heartbeat>();
 
   constructor(
     private readonly leases: LeasesRepository,
@@ -69,29 +83,21 @@ export class LeaseService implements OnApplicationBootstrap {
   }
 
   private hold(key: LeaseKey, holder: string, firstExpiry: number, ttlMs: number, heartbeatMs: number): HeldLease {
-    let expiresAt = firstExpiry;
     let lost = false;
     let released = false;
     const listeners: (() => void)[] = [];
-    const markLost = (why: string) => {
-      if (lost || released) return;
-      lost = true;
-      clearInterval(timer);
-      this.logger.warn(`Lease ${key.purpose} of ${key.organizationId} lost: ${why}`);
-      for (const listener of listeners.splice(0)) listener();
+    const beat = this.beatFor(ttlMs, heartbeatMs);
+    const renewal: Renewal = {
+      expiresAt: firstExpiry,
+      markLost: (why) => {
+        if (lost || released) return;
+        lost = true;
+        beat.held.delete(holder);
+        this.logger.warn(`Lease ${key.purpose} of ${key.organizationId} lost: ${why}`);
+        for (const listener of listeners.splice(0)) listener();
+      },
     };
-    const heartbeat = async () => {
-      const next = Date.now() + ttlMs;
-      try {
-        if (await this.leases.renew(key, holder, next)) expiresAt = next;
-        else markLost('another holder took it over');
-      } catch (error) {
-        // A database hiccup: the lease still stands until it expires; the next beat tries again.
-        if (Date.now() >= expiresAt) markLost(`not renewed before it expired (${(error as Error).message})`);
-      }
-    };
-    const timer = setInterval(() => void heartbeat(), heartbeatMs);
-    timer.unref();
+    beat.held.set(holder, renewal);
     return {
       holder,
       get lost() {
@@ -104,9 +110,51 @@ export class LeaseService implements OnApplicationBootstrap {
       release: async () => {
         if (released) return;
         released = true;
-        clearInterval(timer);
+        beat.held.delete(holder);
         await this.leases.release(key, holder);
       },
     };
+  }
+
+  /**
+   * The heartbeat shared by every lease of one ttl and rhythm: one timer and one renewal statement for
+   * all of them (see LeasesRepository.renewAll), however many mailboxes this instance holds.
+   */
+  private beatFor(ttlMs: number, heartbeatMs: number): Heartbeat {
+    const name = `${ttlMs}/${heartbeatMs}`;
+    const existing = this.beats.get(name);
+    if (existing) return existing;
+    const beat: Heartbeat = { held: new Map(), busy: false };
+    const timer = setInterval(() => void this.renew(beat, ttlMs), heartbeatMs);
+    timer.unref();
+    this.beats.set(name, beat);
+    return beat;
+  }
+
+  private async renew(beat: Heartbeat, ttlMs: number): Promise<void> {
+    // A renewal slower than the rhythm is not doubled up; the next beat carries on.
+    if (beat.busy || beat.held.size === 0) return;
+    beat.busy = true;
+    const next = Date.now() + ttlMs;
+    const holders = [...beat.held.keys()];
+    try {
+      const renewed = await this.leases.renewAll(holders, next);
+      for (const holder of holders) {
+        const renewal = beat.held.get(holder);
+        // Released meanwhile: its row is gone on purpose.
+        if (!renewal) continue;
+        if (renewed.has(holder)) renewal.expiresAt = next;
+        else renewal.markLost('another holder took it over');
+      }
+    } catch (error) {
+      // A database hiccup: each lease still stands until it expires; the next beat tries again.
+      for (const renewal of [...beat.held.values()]) {
+        if (Date.now() >= renewal.expiresAt) {
+          renewal.markLost(`not renewed before it expired (${(error as Error).message})`);
+        }
+      }
+    } finally {
+      beat.busy = false;
+    }
   }
 }
