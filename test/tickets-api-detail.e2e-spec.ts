@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { InboundEmail } from '../src/tickets/inbound-email';
+import { inboundEmail } from './support/inbound-email';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTenant, TestTenant, TestUser } from './support/tenants';
@@ -15,18 +16,13 @@ describe('tickets: read API, detail and attachments', () => {
   let other: TestTenant;
   let agent: TestUser;
 
-  const email = (overrides: Partial<InboundEmail> = {}): InboundEmail => ({
-    subject: 'Hello',
-    from: { address: 'carla@customer.test', name: 'Carla Customer' },
-    cc: [],
-    messageId: `<${randomUUID()}@customer.test>`,
-    text: 'Body text',
-    html: null,
-    fullText: 'Body text',
-    attachments: [],
-    receivedAt: new Date(),
-    ...overrides,
-  });
+  const email = (overrides: Partial<InboundEmail> = {}): InboundEmail =>
+    inboundEmail({
+      subject: 'Hello',
+      from: { address: 'carla@customer.test', name: 'Carla Customer' },
+      text: 'Body text',
+      ...overrides,
+    });
   const file = (
     filename: string,
     contentType: string,

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { InboundEmail } from '../src/tickets/inbound-email';
+import { inboundEmail } from './support/inbound-email';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { usingPostgres } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
@@ -14,18 +14,13 @@ describe('tickets: read API, the list', () => {
   let other: TestTenant;
   let agent: TestUser;
 
-  const email = (overrides: Partial<InboundEmail> = {}): InboundEmail => ({
-    subject: 'Hello',
-    from: { address: 'carla@customer.test', name: 'Carla Customer' },
-    cc: [],
-    messageId: `<${randomUUID()}@customer.test>`,
-    text: 'Body text',
-    html: null,
-    fullText: 'Body text',
-    attachments: [],
-    receivedAt: new Date(),
-    ...overrides,
-  });
+  const email = (overrides: Partial<InboundEmail> = {}): InboundEmail =>
+    inboundEmail({
+      subject: 'Hello',
+      from: { address: 'carla@customer.test', name: 'Carla Customer' },
+      text: 'Body text',
+      ...overrides,
+    });
   const get = (path: string, token = agent.token) => testApp.http().get(path).auth(token, { type: 'bearer' });
   const sql = (query: string) => testApp.app.get(DataSource).query(query);
 

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Comment } from '../src/tickets/comment.entity';
 import type { InboundEmail } from '../src/tickets/inbound-email';
+import { inboundEmail } from './support/inbound-email';
 import { Ticket } from '../src/tickets/ticket.entity';
 import { TicketsService } from '../src/tickets/tickets.service';
 import { startTestApp, TestApp } from './support/test-app';
@@ -39,18 +39,13 @@ describe('tickets: stable enumeration', () => {
   let agent: TestUser;
   let byNumber: Map<number, string>;
 
-  const email = (overrides: Partial<InboundEmail> = {}): InboundEmail => ({
-    subject: 'Hello',
-    from: { address: 'carla@customer.test', name: 'Carla Customer' },
-    cc: [],
-    messageId: `<${randomUUID()}@customer.test>`,
-    text: 'Body text',
-    html: null,
-    fullText: 'Body text',
-    attachments: [],
-    receivedAt: new Date(),
-    ...overrides,
-  });
+  const email = (overrides: Partial<InboundEmail> = {}): InboundEmail =>
+    inboundEmail({
+      subject: 'Hello',
+      from: { address: 'carla@customer.test', name: 'Carla Customer' },
+      text: 'Body text',
+      ...overrides,
+    });
   const get = (path: string, token = agent.token) => testApp.http().get(path).auth(token, { type: 'bearer' });
   const list = async (query: string, token = agent.token): Promise<ListBody> =>
     (await get(`/api/v1/tickets?${query}`, token).expect(200)).body as ListBody;
