@@ -32,7 +32,10 @@ export class OAuthGrantListeners {
     await this.control.onSettingsChanged(event);
     await this.push.onSettingsChanged({ organizationId: event.organizationId, section: 'incoming' });
     const state = await this.state.find(event.organizationId);
-    if (state?.running && !state.suspended) void this.runner.run(event.organizationId, 'schedule');
+    // Requested: the admin's reconnect asks for it now, though the schedule's next period is later.
+    if (state?.running && !state.suspended) {
+      void this.runner.run(event.organizationId, 'schedule', { requested: true });
+    }
   }
 
   @OnEvent('oauth.disconnected')
