@@ -62,3 +62,11 @@ export function summaryOf(live: LiveRun, status: RunSummary['status'], error: Sy
     error: error ? { class: error.errorClass, message: error.message } : null,
   };
 }
+
+/**
+ * Asked to stop, or past SYNC_RUN_BUDGET_SECONDS: checked after every message fetched, not only between
+ * pages, so a page of slow messages (each bounded by its deadline) cannot hold the run far past its budget.
+ */
+export function pastBudget(live: LiveRun): boolean {
+  return live.stopRequested || Date.now() >= live.budgetEndsAt;
+}

@@ -18,7 +18,7 @@ import { BatchStorage } from './batch-storage';
 import { StorageQuota } from './storage-quota';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
-import { countInto, type LiveRun, type RunSummary, summaryOf } from './live-run';
+import { countInto, type LiveRun, pastBudget, type RunSummary, summaryOf } from './live-run';
 import { LargeMessageIngest } from './large-message-ingest';
 import { contentContextOf, type RunTarget, segmentsOf } from './run-target';
 import { SyncRunRecorder } from './sync-run-recorder';
@@ -393,12 +393,4 @@ export class SyncRunner implements BeforeApplicationShutdown {
     });
     return summary;
   }
-}
-
-/**
- * Asked to stop, or past SYNC_RUN_BUDGET_SECONDS: checked after every message fetched, not only between
- * pages, so a page of slow messages (each bounded by its deadline) cannot hold the run far past its budget.
- */
-function pastBudget(live: LiveRun): boolean {
-  return live.stopRequested || Date.now() >= live.budgetEndsAt;
 }
