@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuditAction, AuditTargetType } from '../common/audit/audited.decorator';
+import type { AuditAction, AuditTargetType } from '../common/audit/audited-route';
 import type { AuditOutcome } from './audit-event.entity';
 import { AuditEventsRepository } from './audit-events.repository';
 import type { AuditChanges } from './masked-changes';

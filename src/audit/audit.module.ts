@@ -1,17 +1,19 @@
-import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity';
 import { AuditEventsRepository } from './audit-events.repository';
 import { AuditLog } from './audit-log';
 import { AuditRetention } from './audit-retention';
 import { AuditController } from './audit.controller';
-import { AuditInterceptor } from './audit.interceptor';
+import { AuditRecorder } from '../common/audit/audit-recorder';
+import { RouteAuditRecorder } from './route-audit-recorder';
 
 /**
- * The audit log. Routes opt in with @Audited (src/common/audit), recorded by the global interceptor
- * here; work the interceptor cannot see (a sign-in, failed or not) calls the exported AuditLog.
+ * The audit log. Routes opt in with @Audited (src/common/audit), whose interceptor hands each succeeded
+ * call to the AuditRecorder provided here; global so that interceptor finds it from every module. Work
+ * the interceptor cannot see (a sign-in, failed or not) calls the exported AuditLog.
  */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AuditController],
@@ -19,8 +21,8 @@ import { AuditInterceptor } from './audit.interceptor';
     AuditEventsRepository,
     AuditLog,
     AuditRetention,
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+    { provide: AuditRecorder, useClass: RouteAuditRecorder },
   ],
-  exports: [AuditLog],
+  exports: [AuditLog, AuditRecorder],
 })
 export class AuditModule {}

@@ -1,72 +1,18 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
-
-/**
- * Every action the audit log records, as dotted names (area first, fact in the past tense last), so
- * that `GET /audit?action=settings.email` finds all of an area's actions.
- */
-export type AuditAction =
-  | 'auth.sign-in.succeeded'
-  | 'auth.sign-in.failed'
-  | 'auth.sign-in.throttled'
-  | 'organization.created'
-  | 'organization.updated'
-  | 'user.created'
-  | 'user.updated'
-  | 'user.password.changed'
-  | 'user.temporary-password.set'
-  | 'user.password-reset.sent'
-  | 'settings.email.incoming.saved'
-  | 'settings.email.outgoing.saved'
-  | 'settings.email.incoming.tested'
-  | 'settings.email.outgoing.tested'
-  | 'settings.email.verified'
-  | 'settings.email.oauth-app.saved'
-  | 'settings.email.oauth.authorize-started'
-  | 'settings.email.oauth.connected'
-  | 'settings.email.oauth.disconnected'
-  | 'settings.notifications.saved'
-  | 'sync.started'
-  | 'sync.stopped'
-  | 'sync.run-requested'
-  | 'sync.interval.changed'
-  | 'sync.push.changed'
-  | 'sync.failure.retried'
-  | 'sync.failure.dismissed'
-  | 'notification.retried'
-  | 'alert.acknowledged';
-
-/** What kind of thing an action acts on; its id is the route's `:id`, else the response's `id`. */
-export type AuditTargetType =
-  | 'organization'
-  | 'user'
-  | 'email-settings'
-  | 'notification-settings'
-  | 'sync'
-  | 'sync-failure'
-  | 'notification'
-  | 'alert';
-
-export interface AuditedRoute {
-  action: AuditAction;
-  target: AuditTargetType;
-  /**
-   * Request body fields (dotted paths, e.g. `admin.password`) recorded as changed but never by value.
-   * Fields named like a secret (password, secret, token) are masked whether listed or not.
-   */
-  secrets: string[];
-}
-
-export const AUDITED = 'audit:route';
+import { AuditInterceptor } from './audit.interceptor';
+import { AUDITED, type AuditAction, type AuditedRoute, type AuditTargetType } from './audited-route';
 
 /**
  * Records the route in the audit log once its handler has succeeded: who, when, from where, what
  * the request changed (secrets masked) and the outcome (`failed` when a check answered `ok: false`).
- * The audit module's interceptor does the recording; a route without this decorator is not recorded.
+ * AuditInterceptor, attached here, hands the call to the audit module's AuditRecorder; a route without
+ * this decorator is not recorded.
  */
 export const Audited = (action: AuditAction, options: { target: AuditTargetType; secrets?: string[] }) =>
   applyDecorators(
     SetMetadata(AUDITED, { action, target: options.target, secrets: options.secrets ?? [] } satisfies AuditedRoute),
+    UseInterceptors(AuditInterceptor),
     // Visible in the OpenAPI document: API clients see which calls leave a trace.
     ApiExtension('x-audit-action', action),
   );

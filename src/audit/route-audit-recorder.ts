@@ -1,38 +1,24 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { mergeMap, Observable } from 'rxjs';
+import { AuditRecorder } from '../common/audit/audit-recorder';
+import type { AuditedRoute } from '../common/audit/audited-route';
 import type { AuthUser } from '../common/auth/auth-user';
-import { AUDITED, AuditedRoute } from '../common/audit/audited.decorator';
 import { AuditLog } from './audit-log';
 import { maskedChanges } from './masked-changes';
 
 /**
- * Records every route marked @Audited once its handler has succeeded (a refused or failed call
- * changed nothing). The row is written before the response goes out, so a client that reads the log
- * right after its action finds it there; writing one row costs about as much as the action's own
- * query, and a failure to write it is logged by AuditLog, never passed on.
+ * Turns a succeeded @Audited call into its audit row: the actor, the target (the route's `:id`, else the
+ * id a create answered with), what the request changed with secrets masked, and the outcome. Writing one
+ * row costs about as much as the action's own query; a failure to write it is logged by AuditLog, never
+ * passed on.
  */
 @Injectable()
-export class AuditInterceptor implements NestInterceptor {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly log: AuditLog,
-  ) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const route = this.reflector.get<AuditedRoute | undefined>(AUDITED, context.getHandler());
-    if (!route || context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
-    return next.handle().pipe(
-      mergeMap(async (result: unknown) => {
-        await this.record(route, request, result);
-        return result;
-      }),
-    );
+export class RouteAuditRecorder extends AuditRecorder {
+  constructor(private readonly log: AuditLog) {
+    super();
   }
 
-  private record(route: AuditedRoute, request: Request & { user?: AuthUser }, result: unknown): Promise<void> {
+  recordRoute(route: AuditedRoute, request: Request & { user?: AuthUser }, result: unknown): Promise<void> {
     const user = request.user;
     const targetId = paramId(request) ?? resultId(result);
     // The superadmin belongs to no organization: an organization it created is where its row belongs.
