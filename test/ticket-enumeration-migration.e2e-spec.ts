@@ -19,19 +19,22 @@ describe('ticket enumeration: the migration', () => {
   });
   afterAll(() => testApp.close());
 
+  /** One column of one row, by id, read with SQL whatever the schema's version. */
+  const storedValue = async (table: 'tickets' | 'comments', column: string, id: string): Promise<unknown> => {
+    const dataSource = testApp.app.get(DataSource);
+    const placeholder = dataSource.options.type === 'postgres' ? '$1' : '?';
+    const [row] = (await dataSource.query(`SELECT ${column} AS value FROM ${table} WHERE id = ${placeholder}`, [
+      id,
+    ])) as { value: unknown }[];
+    return row.value;
+  };
   /**
    * The stored last activity, read with SQL: while later migrations are undone the users table lacks
    * their columns, so the API would refuse the admin's token once its one-second caller cache expires.
    */
   const activityOf = async (ticketId: string) => {
-    const dataSource = testApp.app.get(DataSource);
-    const [row] = (await dataSource.query(
-      dataSource.options.type === 'postgres'
-        ? 'SELECT last_activity_at FROM tickets WHERE id = $1'
-        : 'SELECT last_activity_at FROM tickets WHERE id = ?',
-      [ticketId],
-    )) as { last_activity_at: unknown }[];
-    return row.last_activity_at instanceof Date ? row.last_activity_at.toISOString() : String(row.last_activity_at);
+    const activity = await storedValue('tickets', 'last_activity_at', ticketId);
+    return activity instanceof Date ? activity.toISOString() : String(activity);
   };
 
   it('gives tickets a system note had moved their last person activity back', async () => {
@@ -52,17 +55,12 @@ describe('ticket enumeration: the migration', () => {
     // What notes did before the migration: they moved the ticket's last activity to their own time.
     const noteMoves = async (ticketId: string) => {
       const { commentId } = await tickets.addSystemNote(organizationId, ticketId, 'A notification bounced');
-      const [note] = (await dataSource.query(
-        dataSource.options.type === 'postgres'
-          ? 'SELECT created_at FROM comments WHERE id = $1'
-          : 'SELECT created_at FROM comments WHERE id = ?',
-        [commentId],
-      )) as { created_at: unknown }[];
+      const noteCreatedAt = await storedValue('comments', 'created_at', commentId);
       await dataSource.query(
         dataSource.options.type === 'postgres'
           ? 'UPDATE tickets SET last_activity_at = $1 WHERE id = $2'
           : 'UPDATE tickets SET last_activity_at = ? WHERE id = ?',
-        [note.created_at, ticketId],
+        [noteCreatedAt, ticketId],
       );
     };
     await noteMoves(replied.ticketId);
