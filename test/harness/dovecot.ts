@@ -91,6 +91,11 @@ export interface DovecotServer {
   logins(user: string): Promise<LoginCounts>;
   /** The SASL mechanism of each successful login of the user, oldest first (e.g. 'PLAIN', 'OAUTHBEARER'). */
   loginMethods(user: string): Promise<string[]>;
+  /**
+   * loginMethods once at least `count` logins are in the log: Dovecot's log process writes a login's
+   * line a moment after the client is in, so a read right after a login may not see it yet.
+   */
+  loginMethodsAtLeast(user: string, count: number): Promise<string[]>;
   /** Stops the server and deletes its files. */
   close(): Promise<void>;
 }
@@ -215,6 +220,15 @@ class TestDovecot implements DovecotServer {
     return lines
       .filter((line) => /imap-login: (Info: )?Login:/.test(line))
       .map((line) => /method=([A-Z0-9-]+)/.exec(line)?.[1] ?? 'unknown');
+  }
+
+  async loginMethodsAtLeast(user: string, count: number): Promise<string[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const methods = await this.loginMethods(user);
+      if (methods.length >= count || Date.now() > deadline) return methods;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** The login process's log lines about the user. */
